@@ -1,0 +1,165 @@
+"""Batch runs: inputs → pipeline → store (`ingest`) or → JSON Lines (`extract`), with a tally.
+
+Both runs read with `sitrep.ingest.documents`, flag exact and near duplicates before
+any parsing, stream the rest through one `Pipeline`, and count what happened in a
+`Summary`. A bad record becomes a failure with its file, line and reason; the run goes on.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from sitrep.ingest import DEFAULT_MAX_BYTES, dedup, documents
+from sitrep.model import Extraction, Failure, SourceDoc
+from sitrep.pipeline import Pipeline
+from sitrep.store import Store
+
+Progress = Callable[[str], None]   # called once per record handled, with what became of it
+
+
+@dataclass
+class Summary:
+    read: int = 0
+    stored: int = 0
+    skipped_duplicates: int = 0
+    near_duplicates: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    entities: int = 0
+    mentions: int = 0
+    places: int = 0
+    timexes: int = 0
+    words: int = 0
+    seconds: float = 0.0
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds > 0 else 0.0
+
+    def count(self, ext: Extraction, src: SourceDoc) -> None:
+        self.stored += 1
+        self.words += src.words
+        self.entities += len(ext.entities)
+        self.mentions += sum(len(e.mentions) for e in ext.entities)
+        self.places += len(ext.places)
+        self.timexes += len(ext.timexes)
+
+    def as_dict(self) -> dict:
+        return {"read": self.read, "stored": self.stored, "skipped_duplicates": self.skipped_duplicates,
+                "near_duplicates": self.near_duplicates, "failed": len(self.failures),
+                "failures": [{"origin": f.origin, "reason": f.reason} for f in self.failures],
+                "entities": self.entities, "mentions": self.mentions, "places": self.places,
+                "timexes": self.timexes, "words": self.words, "seconds": round(self.seconds, 3),
+                "words_per_second": round(self.words_per_second, 1)}
+
+
+@dataclass
+class _Queued:
+    src: SourceDoc
+    sig: object
+    near: dedup.Match | None
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline, *, max_bytes: int = DEFAULT_MAX_BYTES,
+           progress: Progress = _noop) -> Summary:
+    """Extract and store every document under `paths`; idempotent."""
+    summary = Summary()
+    t0 = time.perf_counter()
+    pending = dedup.MemoryIndex(store.near_threshold)   # read but not yet stored
+
+    def fail(origin: str, reason: str) -> None:
+        summary.failures.append(Failure(origin, reason))
+        store.add_failure(origin, reason)
+        progress("failed")
+
+    def admitted() -> Iterator[_Queued]:
+        for item in documents(paths, max_bytes):
+            summary.read += 1
+            if isinstance(item, Failure):
+                fail(item.origin, item.reason)
+                continue
+            if pending.exact(item.content_hash) or store.find_exact(item.content_hash):
+                summary.skipped_duplicates += 1
+                progress("skipped")
+                continue
+            if item.id in pending or store.has_id(item.id):
+                fail(item.origin, f"id {item.id!r} is already stored with a different text")
+                continue
+            sig = dedup.signature(item.text)
+            candidates = [m for m in (store.find_near(sig), pending.near(sig)) if m]
+            near = max(candidates, key=lambda m: m.score) if candidates else None
+            pending.add(item.id, item.content_hash, sig)
+            yield _Queued(item, sig, near)
+
+    queued: deque[_Queued] = deque()   # pipeline.process keeps input order
+
+    def sources() -> Iterator[SourceDoc]:
+        for q in admitted():
+            queued.append(q)
+            yield q.src
+
+    for src, result in pipeline.process(sources()):
+        q = queued.popleft()
+        try:
+            if isinstance(result, Failure):
+                fail(result.origin, result.reason)
+                continue
+            try:
+                store.save(src, result, q.sig, q.near)
+            except Exception as e:  # the transaction rolled back: nothing half-written
+                fail(src.origin, f"could not store: {type(e).__name__}: {e}")
+                continue
+            summary.count(result, src)
+            summary.near_duplicates += q.near is not None
+            progress("stored")
+        finally:
+            pending.discard(src.id, src.content_hash)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def extract(paths: Iterable[str], out: IO[str], pipeline: Pipeline, *, max_bytes: int = DEFAULT_MAX_BYTES,
+            include_text: bool = True, progress: Progress = _noop) -> Summary:
+    """Write one contract object per readable document to `out` (JSON Lines), in input order."""
+    summary = Summary()
+    t0 = time.perf_counter()
+    seen = dedup.MemoryIndex()
+    near_of: deque[dedup.Match | None] = deque()   # pipeline.process keeps input order
+
+    def sources() -> Iterator[SourceDoc]:
+        for item in documents(paths, max_bytes):
+            summary.read += 1
+            if isinstance(item, Failure):
+                summary.failures.append(item)
+                progress("failed")
+                continue
+            sig = dedup.signature(item.text)
+            first = seen.exact(item.content_hash)
+            near_of.append(dedup.Match(first, 1.0) if first else seen.near(sig))
+            seen.add(item.id, item.content_hash, sig)
+            yield item
+
+    for src, result in pipeline.process(sources()):
+        near = near_of.popleft()
+        if isinstance(result, Failure):
+            summary.failures.append(result)
+            progress("failed")
+            continue
+        ext = result.remapped(src)
+        ext.near_duplicate_of = near.doc_id if near else None
+        d = ext.to_dict()
+        if not include_text:
+            d.pop("text", None)
+        out.write(json.dumps(d, ensure_ascii=False) + "\n")
+        summary.count(result, src)
+        summary.near_duplicates += near is not None
+        progress("stored")
+    summary.seconds = time.perf_counter() - t0
+    return summary

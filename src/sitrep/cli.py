@@ -1,0 +1,225 @@
+"""The command line: `sitrep ingest | extract | show | stats` (typer, with rich output).
+
+Progress and summaries go to stderr, so `sitrep extract IN -o -` can pipe JSON Lines.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from sitrep import __version__
+from sitrep.ingest.readers import DEFAULT_MAX_BYTES
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+                  help="sitrep: news about armed conflict in, a structured, source-linked event database out.")
+err = Console(stderr=True)
+out = Console()
+
+DB = Annotated[str, typer.Option("--db", help="SQLite file, or a SQLAlchemy URL (postgresql+psycopg://…).",
+                                 envvar="SITREP_DB")]
+MAX_BYTES = Annotated[int, typer.Option("--max-bytes", help="Refuse documents with more text than this (bytes).",
+                                        envvar="SITREP_MAX_BYTES")]
+STRICT = Annotated[bool, typer.Option("--strict", help="Exit non-zero if any record failed.")]
+
+ENTITY_STYLES = {"PERSON": "bold magenta", "ORG": "bold cyan", "ARMED_GROUP": "bold red", "GPE": "bold green",
+                 "LOC": "green", "FAC": "yellow", "NORP": "blue", "WEAPON": "red", "MILITARY_UNIT": "red",
+                 "OTHER": "dim underline"}
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"sitrep {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                                 help="Print the version and exit.")] = None) -> None:
+    """sitrep: news about armed conflict in, a structured, source-linked event database out."""
+
+
+def _progress(label: str) -> tuple[Progress, callable]:
+    bar = Progress(SpinnerColumn(), TextColumn(f"[bold]{label}"), BarColumn(),
+                   TextColumn("{task.fields[stored]} done · {task.fields[skipped]} duplicates · "
+                              "{task.fields[failed]} failed"),
+                   TimeElapsedColumn(), console=err, transient=False)
+    task = bar.add_task(label, total=None, stored=0, skipped=0, failed=0)
+    counts = {"stored": 0, "skipped": 0, "failed": 0}
+
+    def tick(what: str) -> None:
+        counts[what] += 1
+        bar.update(task, advance=1, **counts)
+
+    return bar, tick
+
+
+def _load_pipeline():
+    with err.status("Loading the spaCy model…"):
+        from sitrep.pipeline import Pipeline
+        return Pipeline()
+
+
+def _print_summary(s, title: str, extra: dict | None = None) -> None:
+    t = Table(title=title, show_header=False, title_justify="left")
+    t.add_column(style="bold")
+    t.add_column(justify="right")
+    rows = [("documents read", s.read), ("stored" if extra is not None else "written", s.stored),
+            ("skipped as duplicates", s.skipped_duplicates), ("near duplicates linked", s.near_duplicates),
+            ("failed", len(s.failures)), ("entities", s.entities), ("entity mentions", s.mentions),
+            ("places", s.places), ("time expressions", s.timexes), ("words", s.words),
+            ("words/s", f"{s.words_per_second:,.0f}")]
+    for k, v in rows:
+        t.add_row(k, f"{v:,}" if isinstance(v, int) else str(v))
+    for k, v in (extra or {}).items():
+        t.add_row(k, str(v))
+    err.print(t)
+    if s.failures:
+        ft = Table(title="Failures", title_justify="left")
+        ft.add_column("file / record", overflow="fold")
+        ft.add_column("reason", overflow="fold")
+        for f in s.failures:
+            ft.add_row(f.origin, f.reason)
+        err.print(ft)
+
+
+def _exit_code(s, strict: bool) -> int:
+    if strict and s.failures:
+        return 1
+    return 0 if s.stored or s.skipped_duplicates or not s.failures else 1
+
+
+@app.command(epilog="Example: [bold]sitrep ingest examples/ more/feed.jsonl --db sitrep.db[/]")
+def ingest(paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")],
+           db: DB = "sitrep.db", max_bytes: MAX_BYTES = DEFAULT_MAX_BYTES, strict: STRICT = False,
+           json_summary: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
+           ) -> None:
+    """Extract documents and store them (idempotent: already stored texts are skipped).
+
+    Reads .txt, .html/.htm, .jsonl/.json, .csv and directories of them. Prints what was
+    read, stored, skipped as duplicates and what failed, with the reason.
+    """
+    from sitrep import batch
+    from sitrep.store import Store
+
+    pipeline = _load_pipeline()
+    with Store.open(db) as store:
+        bar, tick = _progress("Ingesting")
+        with bar:
+            summary = batch.ingest(paths, store, pipeline, max_bytes=max_bytes, progress=tick)
+        total = store.stats()
+    if json_summary:
+        out.print_json(data={**summary.as_dict(), "db": db, "documents_in_store": total["documents"]})
+    else:
+        _print_summary(summary, f"sitrep ingest → {db}", {"documents in store": total["documents"]})
+    raise typer.Exit(_exit_code(summary, strict))
+
+
+@app.command(epilog="Example: [bold]sitrep extract articles.jsonl --output out.jsonl[/]")
+def extract(input: Annotated[list[str], typer.Argument(help="JSON Lines, CSV, text or HTML files, directories, or -.")],
+            output: Annotated[str, typer.Option("--output", "-o", help="Where to write JSON Lines (- for stdout).")] = "-",
+            no_text: Annotated[bool, typer.Option("--no-text", help="Leave each document's text out of the output.")] = False,
+            max_bytes: MAX_BYTES = DEFAULT_MAX_BYTES, strict: STRICT = False) -> None:
+    """Write the extraction contract (one JSON object per document) without storing anything.
+
+    Offsets index each document's text as given; the output repeats that text under
+    "text" unless --no-text.
+    """
+    from sitrep import batch
+
+    pipeline = _load_pipeline()
+    fh = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
+    try:
+        bar, tick = _progress("Extracting")
+        with bar:
+            summary = batch.extract(input, fh, pipeline, max_bytes=max_bytes, include_text=not no_text, progress=tick)
+    finally:
+        if fh is not sys.stdout:
+            fh.close()
+    _print_summary(summary, f"sitrep extract → {output}")
+    raise typer.Exit(_exit_code(summary, strict))
+
+
+@app.command(epilog="Example: [bold]sitrep show 3f2a --db sitrep.db[/]")
+def show(doc_id: Annotated[str, typer.Argument(help="A document id, or the start of one.")], db: DB = "sitrep.db",
+         as_json: Annotated[bool, typer.Option("--json", help="Print the stored extraction as JSON.")] = False) -> None:
+    """Show a stored document with its entities highlighted, and what was found in it."""
+    from sitrep.store import Store
+
+    if not Path(db).exists() and "://" not in db:
+        err.print(f"[red]No database at {db}[/] (run `sitrep ingest PATH --db {db}` first)")
+        raise typer.Exit(2)
+    with Store.open(db) as store:
+        ext = store.extraction(doc_id)
+        if ext is None:
+            ids = store.find_documents(doc_id)
+            if len(ids) == 1:
+                ext = store.extraction(ids[0])
+            else:
+                err.print(f"[red]No document {doc_id!r}[/]" + (f"; did you mean one of {', '.join(ids)}?" if ids else ""))
+                raise typer.Exit(2)
+    if as_json:
+        out.print_json(json.dumps(ext.to_dict(), ensure_ascii=False))
+        return
+    text = Text(ext.text)
+    for ent in ext.entities:
+        for m in ent.mentions:
+            text.stylize(ENTITY_STYLES.get(ent.type, "underline"), m.start, m.end)
+    head = f"[bold]{ext.title or ext.id}[/]\nid {ext.id} · published {ext.published or 'unknown'}"
+    if ext.published_source:
+        head += f" (from {ext.published_source})"
+    if ext.near_duplicate_of:
+        head += f" · near duplicate of {ext.near_duplicate_of}"
+    out.print(head)
+    out.print(Text("  ").join(Text(k, style=v) for k, v in ENTITY_STYLES.items()))
+    out.rule()
+    out.print(text)
+    out.rule()
+    t = Table("entity", "type", "mentions", "aliases", title="Entities", title_justify="left")
+    for ent in ext.entities:
+        t.add_row(ent.canonical, ent.type, str(len(ent.mentions)), ", ".join(ent.aliases))
+    out.print(t)
+    out.print("Places: " + (", ".join(sorted({p.text for p in ext.places})) or "none"))
+    out.print("Time expressions: " + (", ".join(t.text for t in ext.timexes) or "none"))
+
+
+@app.command(epilog="Example: [bold]sitrep stats --db sitrep.db[/]")
+def stats(db: DB = "sitrep.db",
+          as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False) -> None:
+    """What the store holds: documents, entities, places, time expressions, failures."""
+    from sitrep.store import Store
+
+    if not Path(db).exists() and "://" not in db:
+        err.print(f"[red]No database at {db}[/] (run `sitrep ingest PATH --db {db}` first)")
+        raise typer.Exit(2)
+    with Store.open(db) as store:
+        s = store.stats()
+    if as_json:
+        out.print_json(data=s)
+        return
+    t = Table(title=f"sitrep store {db}", show_header=False, title_justify="left")
+    t.add_column(style="bold")
+    t.add_column()
+    for k, v in s.items():
+        if k != "top_entities":
+            t.add_row(k.replace("_", " "), str(v))
+    out.print(t)
+    top = Table("entity", "type", "documents", title="Most frequent entities", title_justify="left")
+    for name, typ, n in s["top_entities"]:
+        top.add_row(name, typ, str(n))
+    out.print(top)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

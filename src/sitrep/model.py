@@ -1,0 +1,330 @@
+"""The extraction contract as dataclasses, and their JSON.
+
+Everything that flows between pipeline stages is defined here: the document that
+ingest produces (`SourceDoc`), a reader's failure (`Failure`), and the items of
+`sitrep extract`'s output (`Extraction` and what it holds). Field names follow
+`DESIGN.md` exactly; fields may be added, never removed or renamed without a bump
+of `CONTRACT_VERSION`.
+
+Offsets are Python string indices, end exclusive. Internally every span indexes
+the *cleaned* text (what the store keeps); `Extraction.to_dict(original=True)`
+maps them back onto the text as it was read, which is what `sitrep extract`
+writes next to that text.
+"""
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+CONTRACT_VERSION = "sitrep-extract/1"
+
+ENTITY_TYPES = ("ORG", "ARMED_GROUP", "PERSON", "GPE", "LOC", "FAC", "NORP", "WEAPON", "MILITARY_UNIT", "OTHER")
+PLACE_PRECISIONS = ("point", "city", "admin2", "admin1", "country", "region")
+TIME_PRECISIONS = ("day", "week", "month", "year", "vague")
+MODALITIES = ("asserted", "negated", "planned", "threatened", "forecast", "hypothetical", "claimed")
+
+
+# --------------------------------------------------------------------------- spans
+
+@dataclass
+class Span:
+    """A piece of the article: its text and where it stands."""
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Role:
+    title: str
+    organization: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Entity:
+    id: str
+    canonical: str
+    type: str
+    kb_id: str | None = None
+    wikidata: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+
+
+@dataclass
+class Place:
+    text: str
+    start: int
+    end: int
+    name: str | None = None
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country_code: str | None = None
+    admin1: str | None = None
+    feature_code: str | None = None
+    precision: str | None = None
+    score: float | None = None
+
+
+@dataclass
+class Timex:
+    text: str
+    start: int
+    end: int
+    start_date: str | None = None
+    end_date: str | None = None
+    precision: str | None = None
+    resolved: bool = False
+
+
+# --------------------------------------------------------------------------- events
+
+@dataclass
+class Plover:
+    event: str | None = None
+    mode: str | None = None
+
+
+@dataclass
+class EventDate:
+    start: str | None = None
+    end: str | None = None
+    precision: str | None = None
+    resolved: bool = False
+    source: str = "unknown"          # text | published | unknown
+    text: str | None = None
+    start_char: int | None = None
+    end_char: int | None = None
+
+
+@dataclass
+class EventLocation:
+    name: str | None = None
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country_code: str | None = None
+    admin1: str | None = None
+    precision: str | None = None
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class ActorRef:
+    entity_id: str | None = None
+    name: str | None = None
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Counts:
+    fatalities: int | None = None
+    injured: int | None = None
+    arrested: int | None = None
+    captured: int | None = None
+    weapons_seized: int | None = None
+
+
+@dataclass
+class CountEvidence:
+    field: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Event:
+    id: str
+    event_type: str
+    sub_event_type: str
+    trigger: Span
+    plover: Plover = field(default_factory=Plover)
+    modality: str = "asserted"
+    date: EventDate = field(default_factory=EventDate)
+    location: EventLocation | None = None
+    actor1: ActorRef | None = None
+    actor2: ActorRef | None = None
+    assoc_actors: list[ActorRef] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+    count_evidence: list[CountEvidence] = field(default_factory=list)
+    confidence: float | None = None
+    evidence: list[Span] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- speech
+
+@dataclass
+class Quote:
+    speaker: ActorRef
+    cue: Span | None
+    content: Span
+    direct: bool = True
+
+
+@dataclass
+class ClaimSpeaker:
+    entity_id: str | None = None
+    name: str | None = None
+
+
+@dataclass
+class ClaimDate:
+    start: str | None = None
+    end: str | None = None
+    precision: str | None = None
+
+
+@dataclass
+class Claim:
+    subject: str
+    value: float | int
+    unit: str | None = None
+    qualifier: str | None = None
+    speaker: ClaimSpeaker | None = None
+    date: ClaimDate | None = None
+    evidence: Span | None = None
+
+
+# --------------------------------------------------------------------------- documents
+
+@dataclass
+class OffsetMap:
+    """Where each run of cleaned text came from in the text as read.
+
+    `segments` holds (clean_start, orig_start, length) for each kept run, in order.
+    """
+    segments: list[tuple[int, int, int]] = field(default_factory=list)
+
+    @classmethod
+    def identity(cls, length: int) -> "OffsetMap":
+        return cls([(0, 0, length)])
+
+    def to_original(self, i: int, *, end: bool = False) -> int:
+        """The original index of cleaned index `i` (an exclusive end if `end`)."""
+        if not self.segments:
+            return i
+        if end and i > 0:
+            return self.to_original(i - 1) + 1
+        starts = [s[0] for s in self.segments]
+        k = max(0, bisect.bisect_right(starts, i) - 1)
+        cs, os_, length = self.segments[k]
+        return os_ + min(i - cs, length)
+
+
+@dataclass
+class SourceDoc:
+    """One document as ingest hands it to the pipeline."""
+    id: str
+    text: str                                  # cleaned text: what is analysed and stored
+    origin: str                                # file path, "file:line" or "<stdin>"
+    content_hash: str                          # sha256 of the normalised cleaned text
+    raw_text: str | None = None                # the text as read, before debris removal
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    language: str | None = None
+    published: str | None = None
+    published_source: str | None = None        # metadata | text | None
+    published_evidence: Span | None = None     # the words that state it (cleaned offsets)
+    debris: list[Span] = field(default_factory=list)   # removed lines (offsets into raw_text)
+    offsets: OffsetMap | None = None
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class Failure:
+    """A record that could not be read or processed; the batch goes on."""
+    origin: str
+    reason: str
+
+
+@dataclass
+class Extraction:
+    """What `sitrep extract` writes for one document."""
+    id: str
+    published: str | None = None
+    published_source: str | None = None
+    entities: list[Entity] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    timexes: list[Timex] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    # additions to the contract (all optional for readers)
+    contract: str = CONTRACT_VERSION
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    text: str | None = None
+    published_evidence: Span | None = None
+    debris: list[Span] = field(default_factory=list)
+    near_duplicate_of: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        return dataclasses.asdict(self)
+
+    def remapped(self, src: "SourceDoc") -> "Extraction":
+        """This extraction with every span moved from the cleaned text onto `src.raw_text`,
+        which becomes its `text`; the removed debris lines are listed in `debris`."""
+        if src.offsets is None or src.raw_text is None:
+            return self
+        d = self.to_dict()
+        for key in ("entities", "places", "timexes", "events", "quotes", "claims", "published_evidence"):
+            d[key] = _remap(d[key], src.offsets)
+        d["text"] = src.raw_text
+        d["debris"] = [dataclasses.asdict(s) for s in src.debris]
+        return Extraction.from_dict(d)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Extraction":
+        return _build(cls, d)
+
+
+def _remap(obj: Any, offsets: OffsetMap) -> Any:
+    """Map every int start/end (and start_char/end_char) in a JSON tree through `offsets`."""
+    if isinstance(obj, list):
+        return [_remap(x, offsets) for x in obj]
+    if not isinstance(obj, dict):
+        return obj
+    out = {k: _remap(v, offsets) for k, v in obj.items()}
+    for s, e in (("start", "end"), ("start_char", "end_char")):
+        if isinstance(out.get(s), int) and isinstance(out.get(e), int) and not isinstance(out.get(s), bool):
+            out[s] = offsets.to_original(out[s])
+            out[e] = offsets.to_original(out[e], end=True)
+    return out
+
+
+def _build(tp: Any, value: Any) -> Any:
+    """Rebuild a dataclass tree from its dict form (the inverse of `asdict`)."""
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _build(args[0], value) if len(args) == 1 else value
+    if origin is list:
+        (inner,) = typing.get_args(tp)
+        return [_build(inner, v) for v in value]
+    if origin is tuple:
+        return tuple(value)
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        kwargs = {f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value}
+        return tp(**kwargs)
+    return value

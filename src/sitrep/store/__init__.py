@@ -1,0 +1,230 @@
+"""The store: documents and everything extracted from them, in SQLite (default) or PostgreSQL.
+
+`Store.open("sitrep.db")` opens (and creates) a SQLite file in WAL mode; any
+SQLAlchemy URL (`postgresql+psycopg://…`) works with the same code. Each document
+is written in one transaction with all its items, so a failure never leaves half a
+record. Writing a document whose text is already stored is a no-op.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import numpy as np
+from sqlalchemy import create_engine, event, func, insert, select
+from sqlalchemy.engine import Engine
+
+from sitrep.ingest import dedup
+from sitrep.model import Entity, Extraction, Place, Role, SourceDoc, Span, Timex
+from sitrep.store import schema as S
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+def _url(target: str) -> str:
+    return target if "://" in target else f"sqlite:///{target}"
+
+
+class Store:
+    def __init__(self, target: str, *, near_threshold: float = dedup.THRESHOLD):
+        self.url = _url(target)
+        self.near_threshold = near_threshold
+        self.engine: Engine = create_engine(self.url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        S.metadata.create_all(self.engine)
+        self._check_version()
+
+    @classmethod
+    def open(cls, target: str, **kw) -> "Store":
+        return cls(target, **kw)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ schema version
+    def _check_version(self) -> None:
+        with self.engine.begin() as c:
+            row = c.execute(select(S.meta.c.value).where(S.meta.c.key == "schema_version")).first()
+            if row is None:
+                c.execute(insert(S.meta).values(key="schema_version", value=str(S.SCHEMA_VERSION)))
+            elif int(row.value) != S.SCHEMA_VERSION:
+                raise StoreError(f"{self.url}: schema version {row.value}, this sitrep writes {S.SCHEMA_VERSION}")
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as c:
+            return int(c.execute(select(S.meta.c.value).where(S.meta.c.key == "schema_version")).scalar_one())
+
+    # ------------------------------------------------------------------ duplicates
+    def find_exact(self, content_hash: str) -> str | None:
+        with self.engine.connect() as c:
+            return c.execute(select(S.documents.c.id).where(S.documents.c.content_hash == content_hash)).scalar()
+
+    def has_id(self, doc_id: str) -> bool:
+        with self.engine.connect() as c:
+            return c.execute(select(S.documents.c.id).where(S.documents.c.id == doc_id)).first() is not None
+
+    def find_near(self, sig: np.ndarray) -> dedup.Match | None:
+        keys = dedup.band_keys(sig)
+        with self.engine.connect() as c:
+            ids = select(S.doc_bands.c.doc_id).where(S.doc_bands.c.key.in_(keys)).distinct().scalar_subquery()
+            rows = c.execute(select(S.doc_signatures.c.doc_id, S.doc_signatures.c.signature)
+                             .where(S.doc_signatures.c.doc_id.in_(ids)).order_by(S.doc_signatures.c.doc_id)).all()
+        return dedup.best_match(sig, ((r.doc_id, dedup.from_bytes(r.signature)) for r in rows), self.near_threshold)
+
+    # ------------------------------------------------------------------ writing
+    def save(self, src: SourceDoc, ext: Extraction, sig: np.ndarray, near: dedup.Match | None = None) -> None:
+        """Write one document and all its items in one transaction."""
+        ev = src.published_evidence
+        with self.engine.begin() as c:
+            c.execute(insert(S.documents).values(
+                id=src.id, content_hash=src.content_hash, origin=src.origin, url=src.url, source=src.source,
+                title=src.title, language=src.language, published=src.published,
+                published_source=src.published_source, published_start=ev.start if ev else None,
+                published_end=ev.end if ev else None, text=src.text, words=src.words,
+                ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                near_duplicate_of=near.doc_id if near else None, near_duplicate_score=near.score if near else None))
+            c.execute(insert(S.doc_signatures).values(doc_id=src.id, signature=dedup.to_bytes(sig)))
+            c.execute(insert(S.doc_bands), [{"key": k, "doc_id": src.id} for k in dedup.band_keys(sig)])
+            self._save_items(c, src.id, ext)
+
+    def _save_items(self, c, doc_id: str, ext: Extraction) -> None:
+        def many(table, rows):
+            if rows:
+                c.execute(insert(table), rows)
+
+        many(S.entities, [{"id": e.id, "doc_id": doc_id, "canonical": e.canonical, "type": e.type, "kb_id": e.kb_id,
+                           "wikidata": e.wikidata, "aliases": e.aliases} for e in ext.entities])
+        many(S.entity_mentions, [{"entity_id": e.id, "doc_id": doc_id, "text": m.text, "start": m.start, "end": m.end}
+                                 for e in ext.entities for m in e.mentions])
+        many(S.entity_roles, [{"entity_id": e.id, "doc_id": doc_id, **dataclasses.asdict(r)}
+                              for e in ext.entities for r in e.roles])
+        many(S.places, [{"doc_id": doc_id, **dataclasses.asdict(p)} for p in ext.places])
+        many(S.timexes, [{"doc_id": doc_id, **dataclasses.asdict(t)} for t in ext.timexes])
+        many(S.events, [{
+            "id": e.id, "doc_id": doc_id, "event_type": e.event_type, "sub_event_type": e.sub_event_type,
+            "modality": e.modality, "trigger_text": e.trigger.text, "trigger_start": e.trigger.start,
+            "trigger_end": e.trigger.end, "date_start": e.date.start, "date_end": e.date.end,
+            "date_precision": e.date.precision, "location_name": e.location.name if e.location else None,
+            "geonameid": e.location.geonameid if e.location else None,
+            "lat": e.location.lat if e.location else None, "lon": e.location.lon if e.location else None,
+            "fatalities": e.counts.fatalities, "injured": e.counts.injured, "arrested": e.counts.arrested,
+            "confidence": e.confidence, "data": dataclasses.asdict(e)} for e in ext.events])
+        many(S.quotes, [{
+            "doc_id": doc_id, "speaker_entity_id": q.speaker.entity_id, "speaker_name": q.speaker.name,
+            "direct": q.direct, "content_text": q.content.text, "content_start": q.content.start,
+            "content_end": q.content.end, "data": dataclasses.asdict(q)} for q in ext.quotes])
+        many(S.claims, [{
+            "doc_id": doc_id, "subject": cl.subject, "value": cl.value, "unit": cl.unit, "qualifier": cl.qualifier,
+            "evidence_start": cl.evidence.start if cl.evidence else None,
+            "evidence_end": cl.evidence.end if cl.evidence else None, "data": dataclasses.asdict(cl)}
+            for cl in ext.claims])
+
+    def add_failure(self, origin: str, reason: str) -> None:
+        """Record a failure once: the same file failing for the same reason again adds nothing."""
+        with self.engine.begin() as c:
+            exists = c.execute(select(S.failures.c.id).where(S.failures.c.origin == origin,
+                                                             S.failures.c.reason == reason)).first()
+            if not exists:
+                c.execute(insert(S.failures).values(origin=origin, reason=reason,
+                                                    first_seen=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")))
+
+    # ------------------------------------------------------------------ reading
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as c:
+            row = c.execute(select(S.documents).where(S.documents.c.id == doc_id)).mappings().first()
+            return dict(row) if row else None
+
+    def find_documents(self, prefix: str, limit: int = 5) -> list[str]:
+        with self.engine.connect() as c:
+            return list(c.execute(select(S.documents.c.id).where(S.documents.c.id.startswith(prefix, autoescape=True))
+                                  .order_by(S.documents.c.id).limit(limit)).scalars())
+
+    def extraction(self, doc_id: str) -> Extraction | None:
+        """A stored document's extraction, rebuilt from the tables (offsets into the stored text)."""
+        doc = self.document(doc_id)
+        if doc is None:
+            return None
+        with self.engine.connect() as c:
+            def rows(table, order):
+                return c.execute(select(table).where(table.c.doc_id == doc_id).order_by(*order)).mappings().all()
+
+            mentions: dict[str, list[Span]] = {}
+            for m in rows(S.entity_mentions, [S.entity_mentions.c.id]):
+                mentions.setdefault(m["entity_id"], []).append(Span(m["text"], m["start"], m["end"]))
+            roles: dict[str, list[Role]] = {}
+            for r in rows(S.entity_roles, [S.entity_roles.c.id]):
+                roles.setdefault(r["entity_id"], []).append(Role(r["title"], r["organization"], r["start"], r["end"]))
+            ents = [Entity(id=e["id"], canonical=e["canonical"], type=e["type"], kb_id=e["kb_id"],
+                           wikidata=e["wikidata"], aliases=list(e["aliases"] or []),
+                           mentions=mentions.get(e["id"], []), roles=roles.get(e["id"], []))
+                    for e in rows(S.entities, [S.entities.c.id])]
+            ents.sort(key=lambda e: e.mentions[0].start if e.mentions else -1)
+            fields = {f.name for f in dataclasses.fields(Place)}
+            places = [Place(**{k: v for k, v in p.items() if k in fields}) for p in rows(S.places, [S.places.c.id])]
+            tfields = {f.name for f in dataclasses.fields(Timex)}
+            tx = [Timex(**{k: v for k, v in t.items() if k in tfields}) for t in rows(S.timexes, [S.timexes.c.id])]
+            d = {"events": [r["data"] for r in rows(S.events, [S.events.c.trigger_start])],
+                 "quotes": [r["data"] for r in rows(S.quotes, [S.quotes.c.id])],
+                 "claims": [r["data"] for r in rows(S.claims, [S.claims.c.id])]}
+        ev = (Span(doc["text"][doc["published_start"]:doc["published_end"]], doc["published_start"], doc["published_end"])
+              if doc["published_start"] is not None else None)
+        rest = Extraction.from_dict({"id": doc_id, **d})
+        return Extraction(id=doc_id, published=doc["published"], published_source=doc["published_source"],
+                          entities=ents, places=places, timexes=tx, events=rest.events, quotes=rest.quotes,
+                          claims=rest.claims, title=doc["title"], url=doc["url"], source=doc["source"],
+                          text=doc["text"], published_evidence=ev, near_duplicate_of=doc["near_duplicate_of"])
+
+    def stats(self) -> dict[str, Any]:
+        with self.engine.connect() as c:
+            def count(table, *where):
+                return c.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+            types = dict(c.execute(select(S.entities.c.type, func.count()).group_by(S.entities.c.type)).all())
+            sources = Counter(dict(c.execute(select(S.documents.c.published_source, func.count())
+                                             .group_by(S.documents.c.published_source)).all()))
+            span = c.execute(select(func.min(S.documents.c.published), func.max(S.documents.c.published))).one()
+            top = c.execute(select(S.entities.c.canonical, S.entities.c.type, func.count().label("n"))
+                            .group_by(S.entities.c.canonical, S.entities.c.type)
+                            .order_by(func.count().desc(), S.entities.c.canonical).limit(10)).all()
+            return {
+                "schema_version": self.schema_version(),
+                "documents": count(S.documents),
+                "words": c.execute(select(func.coalesce(func.sum(S.documents.c.words), 0))).scalar_one(),
+                "near_duplicates": count(S.documents, S.documents.c.near_duplicate_of.is_not(None)),
+                "published_from": {str(k): v for k, v in sources.items()},
+                "published_range": [span[0], span[1]],
+                "entities": count(S.entities),
+                "entity_types": types,
+                "mentions": count(S.entity_mentions),
+                "places": count(S.places),
+                "places_resolved": count(S.places, S.places.c.geonameid.is_not(None)),
+                "timexes": count(S.timexes),
+                "events": count(S.events),
+                "quotes": count(S.quotes),
+                "claims": count(S.claims),
+                "failures": count(S.failures),
+                "top_entities": [(r.canonical, r.type, r.n) for r in top],
+            }
+
+    def failures(self) -> list[tuple[str, str]]:
+        with self.engine.connect() as c:
+            return [(r.origin, r.reason) for r in c.execute(select(S.failures).order_by(S.failures.c.id))]
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()

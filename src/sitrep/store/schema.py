@@ -1,0 +1,181 @@
+"""The store's tables (SQLAlchemy Core), the same for SQLite and PostgreSQL.
+
+Every extracted item keeps its evidence offsets into `documents.text`, the cleaned
+text. Nested contract objects that have no columns of their own yet (an event's
+arguments, a quote's speaker) are kept whole in a JSON `data` column next to the
+columns that queries need.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary,
+                        MetaData, String, Table, Text, UniqueConstraint)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+
+def _doc_fk() -> Column:
+    return Column("doc_id", String, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String, primary_key=True),
+    Column("value", String, nullable=False),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", String, primary_key=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("origin", Text),
+    Column("url", Text),
+    Column("source", Text),
+    Column("title", Text),
+    Column("language", String),
+    Column("published", String(10), index=True),
+    Column("published_source", String),
+    Column("published_start", Integer),
+    Column("published_end", Integer),
+    Column("text", Text, nullable=False),
+    Column("words", Integer, nullable=False),
+    Column("ingested_at", String, nullable=False),
+    Column("near_duplicate_of", String, index=True),
+    Column("near_duplicate_score", Float),
+)
+
+doc_signatures = Table(
+    "doc_signatures", metadata,
+    Column("doc_id", String, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+doc_bands = Table(
+    "doc_bands", metadata,
+    Column("key", BigInteger, nullable=False),
+    _doc_fk(),
+    Index("ix_doc_bands_key", "key"),
+)
+
+entities = Table(
+    "entities", metadata,
+    Column("id", String, primary_key=True),
+    _doc_fk(),
+    Column("canonical", Text, nullable=False),
+    Column("type", String, nullable=False, index=True),
+    Column("kb_id", String, index=True),
+    Column("wikidata", String),
+    Column("aliases", JSON, nullable=False),
+)
+
+entity_mentions = Table(
+    "entity_mentions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity_id", String, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False, index=True),
+    _doc_fk(),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
+
+entity_roles = Table(
+    "entity_roles", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity_id", String, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False, index=True),
+    _doc_fk(),
+    Column("title", Text, nullable=False),
+    Column("organization", Text),
+    Column("start", Integer),
+    Column("end", Integer),
+)
+
+places = Table(
+    "places", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("name", Text),
+    Column("geonameid", Integer, index=True),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("country_code", String(2)),
+    Column("admin1", Text),
+    Column("feature_code", String),
+    Column("precision", String),
+    Column("score", Float),
+)
+
+timexes = Table(
+    "timexes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("start_date", String(10)),
+    Column("end_date", String(10)),
+    Column("precision", String),
+    Column("resolved", Boolean, nullable=False),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", String, primary_key=True),
+    _doc_fk(),
+    Column("event_type", String, nullable=False, index=True),
+    Column("sub_event_type", String, nullable=False),
+    Column("modality", String, nullable=False),
+    Column("trigger_text", Text, nullable=False),
+    Column("trigger_start", Integer, nullable=False),
+    Column("trigger_end", Integer, nullable=False),
+    Column("date_start", String(10), index=True),
+    Column("date_end", String(10)),
+    Column("date_precision", String),
+    Column("location_name", Text),
+    Column("geonameid", Integer),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("fatalities", Integer),
+    Column("injured", Integer),
+    Column("arrested", Integer),
+    Column("confidence", Float),
+    Column("data", JSON, nullable=False),
+)
+
+quotes = Table(
+    "quotes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("speaker_entity_id", String),
+    Column("speaker_name", Text),
+    Column("direct", Boolean, nullable=False),
+    Column("content_text", Text, nullable=False),
+    Column("content_start", Integer, nullable=False),
+    Column("content_end", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("subject", Text, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("unit", String),
+    Column("qualifier", String),
+    Column("evidence_start", Integer),
+    Column("evidence_end", Integer),
+    Column("data", JSON, nullable=False),
+)
+
+failures = Table(
+    "failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("origin", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("first_seen", String, nullable=False),
+    UniqueConstraint("origin", "reason", name="uq_failures_origin_reason"),
+)

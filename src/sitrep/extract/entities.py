@@ -18,8 +18,16 @@ _TRAILING = "’'s.,;:"
 
 
 def trim(span) -> tuple[str, int, int] | None:
-    """The span's text without leading determiners and trailing possessive or punctuation."""
+    """The span's text without leading determiners and trailing possessive or punctuation.
+
+    A name never runs across a line break ("Abu Hamam\nMilitants" after a title line):
+    the span is cut there, keeping the part before the break.
+    """
     tokens = list(span)
+    for i, tok in enumerate(tokens):
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            tokens = tokens[:i + (0 if tok.is_space else 1)] or tokens[i + 1:]
+            break
     while tokens and tokens[0].lower_ in _DETERMINERS:
         tokens.pop(0)
     while tokens and (tokens[-1].lower_ in {"'s", "’s", "'", "’"} or tokens[-1].is_punct):

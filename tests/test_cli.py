@@ -58,7 +58,7 @@ def test_extract_from_stdin_to_stdout():
     assert obj["events"] == [] and obj["quotes"] == [] and obj["claims"] == []
     assert obj["debris"] == [{"text": "Breaking News", "start": 0, "end": 13}]
     kirkuk = [p for p in obj["places"] if p["text"] == "Kirkuk"]
-    assert kirkuk and obj["text"][kirkuk[0]["start"]:kirkuk[0]["end"]] == "Kirkuk" and kirkuk[0]["geonameid"] is None
+    assert kirkuk and obj["text"][kirkuk[0]["start"]:kirkuk[0]["end"]] == "Kirkuk" and kirkuk[0]["geonameid"] == 94787
 
 
 def test_extract_flags_near_duplicates_in_its_input(tmp_path):
@@ -81,7 +81,7 @@ def test_show_and_stats(db_path):
     miss = sitrep("show", "nope", "--db", db_path)
     assert miss.returncode == 2 and "No document" in miss.stderr
     st = json.loads(sitrep("stats", "--db", db_path, "--json").stdout)
-    assert st["documents"] == 2 and st["schema_version"] == 1
+    assert st["documents"] == 2 and st["schema_version"] == 2
 
 
 def test_missing_database_is_a_clear_error(tmp_path):

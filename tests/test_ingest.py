@@ -35,8 +35,8 @@ def test_examples_are_stored_with_their_items(pipeline, db_path):
             assert doc["text"][m.start:m.end] == m.text
     for item in ext.places + ext.timexes:
         assert doc["text"][item.start:item.end] == item.text
-    assert any(p.geonameid is None for p in ext.places)
-    assert all(t.resolved is False for t in ext.timexes)
+    assert any(p.geonameid == 170794 for p in ext.places)   # the Deir ez-Zor of its dateline
+    assert any(t.resolved and t.start_date for t in ext.timexes)   # "on Monday" of a dated article
 
 
 def test_reingest_changes_nothing(pipeline, db_path):
@@ -143,10 +143,10 @@ def test_same_id_with_different_text_is_refused(pipeline, db_path, tmp_path):
 
 def test_sqlite_is_in_wal_mode_with_a_schema_version(db_path):
     with Store.open(db_path) as store:
-        assert store.schema_version() == 1
+        assert store.schema_version() == 2
     con = sqlite3.connect(db_path)
     assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
-    assert con.execute("select value from meta where key = 'schema_version'").fetchone()[0] == "1"
+    assert con.execute("select value from meta where key = 'schema_version'").fetchone()[0] == "2"
     con.close()
 
 
@@ -157,4 +157,21 @@ def test_stats(pipeline, db_path):
     assert st["documents"] == 16 and st["near_duplicates"] == 1
     assert st["entities"] > 50 and st["places"] > 50 and st["timexes"] > 10
     assert st["events"] == st["quotes"] == st["claims"] == 0
-    assert st["published_from"] == {"text": 8, "metadata": 5, "None": 3}
+    assert st["published_from"] == {"text": 8, "metadata": 5, "none": 3}
+
+
+def test_an_older_store_is_brought_up_to_date(db_path):
+    with Store.open(db_path):
+        pass
+    con = sqlite3.connect(db_path)
+    for table, column in (("places", "relation"), ("places", "phrase_start"), ("places", "phrase_end"),
+                          ("places", "in_name"), ("timexes", "future"), ("timexes", "month"), ("timexes", "day")):
+        con.execute(f"alter table {table} drop column {column}")
+    con.execute("update meta set value = '1' where key = 'schema_version'")
+    con.commit()
+    con.close()
+    with Store.open(db_path) as store:
+        assert store.schema_version() == 2
+    con = sqlite3.connect(db_path)
+    assert "in_name" in [r[1] for r in con.execute("pragma table_info(places)")]
+    con.close()

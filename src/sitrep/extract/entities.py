@@ -35,7 +35,8 @@ def trim(span) -> tuple[str, int, int] | None:
     if not tokens:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    return span.doc.text[start:end], start, end
+    # a Span's text, not Doc.text: the latter re-joins the whole document on every access
+    return span.doc[tokens[0].i:tokens[-1].i + 1].text, start, end
 
 
 def key_of(text: str) -> str:

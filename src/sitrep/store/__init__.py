@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
-from sqlalchemy import create_engine, event, func, insert, select
+from sqlalchemy import create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import Engine
 
 from sitrep.ingest import dedup
@@ -58,8 +58,16 @@ class Store:
             row = c.execute(select(S.meta.c.value).where(S.meta.c.key == "schema_version")).first()
             if row is None:
                 c.execute(insert(S.meta).values(key="schema_version", value=str(S.SCHEMA_VERSION)))
-            elif int(row.value) != S.SCHEMA_VERSION:
-                raise StoreError(f"{self.url}: schema version {row.value}, this sitrep writes {S.SCHEMA_VERSION}")
+                return
+            version = int(row.value)
+            if version > S.SCHEMA_VERSION:
+                raise StoreError(f"{self.url}: schema version {version} is newer than this sitrep's "
+                                 f"({S.SCHEMA_VERSION}); upgrade sitrep")
+            for v in range(version + 1, S.SCHEMA_VERSION + 1):
+                for table, ddl in S.MIGRATIONS.get(v, []):
+                    c.execute(text(f"ALTER TABLE {table} ADD COLUMN {ddl}"))
+            if version < S.SCHEMA_VERSION:
+                c.execute(update(S.meta).where(S.meta.c.key == "schema_version").values(value=str(S.SCHEMA_VERSION)))
 
     def schema_version(self) -> int:
         with self.engine.connect() as c:
@@ -109,7 +117,9 @@ class Store:
                                  for e in ext.entities for m in e.mentions])
         many(S.entity_roles, [{"entity_id": e.id, "doc_id": doc_id, **dataclasses.asdict(r)}
                               for e in ext.entities for r in e.roles])
-        many(S.places, [{"doc_id": doc_id, **dataclasses.asdict(p)} for p in ext.places])
+        many(S.places, [{"doc_id": doc_id, **{k: v for k, v in dataclasses.asdict(p).items() if k != "phrase"},
+                         "phrase_start": p.phrase.start if p.phrase else None,
+                         "phrase_end": p.phrase.end if p.phrase else None} for p in ext.places])
         many(S.timexes, [{"doc_id": doc_id, **dataclasses.asdict(t)} for t in ext.timexes])
         many(S.events, [{
             "id": e.id, "doc_id": doc_id, "event_type": e.event_type, "sub_event_type": e.sub_event_type,
@@ -170,8 +180,11 @@ class Store:
                            mentions=mentions.get(e["id"], []), roles=roles.get(e["id"], []))
                     for e in rows(S.entities, [S.entities.c.id])]
             ents.sort(key=lambda e: e.mentions[0].start if e.mentions else -1)
-            fields = {f.name for f in dataclasses.fields(Place)}
-            places = [Place(**{k: v for k, v in p.items() if k in fields}) for p in rows(S.places, [S.places.c.id])]
+            fields = {f.name for f in dataclasses.fields(Place)} - {"phrase"}
+            places = [Place(**{k: v for k, v in p.items() if k in fields},
+                            phrase=Span(doc["text"][p["phrase_start"]:p["phrase_end"]], p["phrase_start"], p["phrase_end"])
+                            if p["phrase_start"] is not None else None)
+                      for p in rows(S.places, [S.places.c.id])]
             tfields = {f.name for f in dataclasses.fields(Timex)}
             tx = [Timex(**{k: v for k, v in t.items() if k in tfields}) for t in rows(S.timexes, [S.timexes.c.id])]
             d = {"events": [r["data"] for r in rows(S.events, [S.events.c.trigger_start])],
@@ -202,7 +215,7 @@ class Store:
                 "documents": count(S.documents),
                 "words": c.execute(select(func.coalesce(func.sum(S.documents.c.words), 0))).scalar_one(),
                 "near_duplicates": count(S.documents, S.documents.c.near_duplicate_of.is_not(None)),
-                "published_from": {str(k): v for k, v in sources.items()},
+                "published_from": {(k or "none"): v for k, v in sources.items()},
                 "published_range": [span[0], span[1]],
                 "entities": count(S.entities),
                 "entity_types": types,

@@ -10,7 +10,15 @@ from __future__ import annotations
 from sqlalchemy import (JSON, BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary,
                         MetaData, String, Table, Text, UniqueConstraint)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# columns added since version 1, by version: (table, column DDL). Stores of an older
+# version are brought up to date when opened (all additions are nullable).
+MIGRATIONS = {
+    2: [("places", "relation VARCHAR"), ("places", "phrase_start INTEGER"), ("places", "phrase_end INTEGER"),
+        ("places", "in_name TEXT"), ("timexes", "future BOOLEAN"), ("timexes", "month INTEGER"),
+        ("timexes", "day INTEGER")],
+}
 
 metadata = MetaData()
 
@@ -106,6 +114,10 @@ places = Table(
     Column("feature_code", String),
     Column("precision", String),
     Column("score", Float),
+    Column("relation", String),
+    Column("phrase_start", Integer),
+    Column("phrase_end", Integer),
+    Column("in_name", Text),
 )
 
 timexes = Table(
@@ -119,6 +131,9 @@ timexes = Table(
     Column("end_date", String(10)),
     Column("precision", String),
     Column("resolved", Boolean, nullable=False),
+    Column("future", Boolean),
+    Column("month", Integer),
+    Column("day", Integer),
 )
 
 events = Table(

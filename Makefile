@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= sitrep.db
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench bench-places bench-time clean
 
 install: $(STAMP)
 
@@ -24,6 +24,12 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/throughput.py
+
+bench-places: install
+	$(BIN)/python benchmarks/places.py
+
+bench-time: install
+	$(BIN)/python benchmarks/time.py
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache src/*.egg-info

@@ -45,7 +45,7 @@ def test_entities_group_mentions_without_determiners():
 def test_places_and_timexes():
     ext = sitrep.extract(TEXT)
     assert {p.text for p in ext.places} >= {"Mosul", "Hawija"}
-    assert any(t.text == "Monday" and t.resolved is False and t.start_date is None for t in ext.timexes)
+    assert any(t.text == "Monday" and t.resolved is True and t.start_date == "2024-10-21" for t in ext.timexes)
 
 
 def test_published_argument_is_metadata():

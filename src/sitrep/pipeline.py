@@ -23,6 +23,7 @@ class Pipeline:
 
     def __init__(self, model: str = nlp_mod.MODEL, batch_size: int = 32):
         self.nlp = nlp_mod.load(model)
+        self.gazetteer = self.nlp.get_pipe("sitrep_places").gazetteer
         self.batch_size = batch_size
 
     # ------------------------------------------------------------------ one text
@@ -72,7 +73,7 @@ class Pipeline:
     def build(self, src: SourceDoc, doc) -> Extraction:
         return Extraction(
             id=src.id, published=src.published, published_source=src.published_source,
-            entities=extract_entities(doc, src.id), places=extract_places(doc), timexes=extract_timexes(doc),
+            entities=extract_entities(doc, src.id), places=extract_places(doc, self.gazetteer), timexes=extract_timexes(doc, src.published),
             title=src.title, url=src.url, source=src.source, text=src.text,
             published_evidence=src.published_evidence,
         )

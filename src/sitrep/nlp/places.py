@@ -138,9 +138,7 @@ class PlaceRecognizer:
                     out.append(c)
         out.extend(self._gazetteer_runs(doc, place_tokens, owner))
         out = [c for c in out if not _acronym_only(c) and not self._qualifies(doc, c)
-               and not (c.text.lower() in surnames and not any(_is_major(e) and e.population == 0 or
-                                                               (e.feature_code or "").startswith("PCL")
-                                                               for e, _ in c.entries))]
+               and not _is_surname(c, surnames)]
         out = _without_overlaps(out)
         for _, s, e in self.org_matcher(doc):
             name = doc[s:e]
@@ -169,9 +167,8 @@ class PlaceRecognizer:
             words = " ".join(t.lower_ for t in nxt[:n])
             if len(nxt) >= n and words in self.feature_after:
                 longer = doc[span.start:span.end + n]
-                found = self.gazetteer.lookup(longer.text)
-                if any(t == 0 for _, t in found):
-                    c.text, c.end, c.entries = longer.text, longer.end_char, found
+                if self.gazetteer.lookup_exact(longer.text):
+                    c.text, c.end, c.entries = longer.text, longer.end_char, self.gazetteer.lookup(longer.text)
                     end_tok = longer.end
                 c.feature_hint = self.feature_after[words]
                 c.context += 1.0
@@ -317,8 +314,7 @@ class PlaceRecognizer:
                     ent = next(iter(owners.values()))
                     if ent.label_ == "PERSON" or (ent.start == i and ent.end == i + n):
                         continue      # part of a person's name, or an entity already judged
-                found = [(e, t) for e, t in self.gazetteer.lookup(span.text) if t == 0]
-                if found:
+                if self.gazetteer.lookup_exact(span.text):
                     best = (span, owners)
                     break
             if best is None:
@@ -411,6 +407,11 @@ def _without_overlaps(cands: list[Candidate]) -> list[Candidate]:
         if all(c.end <= k.start or c.start >= k.end for k in kept):
             kept.append(c)
     return sorted(kept, key=lambda c: c.start)
+
+
+def _is_surname(c: Candidate, surnames: set[str]) -> bool:
+    """"Carter complimented…" after "Ash Carter": a person, unless the word names a country."""
+    return c.text.lower() in surnames and not any((e.feature_code or "").startswith("PCL") for e, _ in c.entries)
 
 
 def _acronym_only(c: Candidate) -> bool:

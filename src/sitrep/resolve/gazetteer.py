@@ -440,16 +440,24 @@ class Gazetteer:
         out += [(e, 1) for e in self._lookup(skeleton(name), 1) if e.id not in seen]
         return out
 
+    def lookup_exact(self, name: str) -> tuple[Entry, ...]:
+        """Entries whose light key equals the name's (no loose matches): the cheap first test."""
+        k = light(name)
+        return self._lookup(k, 0) if k else ()
+
     def by_geonameid(self, geonameid: int) -> Entry | None:
         r = self.con.execute("select id, geonameid, name, lat, lon, country_code, admin1_code, feature_code, "
                              "population, source from places where geonameid = ?", (geonameid,)).fetchone()
         return self._row(r) if r else None
 
     def country(self, code: str) -> Entry | None:
-        r = self.con.execute("select id, geonameid, name, lat, lon, country_code, admin1_code, feature_code, "
-                             "population, source from places where country_code = ? and feature_code = 'PCLI'",
-                             (code,)).fetchone()
-        return self._row(r) if r else None
+        return self._countries.get(code)
+
+    @functools.cached_property
+    def _countries(self) -> dict[str, Entry]:
+        rows = self.con.execute("select id, geonameid, name, lat, lon, country_code, admin1_code, feature_code, "
+                                "population, source from places where feature_code = 'PCLI'").fetchall()
+        return {r[5]: self._row(r) for r in rows}
 
     def stats(self) -> dict[str, int | str]:
         return {**self.meta,

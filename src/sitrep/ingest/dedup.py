@@ -9,6 +9,7 @@ corpora that do not fit in memory.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -32,8 +33,14 @@ def shingles(text: str, k: int = SHINGLE) -> list[bytes]:
     return [" ".join(words[i:i + k]).encode() for i in range(len(words) - k + 1)]
 
 
+@functools.lru_cache(maxsize=1)
+def _permutations():
+    """The hash permutations depend only on the seed: drawn once, not per document."""
+    return MinHash(num_perm=NUM_PERM, seed=1).permutations
+
+
 def signature(text: str) -> np.ndarray:
-    m = MinHash(num_perm=NUM_PERM, seed=1)
+    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations())
     m.update_batch(shingles(text))
     return m.hashvalues.astype(np.uint64)
 

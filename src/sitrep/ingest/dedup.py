@@ -34,13 +34,14 @@ def shingles(text: str, k: int = SHINGLE) -> list[bytes]:
 
 
 @functools.lru_cache(maxsize=1)
-def _permutations():
+def _template() -> MinHash:
     """The hash permutations depend only on the seed: drawn once, not per document."""
-    return MinHash(num_perm=NUM_PERM, seed=1).permutations
+    return MinHash(num_perm=NUM_PERM, seed=1)
 
 
 def signature(text: str) -> np.ndarray:
-    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations())
+    t = _template()
+    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=t.permutations, scheme=t.scheme)
     m.update_batch(shingles(text))
     return m.hashvalues.astype(np.uint64)
 

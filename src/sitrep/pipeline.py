@@ -71,9 +71,13 @@ class Pipeline:
 
     # ------------------------------------------------------------------ the stages on one Doc
     def build(self, src: SourceDoc, doc) -> Extraction:
+        """One parsed document's items; each stage may use what the stages before it found."""
+        entities = extract_entities(doc, src.id)
+        places = extract_places(doc, self.gazetteer)
+        timexes = extract_timexes(doc, src.published)
         return Extraction(
             id=src.id, published=src.published, published_source=src.published_source,
-            entities=extract_entities(doc, src.id), places=extract_places(doc, self.gazetteer), timexes=extract_timexes(doc, src.published),
+            entities=entities, places=places, timexes=timexes,
             title=src.title, url=src.url, source=src.source, text=src.text,
             published_evidence=src.published_evidence,
         )

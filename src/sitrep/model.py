@@ -172,6 +172,8 @@ class Event:
     count_evidence: list[CountEvidence] = field(default_factory=list)
     confidence: float | None = None
     evidence: list[Span] = field(default_factory=list)
+    # addition: the perpetrator is known from its own claim of responsibility
+    responsibility_claimed: bool = False
 
 
 # --------------------------------------------------------------------------- speech

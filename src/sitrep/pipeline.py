@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from sitrep import nlp as nlp_mod
 from sitrep.extract.entities import extract_entities
+from sitrep.extract.events import extract_events
 from sitrep.extract.places import extract_places
 from sitrep.extract.timexes import extract_timexes
 from sitrep.ingest import prepare
@@ -75,9 +76,10 @@ class Pipeline:
         entities = extract_entities(doc, src.id)
         places = extract_places(doc, self.gazetteer)
         timexes = extract_timexes(doc, src.published)
+        events = extract_events(doc, src.id, entities, places, timexes, src.published)
         return Extraction(
             id=src.id, published=src.published, published_source=src.published_source,
-            entities=entities, places=places, timexes=timexes,
+            entities=entities, places=places, timexes=timexes, events=events,
             title=src.title, url=src.url, source=src.source, text=src.text,
             published_evidence=src.published_evidence,
         )

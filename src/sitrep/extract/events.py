@@ -142,14 +142,15 @@ def _word_class(tok, cls: str) -> bool:
         return lem in w["person"] or low in w["person"] or lem in ("force", "forces") or tok.ent_type_ in ("PERSON", "NORP", "ORG")
     if cls == "place":
         return tok.ent_type_ in ("GPE", "LOC", "FAC") or lem in w["place"]
-    return lem in w[cls] or low in w[cls]
+    return lem in w[cls] or low in w[cls] or (low.endswith("s") and low[:-1] in w[cls])
 
 
 def _subject(tok, exclude=None):
     """The subject of a verb, or of the nearest verb above it (through xcomp, advcl, conj, prep)."""
     t = tok
     for _ in range(8):
-        subj = next((c for c in t.children if c.dep_ in ("nsubj", "csubj") and c is not exclude), None)
+        subj = next((c for c in t.children if c.dep_ in ("nsubj", "csubj")
+                     and (exclude is None or c.i != exclude.i)), None)
         if subj is not None:
             return subj, False
         agent = _agent(t)
@@ -158,7 +159,9 @@ def _subject(tok, exclude=None):
         if t.dep_ in ("ROOT",) or t.head is t:
             return None, False
         if t.dep_ == "relcl":
-            return t.head, False
+            # "militants who attacked…": the antecedent did it; "a leader who was killed": it was done to him
+            passive = any(c.dep_ == "nsubjpass" for c in t.children)
+            return (None if passive else t.head), False
         t = t.head
     return None, False
 
@@ -293,15 +296,21 @@ class _Actors:
             return None
         if head.pos_ == "PRON" and head.dep_ != "relcl":
             return None
-        np = _np(head)
+        np = _np(head) if head.pos_ not in ("VERB", "AUX") else head.doc[head.i:head.i + 1]
         lo, hi = np.start_char, np.end_char
         inside = [(s, e, ent) for s, e, ent in self.spans if s < hi and lo < e]
         if inside:
             # the entity nearest the head: "ISIS fighters" → ISIS, "a Syrian Democratic Forces (SDF) base" → SDF
             s, e, ent = min(inside, key=lambda x: (abs(x[1] - hi), -(x[1] - x[0])))
             return ActorRef(ent.id, ent.canonical, _span_text(head.doc, s, e), s, e)
-        if head.pos_ == "PROPN" or _word_class(head, "person"):
-            words_ = [t for t in np if t.dep_ not in ("det", "poss", "punct", "nummod", "quantmod", "amod")
+        group = next((t for t in np if _lemma(t) == "group" and any(c.lower_ == "the" for c in t.children)), None)
+        if group is not None:
+            before = [(s, e, ent) for s, e, ent in self.spans if e <= group.idx and ent.type in ("ORG", "ARMED_GROUP")]
+            if before:      # "the group's leader": the armed group named last
+                s, e, ent = before[-1]
+                return ActorRef(ent.id, ent.canonical, np.text, np.start_char, np.end_char)
+        if head.pos_ == "PROPN" or _word_class(head, "person") or (head.is_upper and len(head) >= 2):
+            words_ = [t for t in np if t.i >= np.start and t.dep_ not in ("det", "punct", "nummod", "quantmod", "amod", "case")
                       or t.pos_ == "PROPN" or t.i == head.i]
             if not words_:
                 return None
@@ -580,14 +589,6 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
         anaphoric = any(t.lower_ in words()["anaphors"] and any(c.lower_ in ("the", "these", "those", "this")
                                                                  for c in t.children) for t in sent)
         counts, evidence = Counts(), []
-        for fld, v, ctok, ev in casualties(doc, sent.start, sent.end):
-            if getattr(counts, fld) is None:
-                setattr(counts, fld, v)
-                evidence.append(CountEvidence(fld, ev.text, ev.start_char, ev.end_char))
-        for fld, v in zero_or_unknown(sent.text).items():
-            if getattr(counts, fld) is None:
-                setattr(counts, fld, v)
-                evidence.append(CountEvidence(fld, sent.text, sent.start_char, sent.end_char))
         score = 0.5 + 0.1 * sum(x is not None for x in (ref1, ref2, place)) + (0.1 if date.source == "text" else 0)
         if not rule.conditions:
             score -= 0.05
@@ -601,6 +602,8 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
             responsibility_claimed=responsibility_claimed(tok),
         )
         drafts.append(_Draft(ev, tok, si, anaphoric))
+    drafts += _weapons_alongside_arrests(doc_id, drafts)
+    _sentence_counts(doc, sents, drafts)
     _inherit(drafts)
     _attach_casualties(doc, sents, drafts)
     return _merge([d.event for d in drafts])
@@ -638,6 +641,8 @@ def _arguments(tok, rule: Rule):
         clause_root = next((t for t in _chain(tok) if t.pos_ == "VERB"), None)
         if rule.sub_event_type in ("Arrests", "Abduction/forced disappearance"):
             target = _patient(tok)
+    if target is not None and target.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
+        target = tok.head                    # "the group's leader, who was eliminated"
     if target is None and rule.event_type in _VIOLENT + ("Strategic developments",):
         target = _targets_in(tok, clause_root)
     if rule.sub_event_type == "Non-violent transfer of territory":
@@ -648,6 +653,65 @@ def _arguments(tok, rule: Rule):
                       and (c.ent_type_ or c.pos_ == "PROPN")), None)
         target = owner or target
     return agent, target, _associates(tok if tok.pos_ == "VERB" else (clause_root or tok), agent)
+
+
+def _weapons_alongside_arrests(doc_id: str, drafts: list[_Draft]) -> list[_Draft]:
+    """"the arrest of 50 suspects, and 500 IEDs": the weapons are a seizure of their own."""
+    out = []
+    rule = next(r for r in rules()["seize"] if r.sub_event_type == "Disrupted weapons use")
+    for d in drafts:
+        if d.event.sub_event_type != "Arrests":
+            continue
+        patient = _patient(d.tok) if d.tok.pos_ != "VERB" else _object(d.tok)
+        heads = {t.i for t in _chain(d.tok)} | ({patient.i} if patient is not None else set())
+        # coordinated with the arrested, or (as the parser often has it) with a word above the arrest
+        for c in d.tok.sent:
+            if c.i <= d.tok.i or c.dep_ != "conj" or c.head.i not in heads or not _word_class(c, "weapon"):
+                continue
+            ev = Event(**{**d.event.__dict__})
+            ev.id = _event_id(doc_id, c.idx, rule.sub_event_type)
+            ev.event_type, ev.sub_event_type = rule.event_type, rule.sub_event_type
+            ev.plover = Plover(rule.plover_event, rule.plover_mode)
+            ev.actor2, ev.counts, ev.count_evidence = None, Counts(), []
+            v, span = _quantity(c)
+            if v is not None:
+                ev.counts.weapons_seized = v
+                ev.count_evidence.append(CountEvidence("weapons_seized", span.text, span.start_char, span.end_char))
+            out.append(_Draft(ev, c, d.sentence, d.anaphoric))
+            break
+    return out
+
+
+def _owner(ctok, drafts: list[_Draft]) -> _Draft:
+    """The event a casualty word belongs to: its own trigger, the trigger above it, else the nearest."""
+    by_token = {d.tok.i: d for d in drafts}
+    if ctok.i in by_token:
+        return by_token[ctok.i]
+    for t in _chain(ctok)[1:]:
+        if t.i in by_token:
+            return by_token[t.i]
+    below = [d for d in drafts if any(a.i == d.tok.i for a in ctok.ancestors) or
+             any(a.i == ctok.i for a in d.tok.ancestors)]
+    return (below or sorted(drafts, key=lambda d: abs(d.tok.i - ctok.i)))[0]
+
+
+def _sentence_counts(doc, sents, drafts: list[_Draft]) -> None:
+    """Counts in a sentence with events go to the event each number belongs to."""
+    by_sentence: dict[int, list[_Draft]] = {}
+    for d in drafts:
+        by_sentence.setdefault(d.sentence, []).append(d)
+    for si, group in by_sentence.items():
+        sent = sents[si]
+        for fld, v, ctok, ev in casualties(doc, sent.start, sent.end):
+            counts = _owner(ctok, group).event
+            if getattr(counts.counts, fld) is None:
+                setattr(counts.counts, fld, v)
+                counts.count_evidence.append(CountEvidence(fld, ev.text, ev.start_char, ev.end_char))
+        for fld, v in zero_or_unknown(sent.text).items():
+            for d in group:
+                if getattr(d.event.counts, fld) is None and d.event.event_type in _VIOLENT:
+                    setattr(d.event.counts, fld, v)
+                    d.event.count_evidence.append(CountEvidence(fld, sent.text, sent.start_char, sent.end_char))
 
 
 def _event_id(doc_id: str, start: int, sub: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import sitrep
-from sitrep.model import Entity, Extraction, Place, Timex
+from sitrep.model import Entity, Event, Extraction, Place, Timex
 
 TEXT = ("Accessibility links\n\nBreaking News\n\nMOSUL, Iraq, October 22, 2024 (Example Wire) - Iraqi Security Forces "
         "arrested three suspected Islamic State financiers in Mosul on Monday, the Iraqi Security Forces said. "
@@ -17,7 +17,9 @@ def test_extract_returns_the_contract_types():
     assert ext.published == "2024-10-22" and ext.published_source == "text"
     assert all(isinstance(e, Entity) for e in ext.entities)
     assert all(isinstance(p, Place) for p in ext.places) and all(isinstance(t, Timex) for t in ext.timexes)
-    assert ext.events == [] and ext.quotes == [] and ext.claims == []
+    assert all(isinstance(e, Event) for e in ext.events)
+    assert [e.sub_event_type for e in ext.events] == ["Arrests"]
+    assert ext.events[0].counts.arrested == 3 and ext.events[0].location.name == "Mosul"
 
 
 def test_offsets_index_the_text_as_given():

@@ -55,7 +55,8 @@ def test_extract_from_stdin_to_stdout():
     assert r.returncode == 0, r.stderr
     (obj,) = [json.loads(x) for x in r.stdout.splitlines()]
     assert obj["id"] == "s1" and obj["published"] == "2025-01-05" and obj["published_source"] == "text"
-    assert obj["events"] == [] and obj["quotes"] == [] and obj["claims"] == []
+    (event,) = obj["events"]
+    assert event["counts"]["fatalities"] == 2 and event["date"]["start"] == "2025-01-05"
     assert obj["debris"] == [{"text": "Breaking News", "start": 0, "end": 13}]
     kirkuk = [p for p in obj["places"] if p["text"] == "Kirkuk"]
     assert kirkuk and obj["text"][kirkuk[0]["start"]:kirkuk[0]["end"]] == "Kirkuk" and kirkuk[0]["geonameid"] == 94787

@@ -156,7 +156,7 @@ def test_stats(pipeline, db_path):
         st = store.stats()
     assert st["documents"] == 16 and st["near_duplicates"] == 1
     assert st["entities"] > 50 and st["places"] > 50 and st["timexes"] > 10
-    assert st["events"] == st["quotes"] == st["claims"] == 0
+    assert st["events"] >= 16   # every example reports at least one incident
     assert st["published_from"] == {"text": 8, "metadata": 5, "none": 3}
 
 

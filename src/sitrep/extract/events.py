@@ -42,6 +42,7 @@ _VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians
 _REPORTING = {"say", "tell", "announce", "report", "confirm", "add", "state", "note", "stress", "explain", "clarify"}
 _PREVENTION = {"prevent", "deter", "protect", "secure", "defend", "counter", "thwart", "foil", "stop", "avert",
                "disrupt", "degrade"}
+_NOMINAL = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "compound"}
 _ACTOR_TYPES = {"ORG", "ARMED_GROUP", "PERSON", "NORP", "GPE", "MILITARY_UNIT"}
 
 
@@ -145,10 +146,16 @@ def _word_class(tok, cls: str) -> bool:
     return lem in w[cls] or low in w[cls] or (low.endswith("s") and low[:-1] in w[cls])
 
 
-def _subject(tok, exclude=None):
-    """The subject of a verb, or of the nearest verb above it (through xcomp, advcl, conj, prep)."""
+def _subject(tok, exclude=None, through: frozenset = frozenset()):
+    """The subject of a verb, or of the nearest verb above it (through xcomp, advcl, conj, prep).
+
+    The climb stops at a reporting verb: who said it is not who did it ("officials said the
+    strike killed…"), unless the verb is one the trigger names (`through`: "Iraq announced a
+    campaign")."""
     t = tok
     for _ in range(8):
+        if t.i != tok.i and _lemma(t) in _REPORTING and _lemma(t) not in through:
+            return None, False
         subj = next((c for c in t.children if c.dep_ in ("nsubj", "csubj")
                      and (exclude is None or c.i != exclude.i)), None)
         if subj is not None:
@@ -187,7 +194,11 @@ def _chain(tok, limit: int = 12):
 
 def _holds(rule: Rule, tok, agent) -> bool:
     w = words()
-    if rule.pos != "*" and tok.pos_ != rule.pos and not (rule.pos == "NOUN" and tok.pos_ == "PROPN"):
+    if rule.pos == "NOUN":
+        # the small model tags "offensive" ADJ and "shelling" AUX as subjects: the role decides
+        if tok.pos_ not in ("NOUN", "PROPN") and tok.dep_ not in _NOMINAL:
+            return False
+    elif rule.pos != "*" and tok.pos_ != rule.pos:
         return False
     for key, vals in rule.conditions:
         if key == "announce":
@@ -222,10 +233,13 @@ def _holds(rule: Rule, tok, agent) -> bool:
     return True
 
 
-def find_triggers(doc) -> list[tuple[object, Rule]]:
+def find_triggers(doc, skip: set[int] = frozenset()) -> list[tuple[object, Rule]]:
+    """Trigger words and their rules; one per phrase ("suicide bomber": the bomber), none in `skip`."""
     table = rules()
     out = []
     for tok in doc:
+        if tok.i in skip:
+            continue
         cands = table.get(_lemma(tok)) or table.get(tok.lower_)
         if not cands:
             continue
@@ -234,7 +248,10 @@ def find_triggers(doc) -> list[tuple[object, Rule]]:
             if _holds(rule, tok, subj):
                 out.append((tok, rule))
                 break
-    return out
+    chosen = {t.i: r for t, r in out}
+    return [(t, r) for t, r in out
+            if not (t.dep_ in ("compound", "amod", "nmod") and t.head.i in chosen
+                    and chosen[t.head.i].event_type == r.event_type)]
 
 
 # --------------------------------------------------------------------------- modality
@@ -294,7 +311,7 @@ class _Actors:
     def ref(self, head) -> ActorRef | None:
         if head is None:
             return None
-        if head.pos_ == "PRON" and head.dep_ != "relcl":
+        if (head.pos_ == "PRON" and head.dep_ != "relcl") or head.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
             return None
         np = _np(head) if head.pos_ not in ("VERB", "AUX") else head.doc[head.i:head.i + 1]
         lo, hi = np.start_char, np.end_char
@@ -326,14 +343,17 @@ def _span_text(doc, s: int, e: int) -> str:
     return sp.text if sp is not None else ""
 
 
-def _light_verb_subject(tok):
+def _light_verb_subject(tok, through: frozenset = frozenset()):
     """The agent of a noun trigger: "by X", a possessive or compound actor, or the subject above."""
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ == "by":
             g = next((g for g in c.children if g.dep_ == "pobj"), None)
             if g is not None:
                 return g, "by"
-    subj, _passive = _subject(tok.head if tok.dep_ != "ROOT" else tok, exclude=tok)
+    start = tok.head if tok.dep_ != "ROOT" else tok
+    if start.i != tok.i and _lemma(start) in _REPORTING and _lemma(start) not in through:
+        return None, "subject"
+    subj, _passive = _subject(start, exclude=tok, through=through)
     return subj, "subject"
 
 
@@ -563,16 +583,34 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_DATELINE = re.compile(r"^[A-Z][A-Z.'’\- ]{2,}(?:,\s*[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)*)?"
+                       r"(?:,\s*[A-Z][a-z]{2,9}\.?\s\d{1,2}(?:,\s*\d{4})?)?\s*(?:\([^)]{1,60}\))?\s*[-–—]\s")
+_CAPTION = re.compile(r"^(?:FILE\b|FILE PHOTO|PHOTO\b)", re.IGNORECASE)
+
+
+def _dateline_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """"TAMPA, Fla. - …", "BAGHDAD, Jan. 5 (Reuters) - …": where the story was filed, not where it happened."""
+    out = []
+    for lo, hi in paragraphs:
+        m = _DATELINE.match(text, lo, hi)
+        if m:
+            out.append((lo, m.end()))
+    return out
+
+
 def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place], timexes: list[Timex],
                    published: str | None) -> list[Event]:
     text = doc.text
     paragraphs = _paragraphs(text)
+    datelines = _dateline_spans(text, paragraphs)
+    places = [p for p in places if not any(lo <= p.start < hi for lo, hi in datelines)]
+    captions = {t.i for s in doc.sents if _CAPTION.match(s.text) for t in s}
     actors = _Actors(entities)
     dated = [t for t in timexes if not getattr(t, "future", False)]
     sents = list(doc.sents)
     sent_index = {s.start: i for i, s in enumerate(sents)}
     drafts: list[_Draft] = []
-    for tok, rule in find_triggers(doc):
+    for tok, rule in find_triggers(doc, captions):
         mod = modality(tok, rule)
         if mod is None:
             continue
@@ -636,7 +674,8 @@ def _arguments(tok, rule: Rule):
                 agent = c
                 break
         if agent is None:
-            subj, how = _light_verb_subject(tok)
+            through = frozenset(v for k, vals in rule.conditions if k == "head" for v in vals)
+            subj, how = _light_verb_subject(tok, through)
             agent = _operations_agent(subj) or subj
         clause_root = next((t for t in _chain(tok) if t.pos_ == "VERB"), None)
         if rule.sub_event_type in ("Arrests", "Abduction/forced disappearance"):
@@ -741,6 +780,14 @@ def _attach_casualties(doc, sents, drafts: list[_Draft]) -> None:
     for si, sent in enumerate(sents):
         if si in with_events:
             continue
+        zeros = zero_or_unknown(sent.text)
+        recent = [d for d in drafts if d.sentence < si and si - d.sentence <= 2 and d.event.event_type in _VIOLENT]
+        if zeros and recent:             # "There were no fatalities." after the event
+            target = recent[-1].event
+            for fld, v in zeros.items():
+                if getattr(target.counts, fld) is None:
+                    setattr(target.counts, fld, v)
+                    target.count_evidence.append(CountEvidence(fld, sent.text, sent.start_char, sent.end_char))
         found = casualties(doc, sent.start, sent.end)
         found = [f for f in found if f[0] in ("fatalities", "injured")]
         if not found:

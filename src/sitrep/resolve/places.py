@@ -88,12 +88,15 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
 
     def scored(c: Candidate, centre: tuple[float, float] | None) -> list[tuple[float, Entry]]:
         out = []
+        seats = {e.admin1_code for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL")}
         for e, tier in c.entries:
             s = importance(e) + 2.5 * share.get(e.country_code, 0.0) + _hint_bonus(c.feature_hint, e)
             if votes and e.country_code and e.country_code not in votes:
                 s -= 1.0        # a country the article never mentions
             if tier == 1:
                 s -= 1.5
+            if e.feature_code in ("ADM1", "ADM2") and e.admin1_code in seats and c.feature_hint not in ("ADM1", "ADM2"):
+                s -= 0.6        # "Dayr az-Zawr" names the city before the governorate named after it
             if light(e.name) == light(c.text):
                 s += 0.3
             if centre and e.lat is not None and not (e.feature_code or "").startswith("PCL"):

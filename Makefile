@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= sitrep.db
 
-.PHONY: install run test bench bench-places bench-time clean
+.PHONY: install run test bench bench-places bench-time bench-events clean
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ bench-places: install
 
 bench-time: install
 	$(BIN)/python benchmarks/time.py
+
+bench-events: install
+	$(BIN)/python benchmarks/events.py
+	$(BIN)/python benchmarks/event_location.py
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache src/*.egg-info

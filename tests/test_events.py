@@ -202,3 +202,8 @@ def test_different_dates_stay_apart(pipeline):
 def test_photo_captions_report_no_events(pipeline):
     text = "FILE - Iraqi soldiers attack an ISIS position near Tikrit, Iraq, May 2, 2019.\nThe army said little."
     assert events(pipeline, text) == []
+
+
+def test_who_condemns_an_attack_did_not_carry_it_out(pipeline):
+    e = only(events(pipeline, "The United States condemns the attack on a market in Baghdad on Monday."))
+    assert e.actor1 is None and e.location.geonameid == 98182

@@ -40,6 +40,13 @@ from sitrep.resolve.time import event_date
 
 _VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 _REPORTING = {"say", "tell", "announce", "report", "confirm", "add", "state", "note", "stress", "explain", "clarify"}
+# verbs through which a noun trigger has its agent as their subject ("CENTCOM conducted strikes",
+# "ISIS claimed responsibility for an attack", "operations led to the arrest"); a reaction
+# ("the United States condemns the attacks") gives none
+_LIGHT = {"conduct", "carry", "launch", "mount", "stage", "claim", "lead", "result", "perform", "execute",
+          "continue", "begin", "start", "undertake", "make", "commit", "unleash", "direct", "order", "employ",
+          "use", "resume", "intensify", "step", "escalate", "spearhead", "initiate", "complete", "finish",
+          "prosecute", "wage", "fight", "repel", "repulse", "thwart", "foil", "support", "enable", "provide"}
 _PREVENTION = {"prevent", "deter", "protect", "secure", "defend", "counter", "thwart", "foil", "stop", "avert",
                "disrupt", "degrade"}
 _NOMINAL = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "compound"}
@@ -163,7 +170,7 @@ def _subject(tok, exclude=None, through: frozenset = frozenset()):
         agent = _agent(t)
         if agent is not None:
             return agent, True
-        if t.dep_ in ("ROOT",) or t.head is t:
+        if t.dep_ == "ROOT" or t.head.i == t.i:
             return None, False
         if t.dep_ == "relcl":
             # "militants who attacked…": the antecedent did it; "a leader who was killed": it was done to him
@@ -184,7 +191,7 @@ def _chain(tok, limit: int = 12):
     """The trigger and the words above it, up to the sentence root."""
     out = [tok]
     t = tok
-    while t.head is not t and len(out) < limit:
+    while t.head.i != t.i and len(out) < limit:
         t = t.head
         out.append(t)
     return out
@@ -351,8 +358,9 @@ def _light_verb_subject(tok, through: frozenset = frozenset()):
             if g is not None:
                 return g, "by"
     start = tok.head if tok.dep_ != "ROOT" else tok
-    if start.i != tok.i and _lemma(start) in _REPORTING and _lemma(start) not in through:
-        return None, "subject"
+    verb = next((t for t in _chain(tok, 5)[1:] if t.pos_ in ("VERB", "AUX") and _lemma(t) != "be"), None)
+    if verb is None or (_lemma(verb) not in _LIGHT and _lemma(verb) not in through):
+        return None, "subject"               # "the United States condemns the attacks": not the attacker
     subj, _passive = _subject(start, exclude=tok, through=through)
     return subj, "subject"
 
@@ -425,24 +433,55 @@ def _place_rank(p: Place) -> int:
     return _RANK.get(p.precision or "", 3)
 
 
-def _clause_bounds(tok) -> tuple[int, int]:
-    """Character bounds of the clause the trigger belongs to."""
+def _clause_root(tok):
     t = tok
-    while t.pos_ not in ("VERB", "AUX") and t.head is not t:
+    while t.pos_ not in ("VERB", "AUX") and t.head.i != t.i:
         t = t.head
-    return t.left_edge.idx, t.right_edge.idx + len(t.right_edge)
+    return t
 
 
-def location(tok, places: list[Place], paragraph: tuple[int, int] | None) -> Place | None:
-    """The place in the trigger's clause, else the sentence's, else the paragraph's (the most precise,
-    then the nearest to the trigger)."""
+def _tree_distance(a, b) -> int:
+    """Edges between two tokens of one sentence."""
+    up_a = [a.i] + [t.i for t in a.ancestors]
+    up_b = [b.i] + [t.i for t in b.ancestors]
+    common = set(up_a) & set(up_b)
+    if not common:
+        return 99
+    return min(up_a.index(c) + up_b.index(c) for c in common)
+
+
+def _coarseness(p: Place) -> float:
+    """How much vaguer than a town a place is, for linking: a country 3, a province 1."""
+    fc = p.feature_code or ""
+    return (3 if fc.startswith("PCL") else 1 if fc == "ADM1" else 0) + (0.5 if p.relation else 0)
+
+
+def location(tok, places: list[Place], paragraph: tuple[int, int] | None,
+             max_cost: float | None = None) -> Place | None:
+    """Where the event at `tok` happened: the place closest to the trigger in the parse, within its
+    clause, else its sentence (a country or province counts as farther than a town, a relative
+    region farther still), else the paragraph's most precise place."""
     usable = [p for p in places if not p.in_name]
     sent = tok.sent
-    bounds = [_clause_bounds(tok), (sent.start_char, sent.end_char)]
+    doc = tok.doc
+    clause = _clause_root(tok)
+    lo, hi = clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
+
+    def cost(p: Place) -> float:
+        span = doc.char_span(p.start, p.end, alignment_mode="expand")
+        d = _tree_distance(tok, span.root) if span is not None else 50
+        # a place that is a participant ("the U.S. pulled out", "struck Syria's …") locates less
+        dep = span.root.dep_ if span is not None else ""
+        argument = 8 if dep in ("nsubj", "nsubjpass", "poss", "agent") else 2 if dep == "dobj" else 0
+        outside = 0 if lo <= p.start and p.end <= hi else 4
+        return d + _coarseness(p) + argument + outside
+
+    in_sentence = [p for p in usable if sent.start_char <= p.start and p.end <= sent.end_char]
+    if in_sentence:
+        best = min(in_sentence, key=lambda p: (cost(p), abs(p.start - tok.idx)))
+        return best if max_cost is None or cost(best) <= max_cost else None
     if paragraph:
-        bounds.append(paragraph)
-    for lo, hi in bounds:
-        inside = [p for p in usable if lo <= p.start and p.end <= hi]
+        inside = [p for p in usable if paragraph[0] <= p.start and p.end <= paragraph[1]]
         if inside:
             return min(inside, key=lambda p: (_place_rank(p), abs(p.start - tok.idx)))
     return None

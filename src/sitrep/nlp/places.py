@@ -53,6 +53,7 @@ class Candidate:
     anchor_country: str | None = None           # for "the Iraqi borders": IQ
     in_name: str | None = None                  # the organisation name it sits in
     weak: bool = False                          # no context for it: kept only if the article's countries agree
+    actor_like: bool = False                    # "The United States condemns…": a subject, likely an actor
 
 
 @functools.lru_cache(maxsize=1)
@@ -160,6 +161,7 @@ class PlaceRecognizer:
             c.phrase, c.phrase_text = (span.start_char, c.end), doc[span.start:span.end].text
             return c
         c = Candidate(span.text, span.start_char, span.end_char, source, label)
+        c.actor_like = span.root.dep_ in ("nsubj", "nsubjpass", "poss")
         end_tok = span.end
         # a feature word right after: "Kirkuk province", "the Hamrin mountains", "al-Hol camp"
         nxt = doc[span.end:span.end + 2]

@@ -72,7 +72,8 @@ def country_votes(cands: list[Candidate], mentions: Counter | None = None) -> Co
             continue
         tier0 = [e for e, t in c.entries if t == 0]
         if any((e.feature_code or "").startswith("PCL") for e in tier0):
-            votes[next(e.country_code for e in tier0 if (e.feature_code or "").startswith("PCL"))] += 2
+            cc = next(e.country_code for e in tier0 if (e.feature_code or "").startswith("PCL"))
+            votes[cc] += 0.5 if c.actor_like else 2     # "The United States condemns": an actor, barely a place
             continue
         ccs = {e.country_code for e in tier0 if e.country_code}
         loose = {e.country_code for e, t in c.entries if t == 1 and e.country_code}
@@ -83,15 +84,15 @@ def country_votes(cands: list[Candidate], mentions: Counter | None = None) -> Co
 
 def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | None = None) -> list[Place]:
     votes = country_votes(cands, mentions)
-    total = sum(votes.values()) or 1
-    share = {cc: n / total for cc, n in votes.items()}
+    total = sum(votes.values())
+    share = {cc: n / (total + 2) for cc, n in votes.items()}   # two votes' worth of doubt: one mention is no prior
 
     def scored(c: Candidate, centre: tuple[float, float] | None) -> list[tuple[float, Entry]]:
         out = []
         seats = {e.admin1_code for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL")}
         for e, tier in c.entries:
             s = importance(e) + 2.5 * share.get(e.country_code, 0.0) + _hint_bonus(c.feature_hint, e)
-            if votes and e.country_code and e.country_code not in votes:
+            if total >= 2 and e.country_code and e.country_code not in votes:
                 s -= 1.0        # a country the article never mentions
             if tier == 1:
                 s -= 1.5

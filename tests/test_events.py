@@ -207,3 +207,22 @@ def test_photo_captions_report_no_events(pipeline):
 def test_who_condemns_an_attack_did_not_carry_it_out(pipeline):
     e = only(events(pipeline, "The United States condemns the attack on a market in Baghdad on Monday."))
     assert e.actor1 is None and e.location.geonameid == 98182
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("Government forces dropped chlorine on the town of Saraqib on Tuesday.", "Chemical weapon"),
+    ("Militants threw a grenade at a police patrol in Kirkuk on Monday.", "Grenade"),
+    ("Police dispersed the protesters outside the governorate building in Basra on Sunday.", "Protest with intervention"),
+    ("Security forces fired on protesters in Nasiriyah on Friday.", "Excessive force against protesters"),
+    ("A mob attacked a police station in Basra on Saturday.", "Mob violence"),
+    ("Rebels looted the central market of Idlib on Friday.", "Looting/property destruction"),
+    ("The militia established a new base near Tal Afar on Monday.", "Headquarters or base established"),
+])
+def test_more_sub_types(pipeline, text, sub):
+    assert only(events(pipeline, text), sub).sub_event_type == sub
+
+
+def test_instruments(pipeline):
+    text = "Coalition air strikes using F-16s and A-10s hit ISIS positions near Hajin on Monday."
+    e = only(events(pipeline, text), "Air/drone strike")
+    assert [i.text for i in e.instruments] == ["F-16s", "A-10s"]

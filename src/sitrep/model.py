@@ -172,8 +172,10 @@ class Event:
     count_evidence: list[CountEvidence] = field(default_factory=list)
     confidence: float | None = None
     evidence: list[Span] = field(default_factory=list)
-    # addition: the perpetrator is known from its own claim of responsibility
+    # additions: the perpetrator is known from its own claim of responsibility; the aircraft
+    # and weapons named in the trigger's clause ("F-16s, F-15s, and A-10s")
     responsibility_claimed: bool = False
+    instruments: list[Span] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- speech

@@ -102,7 +102,7 @@ def rules() -> dict[str, list[Rule]]:
 @functools.lru_cache(maxsize=1)
 def words() -> dict:
     w = json.loads(_data("event_words.json"))
-    for k in ("person", "weapon", "place", "base", "aircraft", "civilian", "state_words", "anaphors"):
+    for k in ("person", "weapon", "place", "base", "aircraft", "civilian", "state_words", "anaphors", "protest"):
         w[k] = frozenset(w[k])
     return w
 
@@ -678,6 +678,7 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
             evidence=[Span(sent.text, sent.start_char, sent.end_char)],
             responsibility_claimed=responsibility_claimed(tok),
         )
+        ev.instruments = _instruments(tok)
         drafts.append(_Draft(ev, tok, si, anaphoric))
     drafts += _weapons_alongside_arrests(doc_id, drafts)
     _sentence_counts(doc, sents, drafts)
@@ -792,6 +793,16 @@ def _sentence_counts(doc, sents, drafts: list[_Draft]) -> None:
                     d.event.count_evidence.append(CountEvidence(fld, sent.text, sent.start_char, sent.end_char))
 
 
+def _instruments(tok) -> list[Span]:
+    """Aircraft and weapons named in the trigger's clause: "using F-16s, F-15s, and A-10s"."""
+    root = _clause_root(tok)
+    out = []
+    for t in root.subtree:
+        if t.i != tok.i and (_word_class(t, "aircraft") or (t.pos_ == "PROPN" and re.match(r"^[A-Z]{1,3}-\d", t.text))):
+            out.append(Span(t.text, t.idx, t.idx + len(t)))
+    return out
+
+
 def _event_id(doc_id: str, start: int, sub: str) -> str:
     return "ev-" + hashlib.sha1(f"{doc_id}\x1f{start}\x1f{sub}".encode()).hexdigest()[:12]
 
@@ -882,4 +893,5 @@ def _merge(events: list[Event]) -> list[Event]:
         home.evidence += [s for s in ev.evidence if s not in home.evidence]
         home.confidence = max(home.confidence or 0, ev.confidence or 0)
         home.responsibility_claimed = home.responsibility_claimed or ev.responsibility_claimed
+        home.instruments += [i for i in ev.instruments if i not in home.instruments]
     return out

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= sitrep.db
 
-.PHONY: install run test bench bench-places bench-time bench-events clean
+.PHONY: install run test bench bench-places bench-time bench-events bench-entities clean
 
 install: $(STAMP)
 
@@ -34,6 +34,9 @@ bench-time: install
 bench-events: install
 	$(BIN)/python benchmarks/events.py
 	$(BIN)/python benchmarks/event_location.py
+
+bench-entities: install
+	$(BIN)/python benchmarks/entities.py
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache src/*.egg-info

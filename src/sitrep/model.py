@@ -55,6 +55,13 @@ class Entity:
     aliases: list[str] = field(default_factory=list)
     mentions: list[Span] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
+    # additions (optional for readers): what the actor knowledge base says of an actor —
+    # its kind ("jihadist group", "state military"…), its ACLED-style name and inter code,
+    # and the country it is based in (ISO 3166 alpha-2)
+    actor_type: str | None = None
+    acled_actor: str | None = None
+    inter: int | None = None
+    country: str | None = None
 
 
 @dataclass

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from sitrep import nlp as nlp_mod
+from sitrep.extract.claims import extract_claims
 from sitrep.extract.entities import extract_entities
 from sitrep.extract.events import extract_events
 from sitrep.extract.places import extract_places
+from sitrep.extract.quotes import extract_quotes
 from sitrep.extract.timexes import extract_timexes
 from sitrep.ingest import prepare
 from sitrep.ingest.readers import BadInput, RawRecord
@@ -73,13 +75,16 @@ class Pipeline:
     # ------------------------------------------------------------------ the stages on one Doc
     def build(self, src: SourceDoc, doc) -> Extraction:
         """One parsed document's items; each stage may use what the stages before it found."""
-        entities = extract_entities(doc, src.id)
         places = extract_places(doc, self.gazetteer)
+        entities = extract_entities(doc, src.id, places, src.text)
         timexes = extract_timexes(doc, src.published)
         events = extract_events(doc, src.id, entities, places, timexes, src.published)
+        quotes = extract_quotes(doc, src.id, entities, src.text)      # adds unnamed sources to entities
+        claims = extract_claims(doc, entities, quotes, timexes, src.published, src.text)
         return Extraction(
             id=src.id, published=src.published, published_source=src.published_source,
             entities=entities, places=places, timexes=timexes, events=events,
+            quotes=quotes, claims=claims,
             title=src.title, url=src.url, source=src.source, text=src.text,
             published_evidence=src.published_evidence,
         )

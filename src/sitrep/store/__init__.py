@@ -112,7 +112,9 @@ class Store:
                 c.execute(insert(table), rows)
 
         many(S.entities, [{"id": e.id, "doc_id": doc_id, "canonical": e.canonical, "type": e.type, "kb_id": e.kb_id,
-                           "wikidata": e.wikidata, "aliases": e.aliases} for e in ext.entities])
+                           "wikidata": e.wikidata, "aliases": e.aliases, "actor_type": e.actor_type,
+                           "acled_actor": e.acled_actor, "inter": e.inter, "country": e.country}
+                          for e in ext.entities])
         many(S.entity_mentions, [{"entity_id": e.id, "doc_id": doc_id, "text": m.text, "start": m.start, "end": m.end}
                                  for e in ext.entities for m in e.mentions])
         many(S.entity_roles, [{"entity_id": e.id, "doc_id": doc_id, **dataclasses.asdict(r)}
@@ -177,7 +179,9 @@ class Store:
                 roles.setdefault(r["entity_id"], []).append(Role(r["title"], r["organization"], r["start"], r["end"]))
             ents = [Entity(id=e["id"], canonical=e["canonical"], type=e["type"], kb_id=e["kb_id"],
                            wikidata=e["wikidata"], aliases=list(e["aliases"] or []),
-                           mentions=mentions.get(e["id"], []), roles=roles.get(e["id"], []))
+                           mentions=mentions.get(e["id"], []), roles=roles.get(e["id"], []),
+                           actor_type=e["actor_type"], acled_actor=e["acled_actor"], inter=e["inter"],
+                           country=e["country"])
                     for e in rows(S.entities, [S.entities.c.id])]
             ents.sort(key=lambda e: e.mentions[0].start if e.mentions else -1)
             fields = {f.name for f in dataclasses.fields(Place)} - {"phrase"}

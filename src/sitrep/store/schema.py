@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import (JSON, BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary,
                         MetaData, String, Table, Text, UniqueConstraint)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # columns added since version 1, by version: (table, column DDL). Stores of an older
 # version are brought up to date when opened (all additions are nullable).
@@ -18,6 +18,8 @@ MIGRATIONS = {
     2: [("places", "relation VARCHAR"), ("places", "phrase_start INTEGER"), ("places", "phrase_end INTEGER"),
         ("places", "in_name TEXT"), ("timexes", "future BOOLEAN"), ("timexes", "month INTEGER"),
         ("timexes", "day INTEGER")],
+    3: [("entities", "actor_type VARCHAR"), ("entities", "acled_actor TEXT"), ("entities", "inter INTEGER"),
+        ("entities", "country VARCHAR(2)")],
 }
 
 metadata = MetaData()
@@ -75,6 +77,10 @@ entities = Table(
     Column("kb_id", String, index=True),
     Column("wikidata", String),
     Column("aliases", JSON, nullable=False),
+    Column("actor_type", String),
+    Column("acled_actor", Text),
+    Column("inter", Integer),
+    Column("country", String(2)),
 )
 
 entity_mentions = Table(

@@ -88,3 +88,10 @@ def test_show_and_stats(db_path):
 def test_missing_database_is_a_clear_error(tmp_path):
     r = sitrep("stats", "--db", str(tmp_path / "none.db"))
     assert r.returncode == 2 and "No database" in r.stderr
+
+
+def test_workers_give_the_same_output(tmp_path):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert sitrep("extract", str(EXAMPLES), "-o", str(one), "--workers", "1").returncode == 0
+    assert sitrep("extract", str(EXAMPLES), "-o", str(two), "--workers", "2").returncode == 0
+    assert one.read_text() == two.read_text() and len(one.read_text().splitlines()) == 16

@@ -15,6 +15,7 @@ from typing import IO
 
 from sitrep.ingest import DEFAULT_MAX_BYTES, dedup, documents
 from sitrep.model import Extraction, Failure, SourceDoc
+from sitrep.nlp import MODEL
 from sitrep.pipeline import Pipeline
 from sitrep.store import Store
 
@@ -67,9 +68,19 @@ def _noop(_: str) -> None:
     pass
 
 
-def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline, *, max_bytes: int = DEFAULT_MAX_BYTES,
-           progress: Progress = _noop) -> Summary:
-    """Extract and store every document under `paths`; idempotent."""
+def _results(pipeline: Pipeline | None, docs: Iterable[SourceDoc], workers: int):
+    """Documents and their extractions, in input order: in this process, or in `workers` processes."""
+    if workers > 1:
+        from sitrep import parallel
+
+        return parallel.process(docs, workers, pipeline.model if pipeline else MODEL)
+    return (pipeline or Pipeline()).process(docs)
+
+
+def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+           progress: Progress = _noop, workers: int = 1) -> Summary:
+    """Extract and store every document under `paths`; idempotent. With `workers` > 1 the
+    extraction runs in that many processes (`pipeline` may then be None)."""
     summary = Summary()
     t0 = time.perf_counter()
     pending = dedup.MemoryIndex(store.near_threshold)   # read but not yet stored
@@ -105,7 +116,7 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline, *, max_bytes:
             queued.append(q)
             yield q.src
 
-    for src, result in pipeline.process(sources()):
+    for src, result in _results(pipeline, sources(), workers):
         q = queued.popleft()
         try:
             if isinstance(result, Failure):
@@ -125,8 +136,8 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline, *, max_bytes:
     return summary
 
 
-def extract(paths: Iterable[str], out: IO[str], pipeline: Pipeline, *, max_bytes: int = DEFAULT_MAX_BYTES,
-            include_text: bool = True, progress: Progress = _noop) -> Summary:
+def extract(paths: Iterable[str], out: IO[str], pipeline: Pipeline | None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+            include_text: bool = True, progress: Progress = _noop, workers: int = 1) -> Summary:
     """Write one contract object per readable document to `out` (JSON Lines), in input order."""
     summary = Summary()
     t0 = time.perf_counter()
@@ -146,7 +157,7 @@ def extract(paths: Iterable[str], out: IO[str], pipeline: Pipeline, *, max_bytes
             seen.add(item.id, item.content_hash, sig)
             yield item
 
-    for src, result in pipeline.process(sources()):
+    for src, result in _results(pipeline, sources(), workers):
         near = near_of.popleft()
         if isinstance(result, Failure):
             summary.failures.append(result)

@@ -28,6 +28,8 @@ DB = Annotated[str, typer.Option("--db", help="SQLite file, or a SQLAlchemy URL 
 MAX_BYTES = Annotated[int, typer.Option("--max-bytes", help="Refuse documents with more text than this (bytes).",
                                         envvar="SITREP_MAX_BYTES")]
 STRICT = Annotated[bool, typer.Option("--strict", help="Exit non-zero if any record failed.")]
+WORKERS = Annotated[Optional[int], typer.Option("--workers", help="Extraction processes (default: up to 2, one "
+                                                "per core; 1 = in this process).", envvar="SITREP_WORKERS")]
 
 ENTITY_STYLES = {"PERSON": "bold magenta", "ORG": "bold cyan", "ARMED_GROUP": "bold red", "GPE": "bold green",
                  "LOC": "green", "FAC": "yellow", "NORP": "blue", "WEAPON": "red", "MILITARY_UNIT": "red",
@@ -100,20 +102,21 @@ def _exit_code(s, strict: bool) -> int:
 def ingest(paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")],
            db: DB = "sitrep.db", max_bytes: MAX_BYTES = DEFAULT_MAX_BYTES, strict: STRICT = False,
            json_summary: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
-           ) -> None:
+           workers: WORKERS = None) -> None:
     """Extract documents and store them (idempotent: already stored texts are skipped).
 
     Reads .txt, .html/.htm, .jsonl/.json, .csv and directories of them. Prints what was
     read, stored, skipped as duplicates and what failed, with the reason.
     """
-    from sitrep import batch
+    from sitrep import batch, parallel
     from sitrep.store import Store
 
-    pipeline = _load_pipeline()
+    workers = workers or parallel.default_workers()
+    pipeline = _load_pipeline() if workers == 1 else None
     with Store.open(db) as store:
         bar, tick = _progress("Ingesting")
         with bar:
-            summary = batch.ingest(paths, store, pipeline, max_bytes=max_bytes, progress=tick)
+            summary = batch.ingest(paths, store, pipeline, max_bytes=max_bytes, progress=tick, workers=workers)
         total = store.stats()
     if json_summary:
         out.print_json(data={**summary.as_dict(), "db": db, "documents_in_store": total["documents"]})
@@ -126,20 +129,22 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, directories (
 def extract(input: Annotated[list[str], typer.Argument(help="JSON Lines, CSV, text or HTML files, directories, or -.")],
             output: Annotated[str, typer.Option("--output", "-o", help="Where to write JSON Lines (- for stdout).")] = "-",
             no_text: Annotated[bool, typer.Option("--no-text", help="Leave each document's text out of the output.")] = False,
-            max_bytes: MAX_BYTES = DEFAULT_MAX_BYTES, strict: STRICT = False) -> None:
+            max_bytes: MAX_BYTES = DEFAULT_MAX_BYTES, strict: STRICT = False, workers: WORKERS = None) -> None:
     """Write the extraction contract (one JSON object per document) without storing anything.
 
     Offsets index each document's text as given; the output repeats that text under
     "text" unless --no-text.
     """
-    from sitrep import batch
+    from sitrep import batch, parallel
 
-    pipeline = _load_pipeline()
+    workers = workers or parallel.default_workers()
+    pipeline = _load_pipeline() if workers == 1 else None
     fh = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
     try:
         bar, tick = _progress("Extracting")
         with bar:
-            summary = batch.extract(input, fh, pipeline, max_bytes=max_bytes, include_text=not no_text, progress=tick)
+            summary = batch.extract(input, fh, pipeline, max_bytes=max_bytes, include_text=not no_text,
+                                    progress=tick, workers=workers)
     finally:
         if fh is not sys.stdout:
             fh.close()

@@ -25,6 +25,7 @@ class Pipeline:
     """Reusable extractor: `Pipeline().extract(text, published="2025-01-07")`."""
 
     def __init__(self, model: str = nlp_mod.MODEL, batch_size: int = 32):
+        self.model = model
         self.nlp = nlp_mod.load(model)
         self.gazetteer = self.nlp.get_pipe("sitrep_places").gazetteer
         self.batch_size = batch_size

@@ -1014,11 +1014,15 @@ def event_date(trigger: Any, timexes: Sequence[Any], published: Any = None, *, d
         t0, t1 = trigger
     else:
         t0, t1 = trigger.start, trigger.end
-    text = doc.text if doc is not None else None
     if doc is not None:
-        sents = [(s.start_char, s.end_char) for s in doc.sents]
+        # Doc.text and the sentence list cost a pass over the document: once per document, not per event
+        cached = doc.user_data.get("sitrep.text_and_sentences")
+        if cached is None:
+            cached = (doc.text, [(s.start_char, s.end_char) for s in doc.sents])
+            doc.user_data["sitrep.text_and_sentences"] = cached
+        text, sents = cached
     else:
-        sents = list(sentences or [])
+        text, sents = None, list(sentences or [])
     si = next((i for i, (a, b) in enumerate(sents) if a <= t0 < b), None)
     cands = [t for t in timexes if not (t.start < t1 and t0 < t.end)]
 

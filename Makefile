@@ -4,10 +4,32 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= sitrep.db
+VENDOR := src/sitrep/web/vendor
+NPM_MODULES := web/node_modules
 
-.PHONY: install run test bench bench-places bench-time bench-events bench-entities clean
+.PHONY: install run test bench bench-places bench-time bench-events bench-entities bench-api browser clean
 
-install: $(STAMP)
+install: $(STAMP) $(VENDOR)/.installed
+
+# the web UI's libraries: from npm at install time (package-lock.json pins them), never a CDN at run time
+$(VENDOR)/.installed: web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to install the web UI's libraries (apt-get install npm)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/images
+	cp $(NPM_MODULES)/leaflet/dist/leaflet.js $(NPM_MODULES)/leaflet/dist/leaflet.css $(VENDOR)/
+	cp $(NPM_MODULES)/leaflet/dist/images/* $(VENDOR)/images/
+	cp $(NPM_MODULES)/leaflet.markercluster/dist/leaflet.markercluster.js \
+	   $(NPM_MODULES)/leaflet.markercluster/dist/MarkerCluster.css \
+	   $(NPM_MODULES)/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/
+	cp $(NPM_MODULES)/topojson-client/dist/topojson-client.min.js $(VENDOR)/
+	cp $(NPM_MODULES)/world-atlas/countries-50m.json $(NPM_MODULES)/world-atlas/countries-110m.json $(VENDOR)/
+	cp $(NPM_MODULES)/d3/dist/d3.min.js $(VENDOR)/
+	@touch $@
+
+# Debian's chromium, for the browser tests (tests/test_browser.py skips without it)
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+	  || echo "warning: could not install chromium; the browser tests will be skipped"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sitrep needs Python >= 3.11")'
@@ -18,8 +40,9 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/sitrep ingest examples/ --db $(DB)
 	$(BIN)/sitrep stats --db $(DB)
+	$(BIN)/sitrep serve --db $(DB)
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
 
 bench: install
@@ -38,5 +61,8 @@ bench-events: install
 bench-entities: install
 	$(BIN)/python benchmarks/entities.py
 
+bench-api: install
+	$(BIN)/python benchmarks/api.py
+
 clean:
-	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache src/*.egg-info
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache src/*.egg-info $(VENDOR) $(NPM_MODULES) test-artifacts

@@ -222,6 +222,30 @@ def stats(db: DB = "sitrep.db",
     out.print(top)
 
 
+@app.command(epilog="Example: [bold]sitrep serve --db sitrep.db[/]  (then open http://127.0.0.1:8000/; "
+                    "[bold]SITREP_TOKEN=secret sitrep serve --db sitrep.db[/] also accepts POST /api/documents)")
+def serve(db: DB = "sitrep.db",
+          host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")]
+          = "127.0.0.1",
+          port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+          token: Annotated[Optional[str], typer.Option("--token", envvar="SITREP_TOKEN", show_default=False,
+                                                       help="Accept POST /api/documents with 'Authorization: Bearer "
+                                                            "TOKEN'; without it the server is read-only.")] = None
+          ) -> None:
+    """Serve the HTTP API (/api/…, docs at /docs) and the web UI (map, timeline, evidence) over a store.
+
+    Read-only unless a token is given. Stops with Ctrl+C.
+    """
+    from sitrep.api import missing_vendor, serve as run_server
+
+    if not Path(db).exists() and "://" not in db:
+        err.print(f"[red]No database at {db}[/] (run `sitrep ingest PATH --db {db}` first)")
+        raise typer.Exit(2)
+    if missing_vendor():
+        err.print("[yellow]The web UI's libraries are missing[/] (run `make install`); the API works without them.")
+    run_server(db, host=host, port=port, token=token or None, announce=lambda m: err.print(f"[green]{m}[/]"))
+
+
 gazetteer_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich",
                             help="Build, extend and query the place gazetteer.")
 app.add_typer(gazetteer_app, name="gazetteer")

@@ -680,6 +680,7 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
         )
         ev.instruments = _instruments(tok)
         drafts.append(_Draft(ev, tok, si, anaphoric))
+    drafts = _fold_anaphors(_fold_into_instrument(drafts))
     drafts += _weapons_alongside_arrests(doc_id, drafts)
     _sentence_counts(doc, sents, drafts)
     _inherit(drafts)
@@ -732,6 +733,67 @@ def _arguments(tok, rule: Rule):
                       and (c.ent_type_ or c.pos_ == "PROPN")), None)
         target = owner or target
     return agent, target, _associates(tok if tok.pos_ == "VERB" else (clause_root or tok), agent)
+
+
+def _fold_into_instrument(drafts: list[_Draft]) -> list[_Draft]:
+    """"A roadside bomb killed three soldiers": the killing is the bomb's event, not a clash of
+    its own. A generic violent verb whose subject (or agent) is another event's trigger gives
+    that event its target and goes."""
+    by_tok = {d.tok.i: d for d in drafts}
+    out = []
+    for d in drafts:
+        ev = d.event
+        host = None
+        if ev.sub_event_type in ("Armed clash", "Attack") and d.tok.pos_ == "VERB":
+            subj, _ = _subject(d.tok)
+            host = by_tok.get(subj.i) if subj is not None else None
+        if host is None or host is d or host.event.event_type not in _VIOLENT or host.event.sub_event_type == ev.sub_event_type:
+            out.append(d)
+            continue
+        h = host.event
+        h.actor2 = h.actor2 or ev.actor2
+        h.assoc_actors += [a for a in ev.assoc_actors if a.name not in {x.name for x in h.assoc_actors}]
+        h.confidence = max(h.confidence or 0, ev.confidence or 0)
+    return out
+
+
+_DEFINITE = frozenset(("the", "this", "that", "these", "those"))
+
+
+def _fold_anaphors(drafts: list[_Draft]) -> list[_Draft]:
+    """"No group has claimed the attack", a headline's "the attack near Tal Afar": a definite
+    generic noun that names an event told elsewhere in the article is that event, not
+    another one. It goes into the nearest specific violent event (before it within eight
+    sentences, else, for an undated headline, the first after it) at a compatible place."""
+    out = []
+    for d in drafts:
+        ev, tok = d.event, d.tok
+        generic = (ev.sub_event_type in ("Armed clash", "Attack") and tok.pos_ in ("NOUN", "PROPN")
+                   and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children))
+        if not generic:
+            out.append(d)
+            continue
+
+        def fits(o: _Draft) -> bool:
+            if o is d or o.event.event_type not in _VIOLENT or o.event.sub_event_type in ("Armed clash", "Attack") \
+                    and o.tok.pos_ in ("NOUN", "PROPN"):
+                return False
+            la, lb = ev.location, o.event.location
+            return not (la and lb and la.geonameid != lb.geonameid and la.name != lb.name)
+
+        before = [o for o in drafts if fits(o) and o.sentence <= d.sentence and d.sentence - o.sentence <= 8
+                  and o.tok.i < tok.i]
+        after = [o for o in drafts if fits(o) and o.sentence >= d.sentence and o.sentence - d.sentence <= 3
+                 and o.tok.i > tok.i]
+        host = before[-1] if before else (after[0] if after and ev.date.source != "text" else None)
+        if host is None:
+            out.append(d)
+            continue
+        h = host.event
+        h.actor1 = h.actor1 or ev.actor1
+        h.actor2 = h.actor2 or ev.actor2
+        h.responsibility_claimed = h.responsibility_claimed or ev.responsibility_claimed
+    return out
 
 
 def _weapons_alongside_arrests(doc_id: str, drafts: list[_Draft]) -> list[_Draft]:

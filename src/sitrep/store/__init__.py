@@ -2,8 +2,10 @@
 
 `Store.open("sitrep.db")` opens (and creates) a SQLite file in WAL mode; any
 SQLAlchemy URL (`postgresql+psycopg://…`) works with the same code. Each document
-is written in one transaction with all its items, so a failure never leaves half a
-record. Writing a document whose text is already stored is a no-op.
+is written in one transaction with all its items and its effect on the cross-article
+tables (canonical entities and places, real-world events: `sitrep.store.clusters`), so a
+failure never leaves half a record. Writing a document whose text is already stored is
+a no-op; `forget` takes one out again. Queries live in `sitrep.store.query`.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from sitrep.ingest import dedup
 from sitrep.model import Entity, Extraction, Place, Role, SourceDoc, Span, Timex
+from sitrep.store import clusters as X
 from sitrep.store import schema as S
 
 
@@ -65,9 +68,11 @@ class Store:
                                  f"({S.SCHEMA_VERSION}); upgrade sitrep")
             for v in range(version + 1, S.SCHEMA_VERSION + 1):
                 for table, ddl in S.MIGRATIONS.get(v, []):
-                    c.execute(text(f"ALTER TABLE {table} ADD COLUMN {ddl}"))
+                    c.execute(text(ddl if table == "sql" else f"ALTER TABLE {table} ADD COLUMN {ddl}"))
             if version < S.SCHEMA_VERSION:
                 c.execute(update(S.meta).where(S.meta.c.key == "schema_version").values(value=str(S.SCHEMA_VERSION)))
+        if version < 4:
+            self.rebuild()
 
     def schema_version(self) -> int:
         with self.engine.connect() as c:
@@ -94,34 +99,83 @@ class Store:
     def save(self, src: SourceDoc, ext: Extraction, sig: np.ndarray, near: dedup.Match | None = None) -> None:
         """Write one document and all its items in one transaction."""
         ev = src.published_evidence
+        d = X.derived(ext)
         with self.engine.begin() as c:
+            source_key = src.id
+            if near:
+                source_key = c.execute(select(S.documents.c.source_key).where(S.documents.c.id == near.doc_id)
+                                       ).scalar() or near.doc_id
             c.execute(insert(S.documents).values(
                 id=src.id, content_hash=src.content_hash, origin=src.origin, url=src.url, source=src.source,
                 title=src.title, language=src.language, published=src.published,
                 published_source=src.published_source, published_start=ev.start if ev else None,
                 published_end=ev.end if ev else None, text=src.text, words=src.words,
                 ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                near_duplicate_of=near.doc_id if near else None, near_duplicate_score=near.score if near else None))
+                near_duplicate_of=near.doc_id if near else None, near_duplicate_score=near.score if near else None,
+                source_key=source_key))
             c.execute(insert(S.doc_signatures).values(doc_id=src.id, signature=dedup.to_bytes(sig)))
             c.execute(insert(S.doc_bands), [{"key": k, "doc_id": src.id} for k in dedup.band_keys(sig)])
-            self._save_items(c, src.id, ext)
+            self._save_items(c, src.id, ext, d)
+            X.index_document(c, src.id, ext, d, X.now())
 
-    def _save_items(self, c, doc_id: str, ext: Extraction) -> None:
+    def forget(self, doc_id: str) -> dict[str, int] | None:
+        """Remove a document and everything extracted from it; real-world events that rested
+        only on it are dissolved (with a tombstone), the others recomputed. None if unknown."""
+        with self.engine.begin() as c:
+            if c.execute(select(S.documents.c.id).where(S.documents.c.id == doc_id)).first() is None:
+                return None
+            return X.forget_document(c, doc_id, X.now())
+
+    def rebuild(self) -> None:
+        """Recompute every cross-article column and table from the stored documents, in ingest
+        order (used when a store from before version 4 is opened)."""
+        with self.engine.connect() as c:
+            docs = list(c.execute(select(S.documents.c.id, S.documents.c.near_duplicate_of)
+                                  .order_by(S.documents.c.ingested_at, S.documents.c.id)))
+        with self.engine.begin() as c:
+            for table in (S.clusters, S.canonical_entities, S.canonical_places):
+                c.execute(table.delete())
+            c.execute(update(S.events).values(cluster_id=None))
+            keys: dict[str, str] = {}
+            for doc_id, near in docs:
+                keys[doc_id] = keys.get(near, near) if near else doc_id
+                c.execute(update(S.documents).where(S.documents.c.id == doc_id).values(source_key=keys[doc_id]))
+        for doc_id, _ in docs:
+            ext = self.extraction(doc_id)
+            d = X.derived(ext)
+            with self.engine.begin() as c:
+                for eid, cid in d["entities"].items():
+                    c.execute(update(S.entities).where(S.entities.c.id == eid).values(canonical_id=cid))
+                pids = c.execute(select(S.places.c.id).where(S.places.c.doc_id == doc_id).order_by(S.places.c.id)
+                                 ).scalars().all()
+                for i, pid in enumerate(pids):
+                    c.execute(update(S.places).where(S.places.c.id == pid).values(canonical_id=d["places"].get(i)))
+                for eid, cols in d["events"].items():
+                    c.execute(update(S.events).where(S.events.c.id == eid).values(**cols))
+                qids = c.execute(select(S.quotes.c.id).where(S.quotes.c.doc_id == doc_id).order_by(S.quotes.c.id)
+                                 ).scalars().all()
+                for qid, spk in zip(qids, d["quotes"]):
+                    c.execute(update(S.quotes).where(S.quotes.c.id == qid).values(speaker_canonical_id=spk))
+                X.index_document(c, doc_id, ext, d, X.now())
+
+    def _save_items(self, c, doc_id: str, ext: Extraction, d: dict | None = None) -> None:
+        d = d or X.derived(ext)
         def many(table, rows):
             if rows:
                 c.execute(insert(table), rows)
 
         many(S.entities, [{"id": e.id, "doc_id": doc_id, "canonical": e.canonical, "type": e.type, "kb_id": e.kb_id,
                            "wikidata": e.wikidata, "aliases": e.aliases, "actor_type": e.actor_type,
-                           "acled_actor": e.acled_actor, "inter": e.inter, "country": e.country}
-                          for e in ext.entities])
+                           "acled_actor": e.acled_actor, "inter": e.inter, "country": e.country,
+                           "canonical_id": d["entities"][e.id]} for e in ext.entities])
         many(S.entity_mentions, [{"entity_id": e.id, "doc_id": doc_id, "text": m.text, "start": m.start, "end": m.end}
                                  for e in ext.entities for m in e.mentions])
         many(S.entity_roles, [{"entity_id": e.id, "doc_id": doc_id, **dataclasses.asdict(r)}
                               for e in ext.entities for r in e.roles])
         many(S.places, [{"doc_id": doc_id, **{k: v for k, v in dataclasses.asdict(p).items() if k != "phrase"},
                          "phrase_start": p.phrase.start if p.phrase else None,
-                         "phrase_end": p.phrase.end if p.phrase else None} for p in ext.places])
+                         "phrase_end": p.phrase.end if p.phrase else None, "canonical_id": d["places"][i]}
+                        for i, p in enumerate(ext.places)])
         many(S.timexes, [{"doc_id": doc_id, **dataclasses.asdict(t)} for t in ext.timexes])
         many(S.events, [{
             "id": e.id, "doc_id": doc_id, "event_type": e.event_type, "sub_event_type": e.sub_event_type,
@@ -131,11 +185,12 @@ class Store:
             "geonameid": e.location.geonameid if e.location else None,
             "lat": e.location.lat if e.location else None, "lon": e.location.lon if e.location else None,
             "fatalities": e.counts.fatalities, "injured": e.counts.injured, "arrested": e.counts.arrested,
-            "confidence": e.confidence, "data": dataclasses.asdict(e)} for e in ext.events])
+            "confidence": e.confidence, "data": dataclasses.asdict(e), **d["events"][e.id]} for e in ext.events])
         many(S.quotes, [{
             "doc_id": doc_id, "speaker_entity_id": q.speaker.entity_id, "speaker_name": q.speaker.name,
             "direct": q.direct, "content_text": q.content.text, "content_start": q.content.start,
-            "content_end": q.content.end, "data": dataclasses.asdict(q)} for q in ext.quotes])
+            "content_end": q.content.end, "data": dataclasses.asdict(q), "speaker_canonical_id": spk}
+            for q, spk in zip(ext.quotes, d["quotes"])])
         many(S.claims, [{
             "doc_id": doc_id, "subject": cl.subject, "value": cl.value, "unit": cl.unit, "qualifier": cl.qualifier,
             "evidence_start": cl.evidence.start if cl.evidence else None,

@@ -10,16 +10,29 @@ from __future__ import annotations
 from sqlalchemy import (JSON, BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary,
                         MetaData, String, Table, Text, UniqueConstraint)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
-# columns added since version 1, by version: (table, column DDL). Stores of an older
-# version are brought up to date when opened (all additions are nullable).
+# columns added since version 1, by version: (table, column DDL), or ("sql", statement) for
+# an index. Stores of an older version are brought up to date when opened (all additions
+# are nullable; new tables are simply created). Version 4 (cross-article events) also
+# rebuilds the canonical tables and the clusters from the stored documents.
 MIGRATIONS = {
     2: [("places", "relation VARCHAR"), ("places", "phrase_start INTEGER"), ("places", "phrase_end INTEGER"),
         ("places", "in_name TEXT"), ("timexes", "future BOOLEAN"), ("timexes", "month INTEGER"),
         ("timexes", "day INTEGER")],
     3: [("entities", "actor_type VARCHAR"), ("entities", "acled_actor TEXT"), ("entities", "inter INTEGER"),
         ("entities", "country VARCHAR(2)")],
+    4: [("documents", "source_key VARCHAR"), ("entities", "canonical_id VARCHAR"), ("places", "canonical_id VARCHAR"),
+        ("events", "cluster_id VARCHAR"), ("events", "actor1_id VARCHAR"), ("events", "actor2_id VARCHAR"),
+        ("events", "place_id VARCHAR"), ("events", "country_code VARCHAR(2)"), ("events", "admin1 TEXT"),
+        ("events", "location_precision VARCHAR"), ("events", "match_start VARCHAR(10)"),
+        ("events", "match_end VARCHAR(10)"), ("quotes", "speaker_canonical_id VARCHAR"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_documents_source_key ON documents (source_key)"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_entities_canonical_id ON entities (canonical_id)"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_places_canonical_id ON places (canonical_id)"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_events_cluster_id ON events (cluster_id)"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_events_match ON events (event_type, match_start)"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_quotes_speaker_canonical_id ON quotes (speaker_canonical_id)")],
 }
 
 metadata = MetaData()
@@ -53,6 +66,7 @@ documents = Table(
     Column("ingested_at", String, nullable=False),
     Column("near_duplicate_of", String, index=True),
     Column("near_duplicate_score", Float),
+    Column("source_key", String, index=True),     # near-duplicate articles share one: one independent source
 )
 
 doc_signatures = Table(
@@ -81,6 +95,7 @@ entities = Table(
     Column("acled_actor", Text),
     Column("inter", Integer),
     Column("country", String(2)),
+    Column("canonical_id", String, index=True),   # canonical_entities.id
 )
 
 entity_mentions = Table(
@@ -124,6 +139,7 @@ places = Table(
     Column("phrase_start", Integer),
     Column("phrase_end", Integer),
     Column("in_name", Text),
+    Column("canonical_id", String, index=True),   # canonical_places.id
 )
 
 timexes = Table(
@@ -164,6 +180,18 @@ events = Table(
     Column("arrested", Integer),
     Column("confidence", Float),
     Column("data", JSON, nullable=False),
+    # cross-article: the real-world event this mention belongs to (null for events that are
+    # not asserted or claimed), canonical actor and place ids, and the window of dates it may lie in
+    Column("cluster_id", String, index=True),
+    Column("actor1_id", String),
+    Column("actor2_id", String),
+    Column("place_id", String),
+    Column("country_code", String(2)),
+    Column("admin1", Text),
+    Column("location_precision", String),
+    Column("match_start", String(10)),
+    Column("match_end", String(10)),
+    Index("ix_events_match", "event_type", "match_start"),
 )
 
 quotes = Table(
@@ -177,6 +205,7 @@ quotes = Table(
     Column("content_start", Integer, nullable=False),
     Column("content_end", Integer, nullable=False),
     Column("data", JSON, nullable=False),
+    Column("speaker_canonical_id", String, index=True),
 )
 
 claims = Table(
@@ -199,4 +228,84 @@ failures = Table(
     Column("reason", Text, nullable=False),
     Column("first_seen", String, nullable=False),
     UniqueConstraint("origin", "reason", name="uq_failures_origin_reason"),
+)
+
+
+# ------------------------------------------------------------------ across articles (version 4)
+canonical_entities = Table(
+    "canonical_entities", metadata,
+    Column("id", String, primary_key=True),           # kb id (actor:…, person:…, geonames:…) or type:name
+    Column("name", Text, nullable=False),
+    Column("type", String, nullable=False, index=True),
+    Column("actor_type", String),
+    Column("acled_actor", Text),
+    Column("inter", Integer),
+    Column("country", String(2)),
+    Column("wikidata", String),
+    Column("aliases", JSON, nullable=False),
+    Column("first_seen", String, nullable=False),
+    Column("updated_at", String, nullable=False),
+)
+
+canonical_places = Table(
+    "canonical_places", metadata,
+    Column("id", String, primary_key=True),           # geonames:<id>, or place:<folded name> when unresolved
+    Column("geonameid", Integer, index=True),
+    Column("name", Text, nullable=False),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("country_code", String(2), index=True),
+    Column("admin1", Text),
+    Column("feature_code", String),
+    Column("precision", String),
+    Column("first_seen", String, nullable=False),
+    Column("updated_at", String, nullable=False),
+)
+
+clusters = Table(                                      # real-world events: one row per cluster of mentions
+    "clusters", metadata,
+    Column("id", String, primary_key=True),           # evt-… from the founding mention; kept while the event lives
+    Column("event_type", String, nullable=False, index=True),
+    Column("sub_event_type", String, nullable=False),
+    Column("date_start", String(10), index=True),
+    Column("date_end", String(10), index=True),
+    Column("date_precision", String),
+    Column("location_name", Text),
+    Column("geonameid", Integer),
+    Column("place_id", String, index=True),
+    Column("lat", Float, index=True),
+    Column("lon", Float),
+    Column("country_code", String(2), index=True),
+    Column("admin1", Text),
+    Column("location_precision", String),
+    Column("actor1_id", String, index=True),
+    Column("actor1_name", Text),
+    Column("actor2_id", String, index=True),
+    Column("actor2_name", Text),
+    Column("assoc_actors", JSON, nullable=False),
+    Column("fatalities", Integer, index=True),
+    Column("fatalities_low", Integer),
+    Column("fatalities_high", Integer),
+    Column("injured", Integer),
+    Column("injured_low", Integer),
+    Column("injured_high", Integer),
+    Column("arrested", Integer),
+    Column("arrested_low", Integer),
+    Column("arrested_high", Integer),
+    Column("mentions", Integer, nullable=False),
+    Column("sources", Integer, nullable=False, index=True),
+    Column("documents", JSON, nullable=False),
+    Column("confidence", Float),
+    Column("notes", Text),
+    Column("first_seen", String, nullable=False),
+    Column("updated_at", String, nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("summary_hash", String, nullable=False),
+)
+
+cluster_removals = Table(                              # tombstones, so that downstream copies can sync deletions
+    "cluster_removals", metadata,
+    Column("id", String, primary_key=True),
+    Column("removed_at", String, nullable=False, index=True),
+    Column("reason", Text, nullable=False),
 )

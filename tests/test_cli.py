@@ -33,7 +33,7 @@ def test_ingest_prints_a_summary_and_is_idempotent(db_path, tmp_path):
     assert "broken.jsonl:2" in r.stderr and "broken JSON" in r.stderr
     again = sitrep("ingest", str(EXAMPLES), "--db", db_path, "--json")
     summary = json.loads(again.stdout)
-    assert summary["stored"] == 0 and summary["skipped_duplicates"] == 16 and summary["documents_in_store"] == 17
+    assert summary["stored"] == 0 and summary["skipped_duplicates"] == 21 and summary["documents_in_store"] == 22
 
 
 def test_strict_exits_non_zero_on_any_failure(db_path, tmp_path):
@@ -82,7 +82,7 @@ def test_show_and_stats(db_path):
     miss = sitrep("show", "nope", "--db", db_path)
     assert miss.returncode == 2 and "No document" in miss.stderr
     st = json.loads(sitrep("stats", "--db", db_path, "--json").stdout)
-    assert st["documents"] == 2 and st["schema_version"] == 3
+    assert st["documents"] == 2 and st["schema_version"] == 4
 
 
 def test_missing_database_is_a_clear_error(tmp_path):
@@ -94,4 +94,4 @@ def test_workers_give_the_same_output(tmp_path):
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     assert sitrep("extract", str(EXAMPLES), "-o", str(one), "--workers", "1").returncode == 0
     assert sitrep("extract", str(EXAMPLES), "-o", str(two), "--workers", "2").returncode == 0
-    assert one.read_text() == two.read_text() and len(one.read_text().splitlines()) == 16
+    assert one.read_text() == two.read_text() and len(one.read_text().splitlines()) == 21

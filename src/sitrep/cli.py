@@ -243,7 +243,8 @@ def serve(db: DB = "sitrep.db",
         raise typer.Exit(2)
     if missing_vendor():
         err.print("[yellow]The web UI's libraries are missing[/] (run `make install`); the API works without them.")
-    run_server(db, host=host, port=port, token=token or None, announce=lambda m: err.print(f"[green]{m}[/]"))
+    run_server(db, host=host, port=port, token=token or None,
+               announce=lambda m: err.print(f"[green]{m}[/]", soft_wrap=True))
 
 
 gazetteer_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich",

@@ -102,7 +102,7 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None) -> Fast
         return found(_query().event(store, event_id), "event", event_id)
 
     @app.get("/api/timeline", tags=["events"], summary="Event counts per period and event type")
-    def timeline(f: Filters, interval: Annotated[str, Query(description="day, week, month or year")] = "week"
+    def timeline(f: Filters, interval: Annotated[str, Query(description="day, week or month")] = "week"
                  ) -> list[dict]:
         kw = f.kwargs()
         P.choice("interval", interval, P.INTERVALS)

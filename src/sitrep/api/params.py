@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from fastapi import Query
 
-SORTS = ("date", "-date", "fatalities", "-fatalities", "sources", "-sources", "updated_at", "-updated_at")
-INTERVALS = ("day", "week", "month", "year")
+SORTS = ("date", "-date", "fatalities", "-fatalities", "sources", "-sources", "updated_at", "-updated_at",
+         "confidence", "-confidence")
+INTERVALS = ("day", "week", "month")
 FORMATS = ("csv", "geojson", "jsonl")
 
 
@@ -39,10 +40,9 @@ def bbox(value: str | None) -> tuple[float, float, float, float] | None:
         raise BadParam(f"bbox longitudes must lie in -180..180; got {value!r}")
     if not (-90 <= s <= 90 and -90 <= n <= 90):
         raise BadParam(f"bbox latitudes must lie in -90..90; got {value!r}")
-    if s > n:
-        raise BadParam(f"bbox min_lat ({s}) is greater than max_lat ({n}); the order is min_lon,min_lat,max_lon,max_lat")
-    if w > e:
-        raise BadParam(f"bbox min_lon ({w}) is greater than max_lon ({e}); the order is min_lon,min_lat,max_lon,max_lat")
+    if s > n:   # (a min_lon above max_lon is a box across the antimeridian)
+        raise BadParam(f"bbox min_lat ({s}) is greater than max_lat ({n}); "
+                       "the order is min_lon,min_lat,max_lon,max_lat")
     return (w, s, e, n)
 
 

@@ -1,7 +1,9 @@
 """Cross-article ids: what makes two articles' entities, places and events the same one.
 
 * an entity: its knowledge-base id (`actor:…`, `person:…`, `geonames:…`, `forces:IQ`), else
-  its type and folded canonical name (`org:free-syrian-police`);
+  its type and folded canonical name (`org:free-syrian-police`); a person known only by one
+  name, and an unnamed source ("officials"), says nothing of who it is beyond its article,
+  so it stays the article's own (`local:<doc id>:person:harper`);
 * a place: `geonames:<id>`, else `place:<folded name>` for a name the gazetteer lacks;
 * a real-world event: `evt-` and a hash of the mention that founded it (itself a hash of
   the article id, the trigger's offset and the sub-type), so re-ingesting the same
@@ -23,8 +25,13 @@ def _slug(name: str) -> str:
     return _DASHES.sub("-", light(name).strip()) or hashlib.sha1(name.encode()).hexdigest()[:10]
 
 
-def entity_id(kb_id: str | None, type_: str, canonical: str) -> str:
-    return kb_id or f"{type_.lower()}:{_slug(canonical)}"
+def entity_id(kb_id: str | None, type_: str, canonical: str, doc_id: str = "", actor_type: str | None = None) -> str:
+    if kb_id:
+        return kb_id
+    own = f"{type_.lower()}:{_slug(canonical)}"
+    if type_ == "PERSON" or actor_type == "unnamed source":
+        return f"local:{doc_id}:{own}"
+    return own
 
 
 def place_id(geonameid: int | None, name: str | None) -> str | None:

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
-from sqlalchemy import create_engine, event, func, insert, select, text, update
+from sqlalchemy import create_engine, event, func, insert, inspect, select, text, update
 from sqlalchemy.engine import Engine
 
 from sitrep.ingest import dedup
@@ -66,9 +66,13 @@ class Store:
             if version > S.SCHEMA_VERSION:
                 raise StoreError(f"{self.url}: schema version {version} is newer than this sitrep's "
                                  f"({S.SCHEMA_VERSION}); upgrade sitrep")
+            have = {t: {col["name"] for col in inspect(c).get_columns(t)} for t in S.metadata.tables}
             for v in range(version + 1, S.SCHEMA_VERSION + 1):
                 for table, ddl in S.MIGRATIONS.get(v, []):
-                    c.execute(text(ddl if table == "sql" else f"ALTER TABLE {table} ADD COLUMN {ddl}"))
+                    if table == "sql":
+                        c.execute(text(ddl))
+                    elif ddl.split()[0] not in have.get(table, ()):
+                        c.execute(text(f"ALTER TABLE {table} ADD COLUMN {ddl}"))
             if version < S.SCHEMA_VERSION:
                 c.execute(update(S.meta).where(S.meta.c.key == "schema_version").values(value=str(S.SCHEMA_VERSION)))
         if version < 4:

@@ -36,7 +36,7 @@ def now() -> str:
 # ------------------------------------------------------------------------------------ derived columns
 def derived(ext: Extraction) -> dict[str, dict]:
     """Cross-article columns for the rows of one extraction, keyed by table and row key."""
-    ent = {e.id: identity.entity_id(e.kb_id, e.type, e.canonical) for e in ext.entities}
+    ent = {e.id: identity.entity_id(e.kb_id, e.type, e.canonical, ext.id, e.actor_type) for e in ext.entities}
     places = {i: identity.place_id(p.geonameid, p.name or p.text) for i, p in enumerate(ext.places)}
     evs = {}
     for e in ext.events:

@@ -105,17 +105,18 @@ S.pages = (function () {
 
   async function documentView(el, id) {
     const d = await S.api("documents/" + S.enc(id));
-    const ids = d.event_ids || {};
+    const ids = d.event_ids || {};          // mention id → real-world event id (null: not clustered)
+    const entityIds = d.entity_ids || {};   // entity id → canonical entity id
     const spans = [];
     const add = (s, cls, title, href) => {
       if (s && Number.isInteger(s.start) && Number.isInteger(s.end) && s.end > s.start) spans.push({start: s.start, end: s.end, cls, title, href});
     };
     for (const e of d.entities || []) {
-      const link = e.canonical_id || e.kb_id;
+      const link = entityIds[e.id];
       for (const m of e.mentions || []) add(m, `hl-entity ent-${e.type}`, `${e.canonical} (${e.type})`, link ? "#/entity/" + S.enc(link) : null);
     }
     for (const p of d.places || []) add(p, "hl-place", `${p.name || p.text}${p.geonameid ? " · geonames:" + p.geonameid : " · not in the gazetteer"}`,
-      p.geonameid ? "#/place/geonames:" + p.geonameid : null);
+      p.place_id ? "#/place/" + S.enc(p.place_id) : null);
     for (const t of d.timexes || []) add(t, "hl-date", t.resolved ? `${t.start_date}${t.end_date !== t.start_date ? " – " + t.end_date : ""} (${t.precision})` : "unresolved");
     for (const e of d.events || []) {
       add(e.trigger, "hl-trigger", `${e.event_type} / ${e.sub_event_type} (${e.modality})`, ids[e.id] ? eventHref(ids[e.id]) : null);

@@ -247,6 +247,248 @@ def serve(db: DB = "sitrep.db",
                announce=lambda m: err.print(f"[green]{m}[/]", soft_wrap=True))
 
 
+def _open_store(db: str):
+    from sitrep.store import Store
+
+    if not Path(db).exists() and "://" not in db:
+        err.print(f"[red]No database at {db}[/] (run `sitrep ingest PATH --db {db}` first)")
+        raise typer.Exit(2)
+    return Store.open(db)
+
+
+def _bad(e: ValueError) -> None:
+    err.print(f"[red]{e}[/]")
+    raise typer.Exit(2)
+
+
+TYPES = Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Event type (repeatable), e.g. Battles.")]
+SUBTYPES = Annotated[Optional[list[str]], typer.Option("--sub-type", help="Sub-event type (repeatable).")]
+ACTOR = Annotated[Optional[str], typer.Option("--actor", help="An entity id (actor:isis) or part of a name.")]
+PLACE = Annotated[Optional[str], typer.Option("--place", help="A place id (geonames:90393) or name: events "
+                                                               "there or inside it.")]
+COUNTRY = Annotated[Optional[str], typer.Option("--country", help="Two-letter country code.")]
+BBOX = Annotated[Optional[str], typer.Option("--bbox", help="min_lon,min_lat,max_lon,max_lat")]
+NEAR = Annotated[Optional[str], typer.Option("--near", help="lat,lon,km")]
+DFROM = Annotated[Optional[str], typer.Option("--from", help="First date (YYYY-MM-DD).")]
+DTO = Annotated[Optional[str], typer.Option("--to", help="Last date (YYYY-MM-DD).")]
+SOURCE = Annotated[Optional[str], typer.Option("--source", help="A source name or a document id.")]
+TEXT = Annotated[Optional[str], typer.Option("--text", help="Text in the notes, place or actor names.")]
+
+
+def _filters(type, sub_type, actor, place, country, bbox, near, date_from, date_to, source, text) -> dict:
+    return {"types": type, "sub_types": sub_type, "actor": actor, "place": place, "country": country, "bbox": bbox,
+            "near": near, "date_from": date_from, "date_to": date_to, "source": source, "text": text}
+
+
+@app.command(epilog="Example: [bold]sitrep events --type Battles --country SY --from 2025-01-01 --db sitrep.db[/]")
+def events(db: DB = "sitrep.db", type: TYPES = None, sub_type: SUBTYPES = None, actor: ACTOR = None,
+           place: PLACE = None, country: COUNTRY = None, bbox: BBOX = None, near: NEAR = None,
+           date_from: DFROM = None, date_to: DTO = None, source: SOURCE = None, text: TEXT = None,
+           sort: Annotated[str, typer.Option("--sort", help="date, fatalities, sources, updated_at, confidence; "
+                                                            "prefix - for descending.")] = "-date",
+           limit: Annotated[int, typer.Option("--limit", help="How many to show.")] = 50,
+           offset: Annotated[int, typer.Option("--offset", help="How many to skip.")] = 0,
+           event_id: Annotated[Optional[str], typer.Option("--id", help="Show one event with every source's "
+                                                                        "evidence.")] = None,
+           as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Real-world events (reports of one event merged across articles), filtered and sorted."""
+    from sitrep.store import query as Q
+
+    with _open_store(db) as store:
+        if event_id:
+            ev = Q.event(store, event_id)
+            if ev is None:
+                err.print(f"[red]No event {event_id!r}[/]")
+                raise typer.Exit(2)
+            if as_json:
+                out.print_json(data=ev)
+                return
+            _print_event(ev)
+            return
+        try:
+            page = Q.events(store, sort=sort, limit=limit, offset=offset,
+                            **_filters(type, sub_type, actor, place, country, bbox, near, date_from, date_to, source,
+                                       text))
+        except ValueError as e:
+            _bad(e)
+    if as_json:
+        out.print_json(data=page)
+        return
+    t = Table("id", "date", "type", "where", "actor1", "actor2", "fatalities", "sources",
+              title=f"{page['total']:,} events (showing {len(page['items'])} from {page['offset']})",
+              title_justify="left")
+    t.columns[0].no_wrap = t.columns[1].no_wrap = True
+    for e in page["items"]:
+        f = e["counts"]
+        deaths = "" if f["fatalities"] is None else str(f["fatalities"])
+        if f["fatalities_high"] not in (None, f["fatalities"]):
+            deaths += f" ({f['fatalities_low']}–{f['fatalities_high']})"
+        t.add_row(e["id"], e["date"]["start"] or "?", e["sub_event_type"], (e["location"] or {}).get("name") or "",
+                  (e["actor1"] or {}).get("name") or "", (e["actor2"] or {}).get("name") or "", deaths,
+                  str(e["sources"]))
+    out.print(t)
+
+
+def _print_event(ev: dict) -> None:
+    out.print(f"[bold]{ev['id']}[/] · {ev['event_type']} / {ev['sub_event_type']} · "
+              f"{ev['date']['start'] or 'date unknown'} ({ev['date']['precision'] or '?'}) · "
+              f"{(ev['location'] or {}).get('name') or 'place unknown'} · {ev['sources']} source(s) · "
+              f"confidence {ev['confidence']} · version {ev['version']}")
+    out.print(ev["notes"] or "")
+    for r in ev["reports"]:
+        m = r["mention"]
+        out.rule(f"{r['doc_id']} · published {r['document']['published'] or 'unknown'}")
+        for sp in m.get("evidence") or []:
+            out.print(Text(sp["text"].strip(), style="italic"))
+        c = m.get("counts") or {}
+        out.print(f"trigger [bold]{m['trigger']['text']}[/] · date {m['date'].get('start')} ({m['date'].get('source')}) · "
+                  f"fatalities {c.get('fatalities')} · injured {c.get('injured')}")
+
+
+@app.command(epilog="Example: [bold]sitrep entity actor:isis --db sitrep.db[/]  or  [bold]sitrep entity --search shabaab[/]")
+def entity(entity_id: Annotated[Optional[str], typer.Argument(help="A canonical entity id.")] = None,
+           search: Annotated[Optional[str], typer.Option("--search", "-s", help="List entities whose name or "
+                                                                                "alias contains this.")] = None,
+           db: DB = "sitrep.db", as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """An entity across all articles: aliases, roles, events as actor1/actor2, quotes; or a search."""
+    from sitrep.store import query as Q
+
+    with _open_store(db) as store:
+        if entity_id is None:
+            page = Q.entities(store, q=search, limit=50)
+            if as_json:
+                out.print_json(data=page)
+                return
+            t = Table("id", "name", "type", "documents", "events", title=f"{page['total']:,} entities",
+                      title_justify="left")
+            for e in page["items"]:
+                t.add_row(e["id"], e["name"], e["type"], str(e["documents"]), str(e["events"]))
+            out.print(t)
+            return
+        ent = Q.entity(store, entity_id)
+    if ent is None:
+        err.print(f"[red]No entity {entity_id!r}[/] (try `sitrep entity --search NAME`)")
+        raise typer.Exit(2)
+    if as_json:
+        out.print_json(data=ent)
+        return
+    out.print(f"[bold]{ent['name']}[/] ({ent['id']}, {ent['type']}) · {ent['documents']} documents · "
+              f"{len(ent['events'])} events")
+    out.print("Aliases: " + ", ".join(ent["aliases"]))
+    if ent["roles"]:
+        out.print("Roles: " + "; ".join(sorted({r["title"] + (f", {r['organization']}" if r["organization"] else "")
+                                                for r in ent["roles"]})))
+    t = Table("event", "date", "type", "where", "role", title="Events", title_justify="left")
+    for e in ent["events"]:
+        t.add_row(e["id"], e["date"]["start"] or "?", e["sub_event_type"], (e["location"] or {}).get("name") or "",
+                  e["role"])
+    out.print(t)
+    for q in ent["quotes"]:
+        out.print(Text(f"“{q['text']}” ({q['doc_id']})", style="italic"))
+
+
+@app.command(epilog="Example: [bold]sitrep place geonames:90393 --db sitrep.db[/]")
+def place(place_id: Annotated[Optional[str], typer.Argument(help="A place id (geonames:N or place:name).")] = None,
+          search: Annotated[Optional[str], typer.Option("--search", "-s", help="List places whose name "
+                                                                               "contains this.")] = None,
+          db: DB = "sitrep.db", as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """A place and the events at it or inside it; or a search of places."""
+    from sitrep.store import query as Q
+
+    with _open_store(db) as store:
+        if place_id is None:
+            page = Q.places(store, q=search, limit=50)
+            if as_json:
+                out.print_json(data=page)
+                return
+            t = Table("id", "name", "country", "precision", title=f"{page['total']:,} places", title_justify="left")
+            for p in page["items"]:
+                t.add_row(p["id"], p["name"], p["country_code"] or "", p["precision"] or "")
+            out.print(t)
+            return
+        pl = Q.place(store, place_id)
+    if pl is None:
+        err.print(f"[red]No place {place_id!r}[/] (try `sitrep place --search NAME`)")
+        raise typer.Exit(2)
+    if as_json:
+        out.print_json(data=pl)
+        return
+    out.print(f"[bold]{pl['name']}[/] ({pl['id']}) · {pl['country_code'] or ''} {pl['admin1'] or ''} · "
+              f"{pl['lat']}, {pl['lon']} · {pl['documents']} documents")
+    t = Table("event", "date", "type", "where", "fatalities", "sources", title="Events", title_justify="left")
+    for e in pl["events"]:
+        t.add_row(e["id"], e["date"]["start"] or "?", e["sub_event_type"], (e["location"] or {}).get("name") or "",
+                  "" if e["counts"]["fatalities"] is None else str(e["counts"]["fatalities"]), str(e["sources"]))
+    out.print(t)
+
+
+@app.command(epilog="Example: [bold]sitrep timeline --interval month --country IQ --db sitrep.db[/]")
+def timeline(db: DB = "sitrep.db",
+             interval: Annotated[str, typer.Option("--interval", help="day, week or month.")] = "week",
+             type: TYPES = None, actor: ACTOR = None, place: PLACE = None, country: COUNTRY = None,
+             date_from: DFROM = None, date_to: DTO = None,
+             as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Counts of real-world events by day, week or month and by type."""
+    from sitrep.store import query as Q
+
+    with _open_store(db) as store:
+        try:
+            rows = Q.timeline(store, interval=interval, types=type, actor=actor, place=place, country=country,
+                              date_from=date_from, date_to=date_to)
+        except ValueError as e:
+            _bad(e)
+    if as_json:
+        out.print_json(data=rows)
+        return
+    types = sorted({r["event_type"] for r in rows})
+    t = Table(interval, *types, "all", title="Events by " + interval, title_justify="left")
+    by: dict[str, dict[str, int]] = {}
+    for r in rows:
+        by.setdefault(r["period"], {})[r["event_type"]] = r["count"]
+    for p, cs in sorted(by.items()):
+        t.add_row(p, *[str(cs.get(x, "")) for x in types], str(sum(cs.values())))
+    out.print(t)
+
+
+@app.command(epilog="Example: [bold]sitrep forget 15_wire_tal_afar_convoy_bomb.txt --db sitrep.db[/]")
+def forget(doc_ids: Annotated[list[str], typer.Argument(help="Document ids to remove.")], db: DB = "sitrep.db") -> None:
+    """Remove documents and their evidence; events that rested only on them are dissolved, the rest recomputed."""
+    with _open_store(db) as store:
+        missing = 0
+        for doc_id in doc_ids:
+            r = store.forget(doc_id)
+            if r is None:
+                err.print(f"[yellow]No document {doc_id!r}[/]")
+                missing += 1
+            else:
+                err.print(f"[green]Forgot[/] {doc_id} ({r['events_touched']} real-world events recomputed or removed)")
+    raise typer.Exit(1 if missing else 0)
+
+
+@app.command(epilog="Example: [bold]sitrep export --format csv --output events.csv --country SY --db sitrep.db[/]")
+def export(fmt: Annotated[str, typer.Option("--format", "-f", help="csv (ACLED columns), jsonl, geojson, parquet "
+                                                                  "or graphml.")] = "csv",
+           output: Annotated[str, typer.Option("--output", "-o", help="File to write (- for stdout: text "
+                                                                     "formats only).")] = "-",
+           db: DB = "sitrep.db", type: TYPES = None, sub_type: SUBTYPES = None, actor: ACTOR = None,
+           place: PLACE = None, country: COUNTRY = None, bbox: BBOX = None, near: NEAR = None,
+           date_from: DFROM = None, date_to: DTO = None, source: SOURCE = None, text: TEXT = None) -> None:
+    """Export real-world events: ACLED-compatible CSV, JSON Lines (contract + event ids), GeoJSON, Parquet, GraphML."""
+    from sitrep import export as X
+
+    if fmt not in X.FORMATS:
+        _bad(ValueError(f"--format: {fmt!r} is not one of {', '.join(X.FORMATS)}"))
+    if output == "-" and fmt in ("parquet", "graphml"):
+        _bad(ValueError(f"--format {fmt} is binary or XML for a file: give --output PATH"))
+    filters = _filters(type, sub_type, actor, place, country, bbox, near, date_from, date_to, source, text)
+    with _open_store(db) as store:
+        try:
+            summary = X.write(store, fmt, sys.stdout if output == "-" else output, **filters)
+        except ValueError as e:
+            _bad(e)
+    err.print(f"[green]Exported[/] {summary} → {output}")
+
+
 gazetteer_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich",
                             help="Build, extend and query the place gazetteer.")
 app.add_typer(gazetteer_app, name="gazetteer")

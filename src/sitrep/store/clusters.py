@@ -145,8 +145,15 @@ def load_mentions(c, *where) -> list[R.Mention]:
             place_name=r.location_name, country_code=r.country_code, admin1=r.admin1, actor1=r.actor1_id,
             actor2=r.actor2_id, actor_names={a: names[a] for a in (r.actor1_id, r.actor2_id, *assoc) if a in names},
             assoc=assoc, fatalities=r.fatalities, injured=r.injured, arrested=r.arrested, confidence=r.confidence,
-            evidence=ev[0]["text"] if ev else data.get("trigger", {}).get("text"), cluster_id=r.cluster_id))
+            evidence=_trigger_sentence(ev, r.trigger_start) or data.get("trigger", {}).get("text"),
+            cluster_id=r.cluster_id))
     return out
+
+
+def _trigger_sentence(spans: list[dict], at: int) -> str | None:
+    """The evidence sentence that holds the trigger (else the first)."""
+    hit = next((sp for sp in spans if sp["start"] <= at < sp["end"]), spans[0] if spans else None)
+    return hit["text"] if hit else None
 
 
 def assign(c, doc_id: str, ts: str) -> set[str]:

@@ -119,11 +119,16 @@ def _np(tok):
 
 
 def _phrase_words(tok) -> set[str]:
-    """Lemmas and words of the trigger's own phrase: its children and their children."""
+    """Lemmas and words of the trigger's own phrase: its children and their children (verbs
+    of their own clauses aside: "killed … after a bomb struck" is no air strike)."""
     out = set()
     for c in tok.children:
+        if c.pos_ == "VERB" and c.dep_ in ("advcl", "ccomp", "conj", "relcl", "xcomp", "pcomp"):
+            continue
         out.update((_lemma(c), c.lower_))
         for g in c.children:
+            if g.pos_ == "VERB":
+                continue
             out.update((_lemma(g), g.lower_))
     return out
 

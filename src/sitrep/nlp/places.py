@@ -160,6 +160,8 @@ class PlaceRecognizer:
             c.relation = self.directions[lead]
             c.phrase, c.phrase_text = (span.start_char, c.end), doc[span.start:span.end].text
             return c
+        if len(span) > 1 and span[-1].lower_ in self.feature_after and not self.gazetteer.lookup_exact(span.text):
+            return self._candidate(span[:-1], source, label)    # "Hasakah province" taken whole by the model
         c = Candidate(span.text, span.start_char, span.end_char, source, label)
         c.actor_like = span.root.dep_ in ("nsubj", "nsubjpass", "poss")
         end_tok = span.end

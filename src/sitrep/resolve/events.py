@@ -42,6 +42,7 @@ class Rules:
     place_rank: dict[str, int]
     weights: dict[str, float]
     threshold: float
+    ambiguity_margin: float
     default_confidence: float
     max_confidence: float
 
@@ -53,7 +54,8 @@ def rules() -> Rules:
                  d["max_km"], int(d["published_window_days"]), int(d["max_window_days"]),
                  {p: i for i, p in enumerate(d["date_precision_order"])},
                  {p: i for i, p in enumerate(d["place_precision_order"])},
-                 d["weights"], float(d["threshold"]), float(d["default_confidence"]), float(d["max_confidence"]))
+                 d["weights"], float(d["threshold"]), float(d["ambiguity_margin"]), float(d["default_confidence"]),
+                 float(d["max_confidence"]))
 
 
 @dataclass
@@ -139,6 +141,8 @@ def _place_relation(a: Mention, b: Mention) -> str:
         return "far"
     coarse = _coarser_place(a.place_precision, b.place_precision)
     fine = coarse in ("point", "city", "admin2")
+    if coarse == "admin1" and a.admin1 and b.admin1:    # a province holds a town or it does not
+        return "coarse" if a.admin1 == b.admin1 else "far"
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return "same" if fine else "coarse"
     limit = rules().max_km.get(coarse or "", rules().max_km["city"])
@@ -189,15 +193,22 @@ def score(a: Mention, b: Mention) -> float:
 
 
 def best_cluster(m: Mention, clusters: dict[str, Sequence[Mention]]) -> str | None:
-    """The cluster `m` belongs to, or None for a new one. Deterministic: ties go to the older cluster."""
-    best, best_score = None, rules().threshold
+    """The cluster `m` belongs to, or None for a new one. When two clusters fit it almost
+    equally well ("an air strike near Qamishli" with no date, and strikes there on two
+    days), it is ambiguous and joins neither. Deterministic: ties go to the older cluster."""
+    r = rules()
+    scored = []
     for cid, members in sorted(clusters.items(), key=lambda kv: min(x.seq for x in kv[1])):
-        if not members or not all(compatible(m, x) for x in members):
-            continue
-        sc = max(score(m, x) for x in members)
-        if sc >= best_score + (1e-9 if best else 0.0):
-            best, best_score = cid, sc
-    return best
+        if members and all(compatible(m, x) for x in members):
+            sc = max(score(m, x) for x in members)
+            if sc >= r.threshold:
+                scored.append((sc, cid))
+    if not scored:
+        return None
+    scored.sort(key=lambda t: -t[0])     # stable: the older cluster first among equals
+    if len(scored) > 1 and scored[0][0] - scored[1][0] < r.ambiguity_margin:
+        return None
+    return scored[0][1]
 
 
 def cluster(mentions: Iterable[Mention]) -> list[list[Mention]]:

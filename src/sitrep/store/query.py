@@ -209,17 +209,20 @@ def events(store, *, sort: str = "-date", limit: int = 50, offset: int = 0, **fi
     """Real-world events matching the filters, one page of them, with the total."""
     limit, offset = _page(limit, offset)
     order = _order(sort)
-    with store.engine.connect() as c:
-        w = _filters(c, **filters)
-        total = c.execute(select(func.count()).select_from(S.clusters).where(*w)).scalar_one()
-        rows = c.execute(select(S.clusters).where(*w).order_by(*order).limit(limit).offset(offset)).mappings().all()
-    items = [_event(r) for r in rows]
     pt = filters.get("near")
     pt = parse_near(pt) if pt is not None and not isinstance(pt, tuple) else pt
-    if pt:   # the box was a prefilter; keep what lies within the radius
-        from sitrep.resolve.events import km
-        items = [e for e in items if e["location"] and e["location"]["lat"] is not None
-                 and km(pt[0], pt[1], e["location"]["lat"], e["location"]["lon"]) <= pt[2]]
+    with store.engine.connect() as c:
+        w = _filters(c, **{**filters, "near": pt})
+        if pt:   # the box is a prefilter: keep what lies within the radius, then page
+            from sitrep.resolve.events import km
+            inside = [r.id for r in c.execute(select(C.id, C.lat, C.lon).where(*w).order_by(*order))
+                      if km(pt[0], pt[1], r.lat, r.lon) <= pt[2]]
+            total, ids = len(inside), inside[offset:offset + limit]
+        else:    # page over ids first: a deep offset then skips index entries, not whole rows
+            total = c.execute(select(func.count()).select_from(S.clusters).where(*w)).scalar_one()
+            ids = list(c.execute(select(C.id).where(*w).order_by(*order).limit(limit).offset(offset)).scalars())
+        rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(ids))).mappings()} if ids else {}
+    items = [_event(rows[i]) for i in ids if i in rows]
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 

@@ -301,6 +301,8 @@ clusters = Table(                                      # real-world events: one 
     Column("updated_at", String, nullable=False, index=True),
     Column("version", Integer, nullable=False),
     Column("summary_hash", String, nullable=False),
+    Index("ix_clusters_dates", "date_start", "date_end"),
+    Index("ix_clusters_lat_lon", "lat", "lon"),
 )
 
 cluster_removals = Table(                              # tombstones, so that downstream copies can sync deletions

@@ -7,7 +7,7 @@ DB     ?= sitrep.db
 VENDOR := src/sitrep/web/vendor
 NPM_MODULES := web/node_modules
 
-.PHONY: install run test bench bench-places bench-time bench-events bench-entities bench-api browser clean
+.PHONY: install run test bench bench-places bench-time bench-events bench-entities bench-dedup bench-api browser postgres clean
 
 install: $(STAMP) $(VENDOR)/.installed
 
@@ -42,7 +42,12 @@ run: install
 	$(BIN)/sitrep stats --db $(DB)
 	$(BIN)/sitrep serve --db $(DB)
 
-test: install browser
+# Debian's PostgreSQL server binaries, for tests/test_postgres.py (it starts its own throwaway server)
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null) \
+	  || echo "warning: could not install postgresql; the PostgreSQL test will be skipped"
+
+test: install browser postgres
 	$(BIN)/python -m pytest -q
 
 bench: install
@@ -57,6 +62,9 @@ bench-time: install
 bench-events: install
 	$(BIN)/python benchmarks/events.py
 	$(BIN)/python benchmarks/event_location.py
+
+bench-dedup: install
+	$(BIN)/python benchmarks/dedup.py
 
 bench-entities: install
 	$(BIN)/python benchmarks/entities.py

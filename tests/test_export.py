@@ -111,6 +111,9 @@ def test_csv_filters_narrow(store, csv_rows):
     rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
     assert rows and all(r["event_type"] == "Explosions/Remote violence" for r in rows)
     _tal_afar(rows)
+    one = io.StringIO()                                   # a single type as a bare string
+    export.write(store, "csv", one, date_from="2025-04-08", date_to="2025-04-08", types="Explosions/Remote violence")
+    assert one.getvalue() == buf.getvalue()
 
 
 def test_nothing_matches(store, tmp_path):
@@ -242,8 +245,14 @@ def test_path_and_file_object_agree(store, tmp_path):
     assert export.write(store, "parquet", raw)["events"] > 0
     import pyarrow.parquet as pq
     assert pq.read_table(io.BytesIO(raw.getvalue())).num_rows > 0
+    import networkx as nx
+    raw = io.BytesIO()
+    export.write(store, "graphml", raw)
+    assert nx.read_graphml(io.BytesIO(raw.getvalue())).number_of_edges() >= 1
     with pytest.raises(TypeError, match="text"):
         export.write(store, "csv", io.BytesIO())
+    with pytest.raises(TypeError, match="bytes"):
+        export.write(store, "parquet", io.StringIO())
 
 
 def test_errors(store, tmp_path):

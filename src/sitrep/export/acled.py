@@ -6,7 +6,8 @@ Parquet exports). How each column is filled:
   kept for the event's life (`clusters.id`), so a row can be matched to later versions of
   the same export, to the API and to the tombstones of `query.removed_since`.
 * `event_date` — the first day of the event's date (YYYY-MM-DD); `year` its year;
-  `time_precision` — `resolve.time.acled_time_precision` (1 day, 2 within a week, 3 longer).
+  `time_precision` — `resolve.time.acled_time_precision` (1 day, 2 within a week, 3 longer
+  or vague; 3 as well should a dated event lack a precision).
   Events without a date cannot be ACLED rows: they are skipped and counted.
 * `disorder_type` — `query.disorder_type`; `event_type`, `sub_event_type` as stored.
 * `actor1`, `actor2` — the canonical entity's ACLED actor name when our actor table has one
@@ -149,7 +150,7 @@ def row(event: dict[str, Any], ctx: Context) -> dict[str, Any] | None:
         "event_id_cnty": event["id"],
         "event_date": start,
         "year": int(start[:4]),
-        "time_precision": acled_time_precision(d.get("precision"), start, d.get("end")),
+        "time_precision": acled_time_precision(d.get("precision"), start, d.get("end")) or 3,   # no precision: vague
         "disorder_type": event.get("disorder_type") or disorder_type(event.get("event_type"),
                                                                      event.get("sub_event_type")),
         "event_type": event.get("event_type"),

@@ -23,6 +23,7 @@ from sitrep.store import schema as S
 FILTERS = ("types", "sub_types", "actor", "place", "country", "bbox", "near", "date_from", "date_to", "source",
            "text", "doc_id")
 BATCH = 500          # events looked up together (actors, sources, mentions)
+PAGE = 5000          # events per query page (query.iter_events pages by offset: fewer pages, less rescanning)
 
 
 def check_filters(filters: dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +31,11 @@ def check_filters(filters: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(filters) - set(FILTERS))
     if unknown:
         raise TypeError(f"unknown export filter(s): {', '.join(unknown)} (known: {', '.join(FILTERS)})")
-    return {k: v for k, v in filters.items() if v not in (None, "", (), [])}
+    out = {k: v for k, v in filters.items() if v not in (None, "", (), [])}
+    for k in ("types", "sub_types"):      # one type given as a bare string
+        if isinstance(out.get(k), str):
+            out[k] = [out[k]]
+    return out
 
 
 @dataclass
@@ -83,7 +88,7 @@ def _lookup(store, events: list[dict[str, Any]]) -> Context:
 def batches(store, filters: dict[str, Any], size: int = BATCH) -> Iterator[tuple[list[dict[str, Any]], Context]]:
     """The matching events (ordered by date, undated last), `size` at a time, each batch with its lookups."""
     chunk: list[dict[str, Any]] = []
-    for e in query.iter_events(store, sort="date", batch=max(size, 1000), **filters):
+    for e in query.iter_events(store, sort="date", batch=max(size, PAGE), **filters):
         chunk.append(e)
         if len(chunk) >= size:
             yield chunk, _lookup(store, chunk)
@@ -110,11 +115,25 @@ def open_text(out, *, newline: str | None = None):
 
 
 @contextlib.contextmanager
+def open_binary(out):
+    """A target for a binary writer (pyarrow, networkx): the caller's binary file object as
+    it is, or a temporary path moved onto `out` when complete."""
+    if is_file(out):
+        if isinstance(out, io.TextIOBase):
+            raise TypeError("this format writes bytes: pass a path or a binary file object")
+        yield out
+        return
+    with atomic_path(out) as tmp:
+        yield tmp
+
+
+@contextlib.contextmanager
 def atomic_path(out):
     """A temporary path next to `out`, moved onto `out` when the block completes."""
     path = Path(os.fspath(out))
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = str(path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part"))   # created with the umask's mode
+    # a plain new file (the umask's mode, unlike mkstemp's 0600) in the same directory
+    tmp = str(path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part"))
     try:
         yield tmp
         os.replace(tmp, path)

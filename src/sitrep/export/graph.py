@@ -62,10 +62,7 @@ def write(store, out, filters: dict[str, Any]) -> dict[str, Any]:
     import networkx as nx
 
     g, used, skipped = build(store, filters)
-    if common.is_file(out):
-        nx.write_graphml(g, out)
-    else:
-        with common.atomic_path(out) as tmp:
-            nx.write_graphml(g, tmp)
+    with common.open_binary(out) as target:
+        nx.write_graphml(g, target)
     return {"format": "graphml", "events": used, "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
             "skipped": {"no actors": skipped} if skipped else {}}

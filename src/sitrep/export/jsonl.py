@@ -62,7 +62,7 @@ def write(store, out, filters: dict[str, Any]) -> dict[str, Any]:
     wanted: set[str] | None = None
     if filters:
         wanted = set()
-        for e in query.iter_events(store, sort="date", batch=1000, **filters):
+        for e in query.iter_events(store, sort="date", batch=common.PAGE, **filters):
             wanted.update(e.get("documents") or [])
     n, mentions, gone = 0, 0, 0
     with common.open_text(out) as f:

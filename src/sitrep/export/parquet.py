@@ -94,9 +94,6 @@ def write(store, out, filters: dict[str, Any]) -> dict[str, Any]:
                     w.write_table(pa.Table.from_pylist(recs, schema=sch))
                     n += len(recs)
 
-    if common.is_file(out):
-        run(out)
-    else:
-        with common.atomic_path(out) as tmp:
-            run(tmp)
+    with common.open_binary(out) as target:
+        run(target)
     return {"format": "parquet", "events": n, "skipped": {"no date": skipped} if skipped else {}}

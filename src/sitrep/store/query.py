@@ -227,14 +227,23 @@ def events(store, *, sort: str = "-date", limit: int = 50, offset: int = 0, **fi
 
 
 def iter_events(store, *, sort: str = "date", batch: int = 1000, **filters):
-    """Every matching event, in pages (for exports)."""
-    offset = 0
-    while True:
-        page = events(store, sort=sort, limit=batch, offset=offset, **filters)
-        yield from page["items"]
-        offset += batch
-        if offset >= page["total"]:
-            break
+    """Every matching event (for exports): the matching ids in order once, then rows by batches of ids."""
+    order = _order(sort)
+    pt = filters.get("near")
+    pt = parse_near(pt) if pt is not None and not isinstance(pt, tuple) else pt
+    with store.engine.connect() as c:
+        w = _filters(c, **{**filters, "near": pt})
+        if pt:
+            from sitrep.resolve.events import km
+            ids = [r.id for r in c.execute(select(C.id, C.lat, C.lon).where(*w).order_by(*order))
+                   if km(pt[0], pt[1], r.lat, r.lon) <= pt[2]]
+        else:
+            ids = list(c.execute(select(C.id).where(*w).order_by(*order)).scalars())
+    for i in range(0, len(ids), batch):
+        chunk = ids[i:i + batch]
+        with store.engine.connect() as c:
+            rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(chunk))).mappings()}
+        yield from (_event(rows[x]) for x in chunk if x in rows)
 
 
 def event(store, event_id: str) -> dict[str, Any] | None:

@@ -193,7 +193,6 @@ def text_part(n_events: int, seed: int) -> None:
             with store.engine.connect() as c:
                 rows = c.execute(select(S.events.c.doc_id, S.events.c.sub_event_type, S.events.c.event_type,
                                         S.events.c.cluster_id).where(S.events.c.cluster_id.is_not(None))).all()
-    kinds = {d["id"]: d["kind"] for d in docs}
     main: dict[str, set[str]] = {}
     for doc_id, sub, etype, cid in rows:
         if etype in ("Battles", "Explosions/Remote violence"):

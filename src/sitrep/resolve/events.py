@@ -23,12 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
+
+from sitrep.resolve.gazetteer import distance_km
 
 
 @dataclass(frozen=True)
@@ -112,12 +113,6 @@ def match_window(start: str | None, end: str | None, source: str | None) -> tupl
     return start, end
 
 
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p = math.pi / 180
-    a = 0.5 - math.cos((lat2 - lat1) * p) / 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * (1 - math.cos((lon2 - lon1) * p)) / 2
-    return 12742 * math.asin(math.sqrt(max(0.0, min(1.0, a))))
-
-
 def _coarser_place(a: str | None, b: str | None) -> str | None:
     r = rules().place_rank
     return max((a, b), key=lambda p: r.get(p or "", len(r)))
@@ -148,7 +143,7 @@ def _place_relation(a: Mention, b: Mention) -> str:
     limit = rules().max_km.get(coarse or "", rules().max_km["city"])
     if limit is None:              # a whole country: the same country is all one can say
         return "coarse"
-    if km(a.lat, a.lon, b.lat, b.lon) > limit:
+    if distance_km((a.lat, a.lon), (b.lat, b.lon)) > limit:
         return "far"
     return "near" if fine else "coarse"
 

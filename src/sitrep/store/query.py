@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select
 
 from sitrep.resolve import identity
+from sitrep.resolve.gazetteer import distance_km
 from sitrep.store import schema as S
 
 C = S.clusters.c
@@ -208,37 +209,37 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 def events(store, *, sort: str = "-date", limit: int = 50, offset: int = 0, **filters) -> dict[str, Any]:
     """Real-world events matching the filters, one page of them, with the total."""
     limit, offset = _page(limit, offset)
-    order = _order(sort)
-    pt = filters.get("near")
-    pt = parse_near(pt) if pt is not None and not isinstance(pt, tuple) else pt
     with store.engine.connect() as c:
-        w = _filters(c, **{**filters, "near": pt})
-        if pt:   # the box is a prefilter: keep what lies within the radius, then page
-            from sitrep.resolve.events import km
-            inside = [r.id for r in c.execute(select(C.id, C.lat, C.lon).where(*w).order_by(*order))
-                      if km(pt[0], pt[1], r.lat, r.lon) <= pt[2]]
-            total, ids = len(inside), inside[offset:offset + limit]
-        else:    # page over ids first: a deep offset then skips index entries, not whole rows
-            total = c.execute(select(func.count()).select_from(S.clusters).where(*w)).scalar_one()
-            ids = list(c.execute(select(C.id).where(*w).order_by(*order).limit(limit).offset(offset)).scalars())
+        total, ids = _matching_ids(c, sort, filters, limit, offset)
         rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(ids))).mappings()} if ids else {}
     items = [_event(rows[i]) for i in ids if i in rows]
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
-def iter_events(store, *, sort: str = "date", batch: int = 1000, **filters):
-    """Every matching event (for exports): the matching ids in order once, then rows by batches of ids."""
+def _matching_ids(c, sort: str, filters: dict, limit: int | None = None, offset: int = 0) -> tuple[int, list[str]]:
+    """The total and the ids (one page of them, or all) of the events matching the filters, in order.
+    A radius is a box prefilter and an exact distance check; otherwise the page is taken over ids,
+    so a deep offset skips index entries, not whole rows."""
     order = _order(sort)
     pt = filters.get("near")
     pt = parse_near(pt) if pt is not None and not isinstance(pt, tuple) else pt
+    w = _filters(c, **{**filters, "near": pt})
+    if pt:
+        inside = [r.id for r in c.execute(select(C.id, C.lat, C.lon).where(*w).order_by(*order))
+                  if distance_km((pt[0], pt[1]), (r.lat, r.lon)) <= pt[2]]
+        return len(inside), inside[offset:offset + limit] if limit is not None else inside[offset:]
+    q = select(C.id).where(*w).order_by(*order)
+    if limit is None:
+        ids = list(c.execute(q.offset(offset)).scalars())
+        return len(ids), ids
+    total = c.execute(select(func.count()).select_from(S.clusters).where(*w)).scalar_one()
+    return total, list(c.execute(q.limit(limit).offset(offset)).scalars())
+
+
+def iter_events(store, *, sort: str = "date", batch: int = 1000, **filters):
+    """Every matching event (for exports): the matching ids in order once, then rows by batches of ids."""
     with store.engine.connect() as c:
-        w = _filters(c, **{**filters, "near": pt})
-        if pt:
-            from sitrep.resolve.events import km
-            ids = [r.id for r in c.execute(select(C.id, C.lat, C.lon).where(*w).order_by(*order))
-                   if km(pt[0], pt[1], r.lat, r.lon) <= pt[2]]
-        else:
-            ids = list(c.execute(select(C.id).where(*w).order_by(*order)).scalars())
+        _, ids = _matching_ids(c, sort, filters)
     for i in range(0, len(ids), batch):
         chunk = ids[i:i + batch]
         with store.engine.connect() as c:

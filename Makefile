@@ -7,7 +7,7 @@ DB     ?= sitrep.db
 VENDOR := src/sitrep/web/vendor
 NPM_MODULES := web/node_modules
 
-.PHONY: install run test bench bench-places bench-time bench-events bench-entities bench-dedup bench-api browser postgres clean
+.PHONY: install run test lint bench bench-places bench-time bench-events bench-entities bench-dedup bench-api browser postgres clean
 
 install: $(STAMP) $(VENDOR)/.installed
 
@@ -47,7 +47,10 @@ postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null) \
 	  || echo "warning: could not install postgresql; the PostgreSQL test will be skipped"
 
-test: install browser postgres
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+
+test: install browser postgres lint
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -170,11 +170,12 @@ MAIN = {"ied": "Remote explosive/landmine/IED", "airstrike": "Air/drone strike",
 
 
 def text_part(n_events: int, seed: int) -> None:
+    from sqlalchemy import select
+
     from sitrep import batch
     from sitrep.pipeline import Pipeline
     from sitrep.store import Store
     from sitrep.store import schema as S
-    from sqlalchemy import select
 
     rnd = random.Random(seed)
     events = invent_events(n_events, rnd)
@@ -194,7 +195,7 @@ def text_part(n_events: int, seed: int) -> None:
                 rows = c.execute(select(S.events.c.doc_id, S.events.c.sub_event_type, S.events.c.event_type,
                                         S.events.c.cluster_id).where(S.events.c.cluster_id.is_not(None))).all()
     main: dict[str, set[str]] = {}
-    for doc_id, sub, etype, cid in rows:
+    for doc_id, _sub, etype, cid in rows:
         if etype in ("Battles", "Explosions/Remote violence"):
             main.setdefault(doc_id, set()).add(cid)
     truth = {d["id"]: d["truth"] for d in docs}
@@ -218,7 +219,7 @@ def speed_part(n_mentions: int, seed: int) -> None:
     rnd = random.Random(seed)
     towns = list(TOWNS.items())
     places = []
-    for name, (_, province, country, (lat, lon)) in towns:   # 40 places: each town and a point 30 km east
+    for name, (_, _province, country, (lat, lon)) in towns:   # 40 places: each town and a point 30 km east
         places.append((name, lat, lon, country))
         places.append((name + " east", lat, lon + 0.34, country))
     n_events = n_mentions // 4

@@ -59,11 +59,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import spacy
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-
-import spacy
 
 from sitrep import batch
 from sitrep.ingest import documents
@@ -170,7 +169,7 @@ class _TimedPipe:
                 self.seconds += time.perf_counter() - t0
             yield doc
 
-    def __enter__(self) -> "_TimedPipe":
+    def __enter__(self) -> _TimedPipe:
         self.nlp.pipe = self   # an instance attribute shadows the method for this run only
         return self
 

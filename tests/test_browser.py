@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import EXAMPLES, ROOT
+from conftest import ROOT, copy_store
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -27,7 +27,6 @@ pytest.importorskip("playwright.sync_api", reason="the playwright package is not
 import uvicorn  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from sitrep import batch  # noqa: E402
 from sitrep.api import create_app, missing_vendor  # noqa: E402
 from sitrep.store import Store  # noqa: E402
 from sitrep.store import query as Q  # noqa: E402
@@ -40,9 +39,8 @@ LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory, pipeline):
-    s = Store.open(str(tmp_path_factory.mktemp("browser") / "examples.db"))
-    batch.ingest([str(EXAMPLES)], s, pipeline)
+def store(examples_db, tmp_path_factory):
+    s = Store.open(copy_store(examples_db, tmp_path_factory.mktemp("browser")))
     yield s
     s.close()
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from conftest import EXAMPLES, SHARED
+from conftest import EXAMPLES, SHARED, copy_store
 from sitrep import batch
 from sitrep.resolve import events as R
 from sitrep.store import Store
@@ -92,19 +92,13 @@ def test_summary_counts_are_conservative_and_confidence_rises_with_independent_s
 
 # ------------------------------------------------------------------------------ the store, on the examples
 @pytest.fixture(scope="module")
-def built(pipeline, tmp_path_factory):
-    path = str(tmp_path_factory.mktemp("dedup") / "examples.db")
-    with Store.open(path) as store:
-        s = batch.ingest([str(EXAMPLES)], store, pipeline)
-        assert s.stored == 21
-    return path
+def built(examples_db):
+    return examples_db
 
 
 @pytest.fixture
 def store(built, tmp_path):
-    path = tmp_path / "copy.db"
-    shutil.copy(built, path)
-    with Store.open(str(path)) as s:
+    with Store.open(copy_store(built, tmp_path)) as s:
         yield s
 
 

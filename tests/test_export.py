@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import copy_store
 from sitrep import export
 from sitrep.export import acled
 
@@ -24,12 +24,10 @@ TAL_AFAR_DOCS = {"15_wire_tal_afar_convoy_bomb.txt", "16_monitor_tal_afar_ied_pa
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory, pipeline):
-    from sitrep import batch
+def store(examples_db, tmp_path_factory):
     from sitrep.store import Store
 
-    s = Store.open(str(tmp_path_factory.mktemp("export") / "examples.db"))
-    batch.ingest([str(EXAMPLES)], s, pipeline)
+    s = Store.open(copy_store(examples_db, tmp_path_factory.mktemp("export")))
     yield s
     s.close()
 
@@ -132,6 +130,7 @@ def test_nothing_matches(store, tmp_path):
 # ------------------------------------------------------------------------------------ GeoJSON
 def test_geojson_valid_and_lon_lat(store, tmp_path):
     import geojson
+
     from sitrep.store import query
 
     path = tmp_path / "events.geojson"
@@ -186,6 +185,7 @@ def test_parquet_typed(store, tmp_path, csv_rows):
 # ------------------------------------------------------------------------------------ GraphML
 def test_graphml_actor_network(store, tmp_path):
     import networkx as nx
+
     from sitrep.store import query
 
     path = tmp_path / "actors.graphml"
@@ -196,7 +196,7 @@ def test_graphml_actor_network(store, tmp_path):
     for u, v, d in g.edges(data=True):
         assert u in known and v in known
         assert d["events"] >= 1 and d["fatalities"] >= 0 and d["event_types"]
-    for n, d in g.nodes(data=True):
+    for _n, d in g.nodes(data=True):
         assert d["name"] and d["events"] >= 1 and d["solo_events"] >= 0
     # the ISF was hit near Tal Afar with no named perpetrator: a solo event of its node
     assert g.nodes["actor:isf"]["solo_events"] >= 1 and g.nodes["actor:isf"]["inter"] == 1

@@ -4,10 +4,9 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from conftest import EXAMPLES
 from sitrep import batch
 from sitrep.store import Store
-
-from conftest import EXAMPLES
 
 TABLES = ("documents", "entities", "entity_mentions", "places", "timexes", "doc_bands", "doc_signatures", "failures")
 

@@ -7,9 +7,8 @@ import re
 
 import pytest
 
-from sitrep.resolve.fold import light, skeleton
-
 from conftest import SHARED
+from sitrep.resolve.fold import light, skeleton
 
 DEIR_EZ_ZOR = {170794, 170792}   # the city and its governorate
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import EXAMPLES, SHARED
 from sitrep.ingest import pubdate
 from sitrep.ingest.clean import clean_text
-
-from conftest import EXAMPLES, SHARED
 
 
 def detect(text, meta=None, url=None):

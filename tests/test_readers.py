@@ -7,11 +7,10 @@ import sys
 
 import pytest
 
+from conftest import EXAMPLES
 from sitrep.ingest import documents
 from sitrep.ingest.readers import read_path
 from sitrep.model import Failure, SourceDoc
-
-from conftest import EXAMPLES
 
 
 def _docs(path, **kw):

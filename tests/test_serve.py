@@ -13,14 +13,13 @@ import warnings
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import copy_store
 
 warnings.filterwarnings("ignore", message=".*httpx.*")   # starlette prefers httpx2; httpx works
 pytest.importorskip("fastapi")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from sitrep import batch  # noqa: E402
 from sitrep.api import create_app  # noqa: E402
 from sitrep.store import Store  # noqa: E402
 
@@ -28,10 +27,8 @@ TOKEN = "s3cret-token"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory, pipeline):
-    s = Store.open(str(tmp_path_factory.mktemp("serve") / "examples.db"))
-    summary = batch.ingest([str(EXAMPLES)], s, pipeline)
-    assert summary.stored >= 15, summary.as_dict()
+def store(examples_db, tmp_path_factory):
+    s = Store.open(copy_store(examples_db, tmp_path_factory.mktemp("serve")))
     yield s
     s.close()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -28,7 +28,7 @@ DB = Annotated[str, typer.Option("--db", help="SQLite file, or a SQLAlchemy URL 
 MAX_BYTES = Annotated[int, typer.Option("--max-bytes", help="Refuse documents with more text than this (bytes).",
                                         envvar="SITREP_MAX_BYTES")]
 STRICT = Annotated[bool, typer.Option("--strict", help="Exit non-zero if any record failed.")]
-WORKERS = Annotated[Optional[int], typer.Option("--workers", help="Extraction processes (default: up to 2, one "
+WORKERS = Annotated[int | None, typer.Option("--workers", help="Extraction processes (default: up to 2, one "
                                                 "per core; 1 = in this process).", envvar="SITREP_WORKERS")]
 
 ENTITY_STYLES = {"PERSON": "bold magenta", "ORG": "bold cyan", "ARMED_GROUP": "bold red", "GPE": "bold green",
@@ -43,7 +43,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main_options(version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+def main_options(version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True,
                                                                  help="Print the version and exit.")] = None) -> None:
     """sitrep: news about armed conflict in, a structured, source-linked event database out."""
 
@@ -228,7 +228,7 @@ def serve(db: DB = "sitrep.db",
           host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")]
           = "127.0.0.1",
           port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
-          token: Annotated[Optional[str], typer.Option("--token", envvar="SITREP_TOKEN", show_default=False,
+          token: Annotated[str | None, typer.Option("--token", envvar="SITREP_TOKEN", show_default=False,
                                                        help="Accept POST /api/documents with 'Authorization: Bearer "
                                                             "TOKEN'; without it the server is read-only.")] = None
           ) -> None:
@@ -236,7 +236,8 @@ def serve(db: DB = "sitrep.db",
 
     Read-only unless a token is given. Stops with Ctrl+C.
     """
-    from sitrep.api import missing_vendor, serve as run_server
+    from sitrep.api import missing_vendor
+    from sitrep.api import serve as run_server
 
     if not Path(db).exists() and "://" not in db:
         err.print(f"[red]No database at {db}[/] (run `sitrep ingest PATH --db {db}` first)")
@@ -261,18 +262,18 @@ def _bad(e: ValueError) -> None:
     raise typer.Exit(2)
 
 
-TYPES = Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Event type (repeatable), e.g. Battles.")]
-SUBTYPES = Annotated[Optional[list[str]], typer.Option("--sub-type", help="Sub-event type (repeatable).")]
-ACTOR = Annotated[Optional[str], typer.Option("--actor", help="An entity id (actor:isis) or part of a name.")]
-PLACE = Annotated[Optional[str], typer.Option("--place", help="A place id (geonames:90393) or name: events "
+TYPES = Annotated[list[str] | None, typer.Option("--type", "-t", help="Event type (repeatable), e.g. Battles.")]
+SUBTYPES = Annotated[list[str] | None, typer.Option("--sub-type", help="Sub-event type (repeatable).")]
+ACTOR = Annotated[str | None, typer.Option("--actor", help="An entity id (actor:isis) or part of a name.")]
+PLACE = Annotated[str | None, typer.Option("--place", help="A place id (geonames:90393) or name: events "
                                                                "there or inside it.")]
-COUNTRY = Annotated[Optional[str], typer.Option("--country", help="Two-letter country code.")]
-BBOX = Annotated[Optional[str], typer.Option("--bbox", help="min_lon,min_lat,max_lon,max_lat")]
-NEAR = Annotated[Optional[str], typer.Option("--near", help="lat,lon,km")]
-DFROM = Annotated[Optional[str], typer.Option("--from", help="First date (YYYY-MM-DD).")]
-DTO = Annotated[Optional[str], typer.Option("--to", help="Last date (YYYY-MM-DD).")]
-SOURCE = Annotated[Optional[str], typer.Option("--source", help="A source name or a document id.")]
-TEXT = Annotated[Optional[str], typer.Option("--text", help="Text in the notes, place or actor names.")]
+COUNTRY = Annotated[str | None, typer.Option("--country", help="Two-letter country code.")]
+BBOX = Annotated[str | None, typer.Option("--bbox", help="min_lon,min_lat,max_lon,max_lat")]
+NEAR = Annotated[str | None, typer.Option("--near", help="lat,lon,km")]
+DFROM = Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")]
+DTO = Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")]
+SOURCE = Annotated[str | None, typer.Option("--source", help="A source name or a document id.")]
+TEXT = Annotated[str | None, typer.Option("--text", help="Text in the notes, place or actor names.")]
 
 
 def _filters(type, sub_type, actor, place, country, bbox, near, date_from, date_to, source, text) -> dict:
@@ -288,7 +289,7 @@ def events(db: DB = "sitrep.db", type: TYPES = None, sub_type: SUBTYPES = None, 
                                                             "prefix - for descending.")] = "-date",
            limit: Annotated[int, typer.Option("--limit", help="How many to show.")] = 50,
            offset: Annotated[int, typer.Option("--offset", help="How many to skip.")] = 0,
-           event_id: Annotated[Optional[str], typer.Option("--id", help="Show one event with every source's "
+           event_id: Annotated[str | None, typer.Option("--id", help="Show one event with every source's "
                                                                         "evidence.")] = None,
            as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Real-world events (reports of one event merged across articles), filtered and sorted."""
@@ -346,8 +347,8 @@ def _print_event(ev: dict) -> None:
 
 
 @app.command(epilog="Example: [bold]sitrep entity actor:isis --db sitrep.db[/]  or  [bold]sitrep entity --search shabaab[/]")
-def entity(entity_id: Annotated[Optional[str], typer.Argument(help="A canonical entity id.")] = None,
-           search: Annotated[Optional[str], typer.Option("--search", "-s", help="List entities whose name or "
+def entity(entity_id: Annotated[str | None, typer.Argument(help="A canonical entity id.")] = None,
+           search: Annotated[str | None, typer.Option("--search", "-s", help="List entities whose name or "
                                                                                 "alias contains this.")] = None,
            db: DB = "sitrep.db", as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """An entity across all articles: aliases, roles, events as actor1/actor2, quotes; or a search."""
@@ -388,8 +389,8 @@ def entity(entity_id: Annotated[Optional[str], typer.Argument(help="A canonical 
 
 
 @app.command(epilog="Example: [bold]sitrep place geonames:90393 --db sitrep.db[/]")
-def place(place_id: Annotated[Optional[str], typer.Argument(help="A place id (geonames:N or place:name).")] = None,
-          search: Annotated[Optional[str], typer.Option("--search", "-s", help="List places whose name "
+def place(place_id: Annotated[str | None, typer.Argument(help="A place id (geonames:N or place:name).")] = None,
+          search: Annotated[str | None, typer.Option("--search", "-s", help="List places whose name "
                                                                                "contains this.")] = None,
           db: DB = "sitrep.db", as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """A place and the events at it or inside it; or a search of places."""
@@ -492,7 +493,7 @@ def export(fmt: Annotated[str, typer.Option("--format", "-f", help="csv (ACLED c
 gazetteer_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich",
                             help="Build, extend and query the place gazetteer.")
 app.add_typer(gazetteer_app, name="gazetteer")
-GAZ = Annotated[Optional[Path], typer.Option("--path", help="The gazetteer file (default: ~/.cache/sitrep/…, "
+GAZ = Annotated[Path | None, typer.Option("--path", help="The gazetteer file (default: ~/.cache/sitrep/…, "
                                              "or SITREP_GAZETTEER).")]
 
 

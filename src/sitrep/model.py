@@ -230,7 +230,7 @@ class OffsetMap:
     segments: list[tuple[int, int, int]] = field(default_factory=list)
 
     @classmethod
-    def identity(cls, length: int) -> "OffsetMap":
+    def identity(cls, length: int) -> OffsetMap:
         return cls([(0, 0, length)])
 
     def to_original(self, i: int, *, end: bool = False) -> int:
@@ -301,7 +301,7 @@ class Extraction:
         """Plain JSON-ready dict."""
         return dataclasses.asdict(self)
 
-    def remapped(self, src: "SourceDoc") -> "Extraction":
+    def remapped(self, src: SourceDoc) -> Extraction:
         """This extraction with every span moved from the cleaned text onto `src.raw_text`,
         which becomes its `text`; the removed debris lines are listed in `debris`."""
         if src.offsets is None or src.raw_text is None:
@@ -314,7 +314,7 @@ class Extraction:
         return Extraction.from_dict(d)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Extraction":
+    def from_dict(cls, d: dict[str, Any]) -> Extraction:
         return _build(cls, d)
 
 

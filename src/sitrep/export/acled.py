@@ -113,7 +113,7 @@ def unix_seconds(ts: str | None) -> int | None:
         return None
     t = dt.datetime.fromisoformat(ts)
     if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.timezone.utc)
+        t = t.replace(tzinfo=dt.UTC)
     return int(t.timestamp())
 
 

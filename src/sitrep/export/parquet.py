@@ -53,7 +53,7 @@ def _ts(s: str | None) -> dt.datetime | None:
     if not s:
         return None
     t = dt.datetime.fromisoformat(s)
-    return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
 def _record(e: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:

@@ -91,7 +91,7 @@ def extract_claims(doc, entities, quotes: list[Quote], timexes: list[Timex], pub
         by_sentence.setdefault(sent.start, []).append(claim)
         i = j
     # a bare figure takes the unit of a counted figure in its sentence: "… 2,000 US forces … up from … 900"
-    for i, j, value, qualifier, sent in pending:
+    for i, _j, value, qualifier, sent in pending:
         peers = by_sentence.get(sent.start)
         before = text[max(0, doc[i].idx - 40):doc[i].idx].casefold()
         if not peers or value < 2 or not re.search(r"\b(from|to|figure of|total of|number of|tally of)\b[^,;]*$", before):

@@ -33,10 +33,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sitrep.extract.labels import label_uses
-from sitrep.extract.people import (PersonMention, appositive_roles, cluster_people, families, lexicon, name_run,
-                                   pre_roles, title_of, titleish)
+from sitrep.extract.people import (
+    PersonMention,
+    appositive_roles,
+    cluster_people,
+    families,
+    lexicon,
+    name_run,
+    pre_roles,
+    title_of,
+    titleish,
+)
 from sitrep.model import Entity, Role, Span
-from sitrep.nlp.actors import KEY as ACTOR_KEY, ActorSpan, country_names, cues, english_words
+from sitrep.nlp.actors import KEY as ACTOR_KEY
+from sitrep.nlp.actors import ActorSpan, country_names, cues, english_words
 from sitrep.nlp.places import demonyms
 from sitrep.resolve.actors import Actor, load_kb, person_kb_id
 
@@ -298,7 +308,7 @@ def extract_entities(doc, doc_id: str, places=None, text: str | None = None) -> 
     # one entity per group
     clusters = cluster_people([m.person for m in persons])
     by_person = {id(m.person): m for m in persons}
-    for k, cl in enumerate(clusters):
+    for _k, cl in enumerate(clusters):
         full = max(cl, key=lambda p: (len(p.parts), len(p.text)))
         pid = person_kb_id(full.text)
         for p in cl:
@@ -318,7 +328,7 @@ def extract_entities(doc, doc_id: str, places=None, text: str | None = None) -> 
             index.mentions.append((m.start, m.end, ent))
     index.mentions.sort(key=lambda x: x[0])
     # who holds which role, for "the Coalition spokesperson said"
-    for ent, ms in zip(out, groups.values()):
+    for ent, _ms in zip(out, groups.values()):
         if ent.type != "PERSON":
             continue
         for r in ent.roles:

@@ -34,8 +34,19 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from sitrep.model import (ActorRef, CountEvidence, Counts, Entity, Event, EventDate, EventLocation, Place, Plover,
-                          Span, Timex)
+from sitrep.model import (
+    ActorRef,
+    CountEvidence,
+    Counts,
+    Entity,
+    Event,
+    EventDate,
+    EventLocation,
+    Place,
+    Plover,
+    Span,
+    Timex,
+)
 from sitrep.resolve.time import event_date
 
 _VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
@@ -779,7 +790,7 @@ def _fold_anaphors(drafts: list[_Draft]) -> list[_Draft]:
             out.append(d)
             continue
 
-        def fits(o: _Draft) -> bool:
+        def fits(o: _Draft, d=d, ev=ev) -> bool:
             if o is d or o.event.event_type not in _VIOLENT or o.event.sub_event_type in ("Armed clash", "Attack") \
                     and o.tok.pos_ in ("NOUN", "PROPN"):
                 return False

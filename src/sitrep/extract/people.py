@@ -130,7 +130,7 @@ def chain_roles(chain: list[tuple[str, int, int]], org: str | None) -> list[Role
     """Roles read off a title chain: a service is the organisation of the rank after it; honorifics are dropped."""
     roles: list[Role] = []
     service = None
-    for i, (text, s, e) in enumerate(chain):
+    for _i, (text, s, e) in enumerate(chain):
         t = title_of(text)
         if t is None or t.kind == "honorific":
             continue

@@ -420,7 +420,7 @@ class Gazetteer:
 
     @classmethod
     @functools.lru_cache(maxsize=4)
-    def open(cls, path: Path | None = None, build_if_missing: bool = True) -> "Gazetteer":
+    def open(cls, path: Path | None = None, build_if_missing: bool = True) -> Gazetteer:
         p = Path(path or default_path())
         if not p.exists():
             if not build_if_missing:

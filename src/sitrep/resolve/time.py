@@ -672,7 +672,7 @@ def _holiday(s: str, pub: date | None, fut: bool) -> Resolution | None:
         if not pat.fullmatch(m["h"]):
             continue
 
-        def on(y: int) -> date:
+        def on(y: int, month=month, day=day, wd=wd, nth=nth) -> date:
             if day is not None:
                 return date(y, month, day)
             first = date(y, month, 1)

@@ -43,13 +43,13 @@ class Store:
         self._check_version()
 
     @classmethod
-    def open(cls, target: str, **kw) -> "Store":
+    def open(cls, target: str, **kw) -> Store:
         return cls(target, **kw)
 
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -114,7 +114,7 @@ class Store:
                 title=src.title, language=src.language, published=src.published,
                 published_source=src.published_source, published_start=ev.start if ev else None,
                 published_end=ev.end if ev else None, text=src.text, words=src.words,
-                ingested_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 near_duplicate_of=near.doc_id if near else None, near_duplicate_score=near.score if near else None,
                 source_key=source_key))
             c.execute(insert(S.doc_signatures).values(doc_id=src.id, signature=dedup.to_bytes(sig)))
@@ -208,7 +208,7 @@ class Store:
                                                              S.failures.c.reason == reason)).first()
             if not exists:
                 c.execute(insert(S.failures).values(origin=origin, reason=reason,
-                                                    first_seen=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")))
+                                                    first_seen=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
 
     # ------------------------------------------------------------------ reading
     def document(self, doc_id: str) -> dict[str, Any] | None:

@@ -30,7 +30,7 @@ from sitrep.store import schema as S
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 # ------------------------------------------------------------------------------------ derived columns

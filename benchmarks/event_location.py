@@ -5,7 +5,7 @@ beside the repository; each marks an event verb and the place(s) where that even
 or none. For every sentence the full sitrep pipeline runs (parse, places, events). The
 verb's location is the `location` of our event whose trigger is that verb; where our
 trigger lexicon has no event at that verb, the same linking rule
-(`sitrep.extract.events.location`: the trigger's clause, else its sentence) is applied to
+(`sitrep.extract.event_place.location`: the trigger's clause, else its sentence) is applied to
 the verb directly, so the figure measures place linking, not trigger coverage (which is
 printed apart).
 
@@ -46,7 +46,8 @@ def main() -> None:
     rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = rows[:a.limit] if a.limit else rows
 
-    from sitrep.extract.events import extract_events, location
+    from sitrep.extract.event_place import location
+    from sitrep.extract.events import extract_events
     from sitrep.extract.places import extract_places
     from sitrep.pipeline import Pipeline
 

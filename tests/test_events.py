@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep.extract import events as ev_mod
+from sitrep.extract import lexicon as ev_mod
 
 
 def events(pipeline, text, published="2025-03-10"):

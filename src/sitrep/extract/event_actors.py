@@ -1,0 +1,176 @@
+"""Who did it and to whom: the agent, target and associates of a trigger, linked to entities.
+
+The agent is the subject (or "by X") of a verb trigger, or of a light verb over a noun
+trigger ("CENTCOM conducted strikes"); the target is the object or patient, "on X",
+"against X", "targeting X" (the owner of a targeted base); associates are coordinated
+agents and "enabled by X". `Actors` links each head word to the document's entity under it.
+"""
+from __future__ import annotations
+
+from sitrep.extract.grammar import (
+    agent_of,
+    chain,
+    conjuncts,
+    lemma,
+    np_of,
+    patient_of,
+    span_text,
+    subject_of,
+    word_class,
+)
+from sitrep.extract.lexicon import LIGHT, VIOLENT, Rule
+from sitrep.model import ActorRef, Entity
+
+_ACTOR_TYPES = {"ORG", "ARMED_GROUP", "PERSON", "NORP", "GPE", "MILITARY_UNIT"}
+
+
+class Actors:
+    """Links the words of a noun phrase to the document's entities."""
+
+    def __init__(self, entities: list[Entity]):
+        self.spans = sorted(((m.start, m.end, e) for e in entities for m in e.mentions if e.type in _ACTOR_TYPES),
+                            key=lambda x: x[0])
+
+    def ref(self, head) -> ActorRef | None:
+        if head is None:
+            return None
+        if (head.pos_ == "PRON" and head.dep_ != "relcl") or head.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
+            return None
+        np = np_of(head) if head.pos_ not in ("VERB", "AUX") else head.doc[head.i:head.i + 1]
+        lo, hi = np.start_char, np.end_char
+        inside = [(s, e, ent) for s, e, ent in self.spans if s < hi and lo < e]
+        if inside:
+            # the entity nearest the head: "ISIS fighters" → ISIS, "a Syrian Democratic Forces (SDF) base" → SDF
+            s, e, ent = min(inside, key=lambda x: (abs(x[1] - hi), -(x[1] - x[0])))
+            return ActorRef(ent.id, ent.canonical, span_text(head.doc, s, e), s, e)
+        group = next((t for t in np if lemma(t) == "group" and any(c.lower_ == "the" for c in t.children)), None)
+        if group is not None:
+            before = [(s, e, ent) for s, e, ent in self.spans if e <= group.idx and ent.type in ("ORG", "ARMED_GROUP")]
+            if before:      # "the group's leader": the armed group named last
+                s, e, ent = before[-1]
+                return ActorRef(ent.id, ent.canonical, np.text, np.start_char, np.end_char)
+        if head.pos_ == "PROPN" or word_class(head, "person") or (head.is_upper and len(head) >= 2):
+            words_ = [t for t in np if t.i >= np.start and t.dep_ not in ("det", "punct", "nummod", "quantmod", "amod", "case")
+                      or t.pos_ == "PROPN" or t.i == head.i]
+            if not words_:
+                return None
+            s, e = words_[0].idx, words_[-1].idx + len(words_[-1])
+            if head.lower_ in ("forces", "troops", "militias", "fighters", "militants") and len(words_) == 1:
+                return None                  # a bare "forces": nobody in particular
+            return ActorRef(None, span_text(head.doc, s, e), span_text(head.doc, s, e), s, e)
+        return None
+
+
+def _light_verb_subject(tok, through: frozenset = frozenset()):
+    """The agent of a noun trigger: "by X", a possessive or compound actor, or the subject above."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "by":
+            g = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if g is not None:
+                return g, "by"
+    start = tok.head if tok.dep_ != "ROOT" else tok
+    verb = next((t for t in chain(tok, 5)[1:] if t.pos_ in ("VERB", "AUX") and lemma(t) != "be"), None)
+    if verb is None or (lemma(verb) not in LIGHT and lemma(verb) not in through):
+        return None, "subject"               # "the United States condemns the attacks": not the attacker
+    subj, _passive = subject_of(start, exclude=tok, through=through)
+    return subj, "subject"
+
+
+def _operations_agent(subj):
+    """"the operations conducted by the ISF … led to the arrest": the agent of the operations."""
+    if subj is None:
+        return None
+    if lemma(subj) in ("operation", "campaign", "effort", "raid", "offensive"):
+        for c in subj.children:
+            if c.dep_ in ("acl", "relcl"):
+                a = agent_of(c)
+                if a is not None:
+                    return a
+            if c.dep_ == "prep" and c.lower_ == "by":
+                return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _targets_in(tok, clause_root):
+    """"against X", "on X", "targeting X", "focusing on X", "to X" (transfers) in the trigger's reach."""
+    reach = list(tok.subtree) + ([t for t in clause_root.subtree] if clause_root is not None else [])
+    for t in reach:
+        if t.dep_ == "prep" and t.lower_ in ("against", "on") and t.head.i in {x.i for x in reach}:
+            if lemma(t.head) in ("report", "comment", "say", "remark", "statement", "focus") and t.lower_ == "on" \
+                    and lemma(t.head) != "focus":
+                continue
+            g = next((g for g in t.children if g.dep_ == "pobj"), None)
+            if g is None:    # "focusing on IS cells" with IS misread as a verb: the next name
+                g = next((x for x in t.doc[t.i + 1:t.i + 4] if x.pos_ == "PROPN" or x.is_upper), None)
+            if g is not None:
+                return g
+        if lemma(t) in ("target", "hit") and t.pos_ == "VERB" and t.i != tok.i:
+            obj = next((c for c in t.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj
+    return None
+
+
+def _recipient(tok, clause_root):
+    for t in list(tok.subtree) + (list(clause_root.subtree) if clause_root is not None else []):
+        if t.dep_ == "prep" and t.lower_ == "to" and lemma(t.head) in ("hand", "transfer", "give", "cede", "return"):
+            return next((g for g in t.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _associates(tok, agent) -> list:
+    out = list(conjuncts(agent))
+    for t in (agent, tok) if agent is not None else (tok,):
+        for c in t.children if t is not None else []:
+            if c.dep_ in ("acl", "advcl") and lemma(c) in ("enable", "back", "support", "assist", "aid", "accompany"):
+                a = agent_of(c)
+                if a is not None:
+                    out.append(a)
+    return out
+
+
+def arguments(tok, rule: Rule):
+    """(agent, target, associates) token heads for a trigger."""
+    agent = target = None
+    clause_root = tok if tok.pos_ == "VERB" else None
+    if tok.pos_ in ("VERB", "AUX"):
+        subj, via_agent = subject_of(tok)
+        passive = any(c.dep_ == "nsubjpass" for c in tok.children)
+        patient = next((c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")), None)
+        if passive and not via_agent and agent_of(tok) is None:
+            subj = None
+        if passive and patient is not None and lemma(patient) in ("mission", "operation", "campaign"):
+            # "the combat missions of the Coalition forces have been completed"
+            for c in patient.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    subj = next((g for g in c.children if g.dep_ == "pobj"), subj)
+            patient = None
+        if subj is not None and subj.dep_ == "relcl":
+            subj = subj.head
+        agent = _operations_agent(subj) or subj
+        target = patient if rule.event_type in VIOLENT or rule.sub_event_type in ("Arrests",) else None
+    else:
+        for c in tok.children:
+            if c.dep_ in ("poss", "compound", "amod", "nmod") and (c.ent_type_ in ("ORG", "NORP", "GPE", "PERSON")
+                                                                   or c.pos_ == "PROPN"):
+                agent = c
+                break
+        if agent is None:
+            through = frozenset(v for k, vals in rule.conditions if k == "head" for v in vals)
+            subj, how = _light_verb_subject(tok, through)
+            agent = _operations_agent(subj) or subj
+        clause_root = next((t for t in chain(tok) if t.pos_ == "VERB"), None)
+        if rule.sub_event_type in ("Arrests", "Abduction/forced disappearance"):
+            target = patient_of(tok)
+    if target is not None and target.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
+        target = tok.head                    # "the group's leader, who was eliminated"
+    if target is None and rule.event_type in VIOLENT + ("Strategic developments",):
+        target = _targets_in(tok, clause_root)
+    if rule.sub_event_type == "Non-violent transfer of territory":
+        target = _recipient(tok, clause_root) or target
+    if target is not None and word_class(target, "base") or (target is not None and lemma(target) in ("location", "position", "cell", "cells", "target")):
+        # "an attack on a Syrian Democratic Forces (SDF) base", "targeting known ISIS locations"
+        owner = next((c for c in target.children if c.dep_ in ("compound", "poss", "amod", "nmod")
+                      and (c.ent_type_ or c.pos_ == "PROPN")), None)
+        target = owner or target
+    return agent, target, _associates(tok if tok.pos_ == "VERB" else (clause_root or tok), agent)

@@ -1,0 +1,145 @@
+"""Parse helpers the event extractors share: lemmas, noun phrases, subjects, objects, chains.
+
+Each takes spaCy tokens and reads the dependency parse; none knows about ACLED types.
+"""
+from __future__ import annotations
+
+from sitrep.extract.lexicon import REPORTING, words
+
+
+def lemma(t) -> str:
+    return t.lemma_.lower()
+
+
+def np_of(tok):
+    """The noun phrase a head word stands for, without what follows it."""
+    return tok.doc[tok.left_edge.i:tok.i + 1]
+
+
+def phrase_words(tok) -> set[str]:
+    """Lemmas and words of the trigger's own phrase: its children and their children (verbs
+    of their own clauses aside: "killed … after a bomb struck" is no air strike)."""
+    out = set()
+    for c in tok.children:
+        if c.pos_ == "VERB" and c.dep_ in ("advcl", "ccomp", "conj", "relcl", "xcomp", "pcomp"):
+            continue
+        out.update((lemma(c), c.lower_))
+        for g in c.children:
+            if g.pos_ == "VERB":
+                continue
+            out.update((lemma(g), g.lower_))
+    return out
+
+
+def object_of(tok):
+    """The object or patient of a trigger: a direct object, a passive subject, "of X"."""
+    for c in tok.children:
+        if c.dep_ in ("dobj", "nsubjpass", "attr", "obj"):
+            return c
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("of", "on", "against"):
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def word_class(tok, cls: str) -> bool:
+    if tok is None:
+        return False
+    w = words()
+    lem, low = lemma(tok), tok.lower_
+    if cls == "person":
+        return lem in w["person"] or low in w["person"] or lem in ("force", "forces") or tok.ent_type_ in ("PERSON", "NORP", "ORG")
+    if cls == "place":
+        return tok.ent_type_ in ("GPE", "LOC", "FAC") or lem in w["place"]
+    return lem in w[cls] or low in w[cls] or (low.endswith("s") and low[:-1] in w[cls])
+
+
+def subject_of(tok, exclude=None, through: frozenset = frozenset()):
+    """The subject of a verb, or of the nearest verb above it (through xcomp, advcl, conj, prep).
+
+    The climb stops at a reporting verb: who said it is not who did it ("officials said the
+    strike killed…"), unless the verb is one the trigger names (`through`: "Iraq announced a
+    campaign")."""
+    t = tok
+    for _ in range(8):
+        if t.i != tok.i and lemma(t) in REPORTING and lemma(t) not in through:
+            return None, False
+        subj = next((c for c in t.children if c.dep_ in ("nsubj", "csubj")
+                     and (exclude is None or c.i != exclude.i)), None)
+        if subj is not None:
+            return subj, False
+        agent = agent_of(t)
+        if agent is not None:
+            return agent, True
+        if t.dep_ == "ROOT" or t.head.i == t.i:
+            return None, False
+        if t.dep_ == "relcl":
+            # "militants who attacked…": the antecedent did it; "a leader who was killed": it was done to him
+            passive = any(c.dep_ == "nsubjpass" for c in t.children)
+            return (None if passive else t.head), False
+        t = t.head
+    return None, False
+
+
+def agent_of(tok):
+    for c in tok.children:
+        if c.dep_ == "agent":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def chain(tok, limit: int = 12):
+    """The trigger and the words above it, up to the sentence root."""
+    out = [tok]
+    t = tok
+    while t.head.i != t.i and len(out) < limit:
+        t = t.head
+        out.append(t)
+    return out
+
+
+def clause_root(tok):
+    t = tok
+    while t.pos_ not in ("VERB", "AUX") and t.head.i != t.i:
+        t = t.head
+    return t
+
+
+def tree_distance(a, b) -> int:
+    """Edges between two tokens of one sentence."""
+    up_a = [a.i] + [t.i for t in a.ancestors]
+    up_b = [b.i] + [t.i for t in b.ancestors]
+    common = set(up_a) & set(up_b)
+    if not common:
+        return 99
+    return min(up_a.index(c) + up_b.index(c) for c in common)
+
+
+def span_text(doc, s: int, e: int) -> str:
+    sp = doc.char_span(s, e, alignment_mode="expand")
+    return sp.text if sp is not None else ""
+
+
+def conjuncts(tok) -> list:
+    return [c for c in tok.children if c.dep_ == "conj"] if tok is not None else []
+
+
+def patient_of(tok):
+    if tok.pos_ in ("VERB", "AUX"):
+        for c in tok.children:
+            if c.dep_ in ("nsubjpass", "dobj"):
+                return c
+        if tok.dep_ == "amod":              # "two wounded soldiers"
+            return tok.head
+        if tok.dep_ in ("conj",) and tok.head.pos_ == "VERB":
+            return None
+        return None
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    for c in tok.children:
+        if c.dep_ in ("nummod", "compound") and c.like_num:
+            return tok
+    return None

@@ -7,7 +7,7 @@ DB     ?= sitrep.db
 VENDOR := src/sitrep/web/vendor
 NPM_MODULES := web/node_modules
 
-.PHONY: install run test lint bench bench-places bench-time bench-events bench-entities bench-dedup bench-api browser postgres clean
+.PHONY: install run test lint train bench bench-places bench-time bench-events bench-entities bench-dedup bench-api browser postgres clean
 
 install: $(STAMP) $(VENDOR)/.installed
 
@@ -52,6 +52,10 @@ lint: install
 
 test: install browser postgres lint
 	$(BIN)/python -m pytest -q
+
+# the event classifier: retrain its head on data/training/ and write data/event_classifier.npz
+train: install
+	$(BIN)/python training/train_event_classifier.py
 
 bench: install
 	$(BIN)/python benchmarks/throughput.py

@@ -143,6 +143,9 @@ class ActorRef:
     text: str | None = None
     start: int | None = None
     end: int | None = None
+    # addition: the actor as ACLED's codebook names it ("Protesters (India)"); a reference with
+    # no text is the codebook's convention for an actor the report leaves unnamed
+    acled_actor: str | None = None
 
 
 @dataclass

@@ -12,7 +12,9 @@ from collections.abc import Iterable, Iterator
 from sitrep import nlp as nlp_mod
 from sitrep.extract.claims import extract_claims
 from sitrep.extract.entities import extract_entities
+from sitrep.extract.event_types import classify as classify_events
 from sitrep.extract.events import extract_events
+from sitrep.extract.events import prepare as prepare_events
 from sitrep.extract.places import extract_places
 from sitrep.extract.quotes import extract_quotes
 from sitrep.extract.timexes import extract_timexes
@@ -61,11 +63,28 @@ class Pipeline:
             for d in batch:
                 yield d, self._one(d)
             return
-        for d, sd in zip(batch, parsed):
+        typings = self._typings(parsed)
+        for d, sd, ty in zip(batch, parsed, typings):
             try:
-                yield d, self.build(d, sd)
+                yield d, self.build(d, sd, ty)
             except Exception as e:  # a bug of ours on one document must not stop the batch
                 yield d, Failure(d.origin, f"extraction failed: {type(e).__name__}: {e}")
+
+    @staticmethod
+    def _typings(parsed: list) -> list:
+        """Each document's passages for the event classifier, classified in one batch (a document
+        whose passages cannot be prepared gets None, and is classified alone in `build`)."""
+        typings = []
+        for sd in parsed:
+            try:
+                typings.append(prepare_events(sd))
+            except Exception:
+                typings.append(None)
+        try:
+            classify_events([t for t in typings if t is not None])
+        except Exception:
+            return [None] * len(parsed)
+        return typings
 
     def _one(self, d: SourceDoc) -> Extraction | Failure:
         try:
@@ -74,12 +93,13 @@ class Pipeline:
             return Failure(d.origin, f"extraction failed: {type(e).__name__}: {e}")
 
     # ------------------------------------------------------------------ the stages on one Doc
-    def build(self, src: SourceDoc, doc) -> Extraction:
-        """One parsed document's items; each stage may use what the stages before it found."""
+    def build(self, src: SourceDoc, doc, typing=None) -> Extraction:
+        """One parsed document's items; each stage may use what the stages before it found.
+        `typing`: the document's passages already classified (`_typings`), if they were."""
         places = extract_places(doc, self.gazetteer)
         entities = extract_entities(doc, src.id, places, src.text)
         timexes = extract_timexes(doc, src.published)
-        events = extract_events(doc, src.id, entities, places, timexes, src.published)
+        events = extract_events(doc, src.id, entities, places, timexes, src.published, typing)
         quotes = extract_quotes(doc, src.id, entities, src.text)      # adds unnamed sources to entities
         claims = extract_claims(doc, entities, quotes, timexes, src.published, src.text)
         return Extraction(

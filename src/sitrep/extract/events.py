@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sitrep.extract.counts import casualties, quantity, zero_or_unknown
 from sitrep.extract.event_actors import Actors, arguments
 from sitrep.extract.event_place import CAPTION, dateline_spans, event_location, location, paragraphs
+from sitrep.extract.event_types import Typing, classify, codebook
 from sitrep.extract.grammar import chain, clause_root, np_of, object_of, patient_of, subject_of, word_class
 from sitrep.extract.lexicon import VIOLENT, rules, words
 from sitrep.extract.triggers import find_triggers, modality, responsibility_claimed
@@ -39,6 +40,7 @@ from sitrep.model import (
     Span,
     Timex,
 )
+from sitrep.resolve.acled_actors import name_actors
 from sitrep.resolve.time import event_date
 
 
@@ -50,33 +52,62 @@ class _Draft:
     anaphoric: bool
 
 
+def prepare(doc) -> Typing:
+    """The triggers of a document and its passages for the classifier (classified later, in a batch)."""
+    captions = {t.i for s in doc.sents if CAPTION.match(s.text) for t in s}
+    return Typing(doc, find_triggers(doc, captions), skip={s.start for s in doc.sents if s.start in captions})
+
+
 def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place], timexes: list[Timex],
-                   published: str | None) -> list[Event]:
+                   published: str | None, typing: Typing | None = None) -> list[Event]:
+    """The events of one parsed document; `typing` is `prepare(doc)` already classified (by
+    `Pipeline`, a batch at a time), else it is made and classified here."""
+    if typing is None:
+        typing = prepare(doc)
+        classify([typing])
     text = doc.text
     paras = paragraphs(text)
     datelines = dateline_spans(text, paras)
     places = [p for p in places if not any(lo <= p.start < hi for lo, hi in datelines)]
-    captions = {t.i for s in doc.sents if CAPTION.match(s.text) for t in s}
     actors = Actors(entities)
     dated = [t for t in timexes if not getattr(t, "future", False)]
-    sents = list(doc.sents)
-    sent_index = {s.start: i for i, s in enumerate(sents)}
+    sents = typing.sents
+    sent_index = typing.sent_index
     drafts: list[_Draft] = []
-    for tok, rule in find_triggers(doc, captions):
+    by_id = {e.id: e for e in entities}
+    typing.entities = by_id
+    w = words()
+    candidates = [(tok, rule, None) for tok, rule in typing.found]
+    candidates += typing.untriggered()
+    for tok, rule, p in candidates:
         mod = modality(tok, rule)
-        if mod is None:
+        if mod is None or (mod == "asserted" and p is None and typing.drop(tok)):
+            continue
+        if p is not None and _tells_of_earlier(tok, drafts, sent_index):
             continue
         sent = tok.sent
         si = sent_index[sent.start]
-        para = next((p for p in paras if p[0] <= tok.idx < p[1]), None)
+        para = next((pr for pr in paras if pr[0] <= tok.idx < pr[1]), None)
         a1, a2, assoc = arguments(tok, rule)
-        ref1, ref2 = actors.ref(a1), actors.ref(a2)
+        ref1 = actors.ref(a1)
+        typed = rule if p is not None else None        # an untriggered event: typed already
+        if typed is None:
+            typed, p = typing.decide(tok, rule, ref1)
+        typed = codebook(typed, typing.passage_words(si), ref1, actors.ref(a2), by_id, w["civilian"])
+        if typed is not rule:
+            if (typed.event_type in VIOLENT) != (rule.event_type in VIOLENT) or "Arrests" in (
+                    typed.sub_event_type, rule.sub_event_type):
+                a1, a2, assoc = arguments(tok, typed)   # targets are read differently for these types
+                ref1 = actors.ref(a1)
+            rule = typed
+            p = typing.prob(si, rule.sub_event_type)
+        ref2 = actors.ref(a2)
         if ref1 and ref2 and ref1.entity_id and ref1.entity_id == ref2.entity_id:
             ref2 = None
         assoc_refs = [r for r in (actors.ref(a) for a in assoc) if r and r.name != (ref1.name if ref1 else None)]
         place = location(tok, places, para)
         date = event_date((tok.idx, tok.idx + len(tok)), dated, published, doc=doc)
-        anaphoric = any(t.lower_ in words()["anaphors"] and any(c.lower_ in ("the", "these", "those", "this")
+        anaphoric = any(t.lower_ in w["anaphors"] and any(c.lower_ in ("the", "these", "those", "this")
                                                                  for c in t.children) for t in sent)
         counts, evidence = Counts(), []
         score = 0.5 + 0.1 * sum(x is not None for x in (ref1, ref2, place)) + (0.1 if date.source == "text" else 0)
@@ -87,7 +118,7 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
             sub_event_type=rule.sub_event_type, trigger=Span(tok.text, tok.idx, tok.idx + len(tok)),
             plover=Plover(rule.plover_event, rule.plover_mode), modality=mod, date=date,
             location=event_location(place), actor1=ref1, actor2=ref2, assoc_actors=assoc_refs, counts=counts,
-            count_evidence=evidence, confidence=round(min(score, 0.95), 2),
+            count_evidence=evidence, confidence=round(p if p is not None else min(score, 0.95), 3),
             evidence=[Span(sent.text, sent.start_char, sent.end_char)],
             responsibility_claimed=responsibility_claimed(tok),
         )
@@ -98,7 +129,18 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
     _sentence_counts(doc, sents, drafts)
     _inherit(drafts)
     _attach_casualties(doc, sents, drafts)
-    return _merge([d.event for d in drafts])
+    events = _merge([d.event for d in drafts])
+    name_actors(events, entities, places)
+    return events
+
+
+def _tells_of_earlier(tok, drafts: list[_Draft], sent_index: dict) -> bool:
+    """A sentence with no trigger of its own that counts victims ("The monitor counted at least
+    four dead") after a violent event tells more of that event: it is no new one."""
+    si = sent_index[tok.sent.start]
+    earlier = any(d.event.event_type in VIOLENT and 0 < si - d.sentence <= 6 for d in drafts)
+    return earlier and any(f in ("fatalities", "injured") for f, *_ in casualties(tok.doc, tok.sent.start,
+                                                                                    tok.sent.end))
 
 
 def _fold_into_instrument(drafts: list[_Draft]) -> list[_Draft]:
@@ -126,26 +168,37 @@ def _fold_into_instrument(drafts: list[_Draft]) -> list[_Draft]:
 _DEFINITE = frozenset(("the", "this", "that", "these", "those"))
 
 
+def definite(tok) -> bool:
+    """A noun with a definite determiner ("the attack", "this bombing"): it may name an event told before."""
+    return tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children)
+
+
 def _fold_anaphors(drafts: list[_Draft]) -> list[_Draft]:
-    """"No group has claimed the attack", a headline's "the attack near Tal Afar": a definite
-    generic noun that names an event told elsewhere in the article is that event, not
-    another one. It goes into the nearest specific violent event (before it within eight
-    sentences, else, for an undated headline, the first after it) at a compatible place."""
+    """"No group has claimed the attack", "The bomb struck a convoy", a headline's "the attack
+    near Tal Afar": a definite noun that names an event told elsewhere in the article is that
+    event, not another one. A generic one ("the attack") goes into the nearest specific violent
+    event at a compatible place, a specific one ("the bomb") into the nearest event of its own
+    sub-type (before it within eight sentences, else, for an undated headline, the first after it)."""
     out = []
     for d in drafts:
         ev, tok = d.event, d.tok
-        generic = (ev.sub_event_type in ("Armed clash", "Attack") and tok.pos_ in ("NOUN", "PROPN")
-                   and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children))
-        if not generic:
+        if not definite(tok):
             out.append(d)
             continue
+        generic = ev.sub_event_type in ("Armed clash", "Attack")
 
-        def fits(o: _Draft, d=d, ev=ev) -> bool:
-            if o is d or o.event.event_type not in VIOLENT or o.event.sub_event_type in ("Armed clash", "Attack") \
-                    and o.tok.pos_ in ("NOUN", "PROPN"):
+        def fits(o: _Draft, d=d, ev=ev, generic=generic) -> bool:
+            if o is d or definite(o.tok):
+                return False
+            if generic:
+                if o.event.event_type not in VIOLENT or o.event.sub_event_type in ("Armed clash", "Attack") \
+                        and o.tok.pos_ in ("NOUN", "PROPN"):
+                    return False
+            elif o.event.sub_event_type != ev.sub_event_type:
                 return False
             la, lb = ev.location, o.event.location
-            return not (la and lb and la.geonameid != lb.geonameid and la.name != lb.name)
+            near = not generic and abs(d.sentence - o.sentence) <= 3
+            return near or not (la and lb and la.geonameid != lb.geonameid and la.name != lb.name)
 
         before = [o for o in drafts if fits(o) and o.sentence <= d.sentence and d.sentence - o.sentence <= 8
                   and o.tok.i < tok.i]
@@ -159,6 +212,9 @@ def _fold_anaphors(drafts: list[_Draft]) -> list[_Draft]:
         h.actor1 = h.actor1 or ev.actor1
         h.actor2 = h.actor2 or ev.actor2
         h.responsibility_claimed = h.responsibility_claimed or ev.responsibility_claimed
+        for fld in ("fatalities", "injured", "arrested", "captured", "weapons_seized"):
+            if getattr(h.counts, fld) is None and getattr(ev.counts, fld) is not None:
+                setattr(h.counts, fld, getattr(ev.counts, fld))
     return out
 
 

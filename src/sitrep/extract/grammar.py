@@ -126,10 +126,15 @@ def conjuncts(tok) -> list:
     return [c for c in tok.children if c.dep_ == "conj"] if tok is not None else []
 
 
+_UNDERGO = frozenset(("die", "perish", "succumb"))     # verbs whose subject is who it happened to
+
+
 def patient_of(tok):
+    """Who an event word happened to: the object or passive subject ("killed three soldiers",
+    "three soldiers were killed"), the subject of "die", "of X" after a noun."""
     if tok.pos_ in ("VERB", "AUX"):
         for c in tok.children:
-            if c.dep_ in ("nsubjpass", "dobj"):
+            if c.dep_ in ("nsubjpass", "dobj") or (c.dep_ == "nsubj" and lemma(tok) in _UNDERGO):
                 return c
         if tok.dep_ == "amod":              # "two wounded soldiers"
             return tok.head

@@ -1,0 +1,311 @@
+"""Which ACLED sub-event type an event is: the classifier, the trigger lexicon and the codebook, decided once.
+
+The trigger lexicon (`triggers`) finds the words that report events and the grammar around
+them; the classifier (`classifier`) reads passages and says which of ACLED's 25 sub-event
+types (or none) each reports, with a calibrated probability. The rule that combines them
+(numbers and word lists in `data/event_decision.json`):
+
+1. **What is read.** Each sentence that holds a trigger or an event word (`candidate_lemmas`)
+   is classified as a passage together with the next sentence of its paragraph, which often
+   says what the first one leaves open ("Police dispersed them with tear gas."). All
+   sentences of a batch of documents go to the encoder at once, each once (`classify`).
+2. **What the codebook allows.** Before any choice, classes that the words and actors found
+   rule out are set aside: a protest or riot of demonstrators needs a word of demonstration
+   (`protest_words`); a capture of a person is no capture of territory; Mob violence is by a crowd, never by an organised armed actor
+   (`organised_words`); Attack, Abduction and Sexual violence are by armed actors, never by a
+   crowd (`crowd_words`).
+3. **Type.** A trigger takes the classifier's best allowed sub-type when its probability is at
+   least `override`, the trigger is its sentence's main trigger (the one nearest the root) or
+   reports an event of the same ACLED type, no other trigger of the passage reports that
+   sub-type already (a clash and the air strikes it drew stay two events), and the word does not
+   name its event (a word the lexicon reads one way, like "arrest", is retyped only within its
+   family, `families`); otherwise the lexicon's sub-type stands. A lexicon reading that the
+   codebook rules out always gives way.
+4. **No event.** A noun trigger that would be asserted, in a passage the classifier calls no
+   event with at least `drop`, is dropped ("the EU condemned the attacks"); a verb with a
+   subject of its own stays, so does a noun anchored to a place, a day or a number ("condemns
+   the attack on a market in Baghdad on Monday": that attack happened), and so does a negated,
+   planned or hypothetical event.
+5. **Events without a trigger.** A sentence with no trigger that the classifier calls an event
+   with at least `new_event` becomes one; its trigger is a word of that sub-type's class
+   (`class_words`), else the sentence's main verb (what a reporting verb reports), unless
+   that verb plans, threatens or expects rather than tells (`not_anchors`); its arguments are
+   found like any other's.
+6. **Who did it.** Arrests are by state forces (a non-state group abducts); an armed group
+   fighting civilians is an Attack, not a clash; inside a demonstration, what protesters did
+   (stones, burning tyres, road blocks: Violent demonstration) and what was done to them
+   (dispersal: Protest with intervention; lethal force: Excessive force) (`codebook`).
+
+The event's `confidence` is the classifier's probability for the sub-type it ends with (or
+the lexicon's own score where no passage was classified).
+"""
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+
+import numpy as np
+
+from sitrep.extract.event_place import paragraphs
+from sitrep.extract.grammar import lemma, object_of, word_class
+from sitrep.extract.lexicon import REPORTING, Rule, rules, taxonomy
+
+NONE = "none"
+MAX_PASSAGE_TOKENS = 90
+_STATE = {"state military", "police", "intelligence service", "government", "ministry"}
+_NON_STATE = {"rebel group", "jihadist group", "militia", "identity militia"}
+_PROTEST_SUBS = {"Peaceful protest", "Protest with intervention", "Excessive force against protesters",
+                 "Violent demonstration"}
+_DEFINITE = frozenset(("the", "this", "that", "these", "those"))
+_ARMED_ON_CIVILIANS = {"Attack", "Abduction/forced disappearance", "Sexual violence"}
+
+
+@functools.lru_cache(maxsize=1)
+def policy() -> dict:
+    d = json.loads(resources.files("sitrep.data").joinpath("event_decision.json").read_text(encoding="utf-8"))
+    d["candidate_lemmas"] = frozenset(d["candidate_lemmas"]) | frozenset(rules())
+    d["class_words"] = {k: tuple(v) for k, v in d["class_words"].items() if not k.startswith("_")}
+    d["protest"] = {k: frozenset(v) for k, v in d["protest"].items() if not k.startswith("_")}
+    for k in ("protest_words", "organised_words", "crowd_words", "territory_subs", "not_anchors"):
+        d[k] = frozenset(d[k])
+    d["families"] = [frozenset(v) for k, v in d["families"].items() if not k.startswith("_")]
+    return d
+
+
+def same_family(a: str, b: str) -> bool:
+    """Two sub-types the classifier may trade for one another on a word that names its event."""
+    if a == b:
+        return True
+    tax = taxonomy()
+    return any({a, tax[a][0]} & f and {b, tax[b][0]} & f for f in policy()["families"])
+
+
+@functools.lru_cache(maxsize=4096)
+def specific(lemma_: str) -> bool:
+    """A word the lexicon reads one way only ("arrest", "protest", "airstrike")."""
+    return len({r.sub_event_type for r in rules().get(lemma_, ())}) == 1
+
+
+def rule_for(sub: str, lemma_: str = "", base: Rule | None = None) -> Rule:
+    """A lexicon-style rule for a sub-type the classifier chose."""
+    if base is not None and base.sub_event_type == sub:
+        return base
+    etype, pe, pm = taxonomy()[sub]
+    return Rule(lemma_ or (base.lemma if base else ""), "*", sub, etype, (), pe, pm)
+
+
+def _depth(tok) -> int:
+    return sum(1 for _ in tok.ancestors)
+
+
+def _words(span) -> set[str]:
+    return {lemma(t) for t in span} | {t.lower_ for t in span}
+
+
+class Typing:
+    """One document's passages for the classifier, their probabilities, and the decisions taken on them."""
+
+    def __init__(self, doc, triggers: list[tuple[object, Rule]], skip: set[int] = frozenset()):
+        pol = policy()
+        self.entities: dict = {}         # entity id → Entity, set by the event extractor once entities are known
+        self.th = pol["thresholds"]
+        self.found = triggers
+        self.sents = list(doc.sents)
+        self.sent_index = {s.start: i for i, s in enumerate(self.sents)}
+        paras = paragraphs(doc.text)
+        para_of = [next((k for k, (lo, hi) in enumerate(paras) if lo <= s.start_char < hi), -1) for s in self.sents]
+        by_sent: dict[int, list] = {}
+        for t, r in triggers:
+            by_sent.setdefault(self.sent_index[t.sent.start], []).append((t, r))
+        self.main = {si: min(ts, key=lambda x: (_depth(x[0]), x[0].i))[0] for si, ts in by_sent.items()}
+        lem = pol["candidate_lemmas"]
+        self.candidates: list[int] = []
+        self.passages: dict[int, tuple[int, int]] = {}     # sentence → (first, last) sentence of its passage
+        for i, s in enumerate(self.sents):
+            if s.start in skip or not (i in by_sent or any(lemma(t) in lem or t.lower_ in lem for t in s)):
+                continue
+            last = i
+            if i + 1 < len(self.sents) and para_of[i + 1] == para_of[i] and self.sents[i + 1].start not in skip \
+                    and self.sents[i + 1].end - s.start <= MAX_PASSAGE_TOKENS:
+                last = i + 1
+            self.candidates.append(i)
+            self.passages[i] = (i, last)
+        self.needed = sorted({j for i in self.candidates for j in range(self.passages[i][0], self.passages[i][1] + 1)})
+        self.lexicon = [{r.sub_event_type for j in range(self.passages[i][0], self.passages[i][1] + 1)
+                         for _, r in by_sent.get(j, ())} for i in self.candidates]
+        self.probs: dict[int, np.ndarray] = {}
+        from sitrep.extract.classifier import classifier
+
+        self.clf = classifier()
+
+    def passage_words(self, si: int) -> set[str]:
+        lo, hi = self.passages.get(si, (si, si))
+        return set().union(*(_words(self.sents[j]) for j in range(lo, hi + 1)))
+
+    def _si(self, tok) -> int:
+        return self.sent_index[tok.sent.start]
+
+    def prob(self, si: int, sub: str) -> float | None:
+        p = self.probs.get(si)
+        if p is None:
+            return None
+        k = self.clf.index.get(sub)
+        return float(p[k]) if k is not None else 0.0
+
+    def _allowed(self, si: int, actor1=None, tok=None) -> np.ndarray:
+        """Which classes the passage's words, the trigger's object and the agent found leave possible."""
+        pol = policy()
+        ok = np.ones(len(self.clf.classes), dtype=bool)
+        words = self.passage_words(si)
+        person_object = tok is not None and word_class(object_of(tok), "person")
+        crowd = organised = False
+        if actor1 is not None:
+            head = {w.lower().rstrip("s") for w in (actor1.text or "").split()} | \
+                {w.lower() for w in (actor1.text or "").split()}
+            crowd = bool(head & pol["crowd_words"]) and not head & pol["organised_words"]
+            ent = self.entities.get(actor1.entity_id) if actor1.entity_id else None
+            armed_entity = ent is not None and (ent.type in ("ARMED_GROUP", "MILITARY_UNIT")
+                                                or ent.actor_type in _STATE | _NON_STATE)
+            organised = bool(head & pol["organised_words"]) or armed_entity
+        for k, c in enumerate(self.clf.classes):
+            if c in _PROTEST_SUBS and not words & pol["protest_words"]:
+                ok[k] = False
+            if c == "Mob violence" and organised:
+                ok[k] = False
+            if c in _ARMED_ON_CIVILIANS and crowd:
+                ok[k] = False
+            if c in pol["territory_subs"] and person_object:
+                ok[k] = False          # "the capture of a cell leader" takes a person, not a place
+        return ok
+
+    def best(self, si: int, actor1=None, tok=None) -> tuple[str, float]:
+        """The most probable class the codebook allows, and its probability."""
+        p = self.probs.get(si)
+        if p is None:
+            return NONE, 0.0
+        q = np.where(self._allowed(si, actor1, tok), p, -1.0)
+        k = int(q.argmax())
+        return self.clf.classes[k], float(p[k])
+
+    def drop(self, tok) -> bool:
+        """A noun trigger in a passage the classifier calls no event, with confidence."""
+        si = self._si(tok)
+        top, p = self.best(si)
+        anchored = any(t.ent_type_ in ("GPE", "LOC", "FAC", "DATE") for t in tok.subtree) or any(
+            c.dep_ == "nummod" for c in tok.children) or (tok.head.lower_ == "of" and lemma(tok.head.head) == "number")
+        return si in self.probs and top == NONE and p >= self.th["drop"] and tok.pos_ != "VERB" and not anchored
+
+    def decide(self, tok, rule: Rule, actor1=None) -> tuple[Rule, float | None]:
+        """The rule (sub-type) a trigger ends with, and the classifier's probability for it."""
+        si = self._si(tok)
+        if si not in self.probs:
+            return rule, None
+        allowed = self._allowed(si, actor1, tok)
+        if not allowed[self.clf.index[rule.sub_event_type]]:     # the codebook rules the lexicon's reading out
+            q = np.where(allowed, self.probs[si], -1.0)
+            q[self.clf.index[NONE]] = -1.0
+            k = int(q.argmax())
+            return rule_for(self.clf.classes[k], lemma(tok), rule), float(self.probs[si][k])
+        top, p = self.best(si, actor1, tok)
+        keep = rule, self.prob(si, rule.sub_event_type)
+        if top == NONE or top == rule.sub_event_type:
+            return keep
+        if tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children):
+            return keep                                         # "the attack" names an event told elsewhere
+        if top in self.lexicon[self.candidates.index(si)]:
+            return keep                                         # another trigger of the passage reports that event
+        may = not specific(rule.lemma) or same_family(top, rule.sub_event_type)
+        if p >= self.th["override"] and may and (self.main.get(si) is tok or taxonomy()[top][0] == rule.event_type):
+            return rule_for(top, lemma(tok), rule), p
+        return keep
+
+    def untriggered(self) -> list[tuple[object, Rule, float]]:
+        """Sentences without a trigger that the classifier calls an event: (trigger word, rule, probability)."""
+        out = []
+        words = policy()["class_words"]
+        for si in self.candidates:
+            if si in self.main:
+                continue
+            top, p = self.best(si)
+            if top == NONE or p < self.th["new_event"]:
+                continue
+            sent = self.sents[si]
+            cues = words.get(top, ())
+            tok = next((t for t in sent if lemma(t) in cues or t.lower_ in cues), None) or _main_verb(sent)
+            if tok is not None and lemma(tok) not in policy()["not_anchors"]:
+                out.append((tok, rule_for(top, lemma(tok)), p))
+        return out
+
+
+def _main_verb(sent):
+    """The verb a sentence is about: its root, or what a reporting root reports ("X said Y …")."""
+    root = sent.root
+    if lemma(root) in REPORTING:
+        return next((c for c in root.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX")), None)
+    return root if root.pos_ in ("VERB", "AUX", "NOUN") else None
+
+
+def classify(typings: list[Typing]) -> None:
+    """Classify the passages of several documents in one encoder call."""
+    from sitrep.extract.classifier import classifier
+
+    sentences, passages, lex = [], [], []
+    for ty in typings:
+        at = {j: len(sentences) + n for n, j in enumerate(ty.needed)}
+        sentences += [ty.sents[j].text for j in ty.needed]
+        passages += [[at[j] for j in range(ty.passages[i][0], ty.passages[i][1] + 1)] for i in ty.candidates]
+        lex += ty.lexicon
+    probs = classifier().classify(sentences, passages, lex)
+    k = 0
+    for ty in typings:
+        ty.probs = {i: probs[k + n] for n, i in enumerate(ty.candidates)}
+        k += len(ty.candidates)
+
+
+# --------------------------------------------------------------------------- the codebook's actor rules
+
+def _kind(ref, entities_by_id: dict) -> str | None:
+    """state | non-state | civilian | None for an event's actor reference."""
+    if ref is None:
+        return None
+    ent = entities_by_id.get(ref.entity_id) if ref.entity_id else None
+    if ent is not None:
+        if ent.actor_type in _STATE or ent.inter == 1:
+            return "state"
+        if ent.actor_type in _NON_STATE or ent.type == "ARMED_GROUP" or ent.inter in (2, 3, 4):
+            return "non-state"
+        if ent.actor_type == "civilians" or ent.inter == 7:
+            return "civilian"
+    return None
+
+
+def _armed_words(ref) -> bool:
+    return ref is not None and bool({w.lower().rstrip("s") for w in (ref.text or "").split()}
+                                    & policy()["organised_words"])
+
+
+def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, civilian_words) -> Rule:
+    """The sub-type after the codebook's distinctions that depend on who acted and what happened;
+    `words` are the lemmas and words of the event's passage."""
+    sub = rule.sub_event_type
+    k1 = _kind(actor1, entities_by_id)
+    if sub == "Arrests" and k1 == "non-state" and _kind(actor2, entities_by_id) not in ("non-state", "state") \
+            and not _armed_words(actor2):
+        return rule_for("Abduction/forced disappearance", base=rule)   # a militant captured by a militia stays an arrest
+    if sub == "Abduction/forced disappearance" and k1 == "state" and words & {"arrest", "detain"}:
+        return rule_for("Arrests", base=rule)
+    if sub == "Armed clash" and actor2 is not None and k1 != "civilian":
+        a2_words = {w.lower() for w in (actor2.text or "").split()}
+        if _kind(actor2, entities_by_id) == "civilian" or a2_words & civilian_words:
+            return rule_for("Attack", base=rule)
+    if sub == "Peaceful protest":
+        pro = policy()["protest"]
+        lethal, dispersed, violent = (bool(words & pro[k]) for k in ("lethal", "dispersal", "violent"))
+        if violent and not dispersed:
+            return rule_for("Violent demonstration", base=rule)
+        if dispersed and lethal:
+            return rule_for("Excessive force against protesters", base=rule)
+        if dispersed:
+            return rule_for("Protest with intervention", base=rule)
+    return rule

@@ -1,0 +1,118 @@
+"""ACLED's names for the actors of an event: `Protesters (India)`, `Civilians (Mali)`,
+`Unidentified Armed Group (Mexico)`, `Military Forces of Nigeria`, `Police Forces of Kenya`.
+
+ACLED's codebook names actors that the reports leave generic by their kind and country.
+For each event this module:
+
+* gives every actor reference linked to a knowledge-base actor that actor's ACLED name
+  (`acled_actor`);
+* names a generic mention ("gunmen", "soldiers", "police", "villagers") by its kind and the
+  event's country (`name` and `acled_actor`; `text` and offsets stay the mention's);
+* fills what the codebook fills when the report names nobody: the participants of a protest
+  are `Protesters (C)`, of a riot `Rioters (C)`, the victims of violence against civilians
+  `Civilians (C)`, and an unnamed perpetrator of political violence an
+  `Unidentified Armed Group (C)`. These references have no text and no offsets: they are
+  the codebook's convention, not words of the article.
+
+The country is the event's place's, else the document's most named country; the word lists
+are `data/acled_actor_names.json`.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import json
+from collections import Counter
+from importlib import resources
+
+from sitrep.model import ActorRef, Entity, Event, Place
+
+
+@functools.lru_cache(maxsize=1)
+def names() -> dict:
+    d = json.loads(resources.files("sitrep.data").joinpath("acled_actor_names.json").read_text(encoding="utf-8"))
+    return {k: (frozenset(v) if isinstance(v, list) else v) for k, v in d.items() if not k.startswith("_")}
+
+
+@functools.lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    text = resources.files("sitrep.data").joinpath("acled_regions.csv").read_text(encoding="utf-8")
+    return {r["iso2"].strip().upper(): r["country"].strip() for r in csv.DictReader(text.splitlines())}
+
+
+def _kind(text: str | None) -> str | None:
+    """Which generic kind a mention's words name, if any (the longest phrase wins)."""
+    if not text:
+        return None
+    low = " ".join(text.lower().replace("-", " ").split())
+    words = set(low.split())
+    n = names()
+    for kind in ("police", "military", "gang", "unidentified", "civilians", "protesters", "rioters"):
+        for w in n[kind]:
+            if (" " in w and w in low) or w in words:
+                return kind
+    return None
+
+
+def document_country(places: list[Place]) -> str | None:
+    votes = Counter(p.country_code for p in places if p.country_code and not p.in_name)
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _named(kind: str, country: str | None) -> str:
+    c = country_names().get(country or "", None)
+    if kind == "military":
+        return f"Military Forces of {c}" if c else "Military Forces"
+    if kind == "police":
+        return f"Police Forces of {c}" if c else "Police Forces"
+    label = {"unidentified": "Unidentified Armed Group", "gang": "Unidentified Gang", "civilians": "Civilians",
+             "protesters": "Protesters", "rioters": "Rioters"}[kind]
+    return f"{label} ({c})" if c else label
+
+
+def _name_ref(ref: ActorRef | None, allow: tuple[str, ...], cc: str | None, by_id: dict) -> ActorRef | None:
+    """An actor reference with its ACLED name: the knowledge base's, else its generic kind's
+    (a generic mention then takes that name too)."""
+    if ref is None:
+        return None
+    ent = by_id.get(ref.entity_id) if ref.entity_id else None
+    if ent is not None and ent.acled_actor:
+        ref.acled_actor = ent.acled_actor
+        return ref
+    kind = _kind(ref.text)
+    if kind in allow:
+        ref.acled_actor = _named(kind, (ent.country if ent is not None else None) or cc)
+        if ent is None:
+            ref.name = ref.acled_actor
+    return ref
+
+
+def _conventional(kind: str, cc: str | None) -> ActorRef:
+    return ActorRef(name=_named(kind, cc), acled_actor=_named(kind, cc))
+
+
+def name_actors(events: list[Event], entities: list[Entity], places: list[Place]) -> None:
+    """Set ACLED names on the events' actor references, and fill the codebook's conventional actors."""
+    by_id = {e.id: e for e in entities}
+    doc_cc = document_country(places)
+    violent = names()["violent_types"]
+    for ev in events:
+        cc = (ev.location.country_code if ev.location else None) or doc_cc
+        if ev.event_type in ("Protests", "Riots"):
+            crowd = "protesters" if ev.event_type == "Protests" else "rioters"
+            if ev.actor1 is not None and ev.actor2 is None and _kind(ev.actor1.text) in ("police", "military"):
+                ev.actor1, ev.actor2 = None, ev.actor1     # the crowd is actor 1, the force that met it actor 2
+            ev.actor1 = _name_ref(ev.actor1, (crowd, "protesters", "police", "military"), cc, by_id) \
+                or _conventional(crowd, cc)
+            if ev.actor1.acled_actor is None and ev.actor1.entity_id is None:
+                ev.actor1.acled_actor = _named(crowd, cc)      # "teachers", "the opposition": the crowd
+        else:
+            ev.actor1 = _name_ref(ev.actor1, ("police", "military", "gang", "unidentified"), cc, by_id)
+            if ev.actor1 is None and ev.event_type in violent:
+                ev.actor1 = _conventional("unidentified", cc)
+        ev.actor2 = _name_ref(ev.actor2, ("police", "military", "gang", "unidentified", "civilians", "protesters"),
+                              cc, by_id)
+        if ev.event_type == "Violence against civilians" and ev.actor2 is None:
+            ev.actor2 = _conventional("civilians", cc)
+        for a in ev.assoc_actors:
+            _name_ref(a, ("police", "military", "gang", "unidentified"), cc, by_id)

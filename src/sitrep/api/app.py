@@ -10,6 +10,7 @@ every response carries the security headers (CSP and others, see `security`).
 """
 
 import base64
+import contextlib
 import csv
 import hashlib
 import re
@@ -17,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio
 from fastapi import Body, Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -26,6 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from sitrep import __version__
 from sitrep.api import params as P
 from sitrep.api import security
+from sitrep.api.cache import Memo, ResponseCache, StoreVersion
 from sitrep.api.ingest import Ingester, NewDocument
 from sitrep.api.responses import BAD, BAD_JSON, JSON, NOT_FOUND, Download, error, stream
 from sitrep.store import Store
@@ -81,14 +84,32 @@ def _docs_page(title: str) -> tuple[str, str]:
 
 
 def create_app(store: Store, *, token: str | None = None, pipeline=None,
-               max_body: int = security.MAX_BODY_BYTES) -> FastAPI:
-    """The API and web UI over `store`; writes allowed only with `token`."""
+               max_body: int = security.MAX_BODY_BYTES, cache: bool = True) -> FastAPI:
+    """The API and web UI over `store`; writes allowed only with `token`; JSON answers kept until
+    the store changes unless `cache` is False."""
+    version = StoreVersion(store)
+    pool = getattr(store.engine.pool, "size", None)
+    threads = max(2, min(16, pool() if callable(pool) else 8))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        # the blocking store calls run in the thread pool: as many threads as the store has pooled
+        # connections, so none waits for a connection or opens a throwaway one
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+        version.close()
+
     app = FastAPI(title="sitrep", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
+                  lifespan=lifespan,
                   openapi_tags=[{"name": "events", "description": "Real-world events, merged across articles."},
                                 {"name": "entities"}, {"name": "places"}, {"name": "documents"},
                                 {"name": "export"}, {"name": "meta"}])
     app.state.store = store
-    app.add_middleware(security.Edge, token=token, max_body=max_body)
+    app.state.version = version
+    memo = Memo(version)
+    if cache:
+        app.add_middleware(ResponseCache, version=version)
+    app.add_middleware(security.Edge, token=token, max_body=max_body)   # added last: the outermost
     ingester = Ingester(store, pipeline)
     Q = _query()
     taxonomy = _taxonomy()
@@ -146,7 +167,8 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
                  sort: Annotated[Literal[P.ENTITY_SORTS], Query(description="The order; - for descending.")]
                  = "-documents",
                  limit: Limit = 50, offset: Offset = 0) -> dict:
-        return JSON(Q.entities(store, q=q or None, type=type or None, sort=sort, limit=limit, offset=offset))
+        return JSON(Q.entities(store, q=q or None, type=type or None, sort=sort, limit=limit, offset=offset,
+                               counts=memo.get("entity counts", lambda: Q.entity_counts(store))))
 
     @app.get("/api/entities/{entity_id:path}", tags=["entities"], response_class=JSON, responses={**BAD, **NOT_FOUND},
              summary="One entity: aliases, roles, events (a page), quotes (a page), involvement over time")
@@ -202,7 +224,8 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
     # ------------------------------------------------------------------ meta
     @app.get("/api/meta", tags=["meta"], summary="What the store holds, and the event taxonomy", response_class=JSON)
     def meta() -> dict:
-        return JSON({"version": __version__, "read_only": not token, "stats": store.stats(), "taxonomy": taxonomy})
+        return JSON({"version": __version__, "read_only": not token, "stats": memo.get("stats", store.stats),
+                     "taxonomy": taxonomy})
 
     # ------------------------------------------------------------------ docs and the web UI
     @app.get("/docs", include_in_schema=False)

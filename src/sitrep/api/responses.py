@@ -16,7 +16,8 @@ class JSON(JSONResponse):
     """A JSON response encoded by orjson (no second pass over the data)."""
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        # (the keys of SQLAlchemy rows are str subclasses, which orjson takes only with this option)
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
 
 
 class Error(BaseModel):

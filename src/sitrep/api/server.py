@@ -44,7 +44,7 @@ def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | No
                                 workers=workers, log_level="warning", timeout_graceful_shutdown=5)
         sock = config.bind_socket()
         announce(ready)
-        Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
+        Multiprocess(config, sockets=[sock]).run()
         return
 
     from sitrep.api.app import create_app

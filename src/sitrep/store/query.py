@@ -17,6 +17,7 @@ long, and a page starts at most `MAX_OFFSET` items in.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import defaultdict
 from typing import Any
@@ -311,6 +312,7 @@ def removed_since(store, since: str | None = None) -> list[dict[str, str]]:
 
 
 # ------------------------------------------------------------------------------------ timeline
+@functools.lru_cache(maxsize=65536)
 def _period(day: str, interval: str) -> str:
     d = dt.date.fromisoformat(day)
     if interval == "week":
@@ -339,37 +341,57 @@ _E = S.canonical_entities.c
 ENTITY_SORTS = {"documents", "mentions", "events", "name"}
 
 
-def _entity_stats(c, ids: list[str]) -> dict[str, dict[str, int]]:
-    if not ids:
+ZERO = {"documents": 0, "mentions": 0, "events": 0}
+
+
+def _entity_stats(c, ids: list[str] | None) -> dict[str, dict[str, int]]:
+    """Documents, mentions and events (as actor1 or actor2) of canonical entities: of `ids`, or of
+    every one that has any when `ids` is None (one grouped query each)."""
+    if ids is not None and not ids:
         return {}
-    out = {i: {"documents": 0, "mentions": 0, "events": 0} for i in ids}
     e = S.entities.c
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict(ZERO))
+
+    def among(col):
+        return [col.in_(ids)] if ids is not None else [col.is_not(None)]
+
     for cid, docs in c.execute(select(e.canonical_id, func.count(func.distinct(e.doc_id)))
-                               .where(e.canonical_id.in_(ids)).group_by(e.canonical_id)):
+                               .where(*among(e.canonical_id)).group_by(e.canonical_id)):
         out[cid]["documents"] = docs
     for cid, n in c.execute(select(e.canonical_id, func.count()).select_from(S.entity_mentions)
                             .join(S.entities, S.entities.c.id == S.entity_mentions.c.entity_id)
-                            .where(e.canonical_id.in_(ids)).group_by(e.canonical_id)):
+                            .where(*among(e.canonical_id)).group_by(e.canonical_id)):
         out[cid]["mentions"] = n
     for col in (C.actor1_id, C.actor2_id):
-        for cid, n in c.execute(select(col, func.count()).where(col.in_(ids)).group_by(col)):
+        for cid, n in c.execute(select(col, func.count()).where(*among(col)).group_by(col)):
             out[cid]["events"] += n
-    return out
+    return dict(out)
+
+
+def entity_counts(store) -> dict[str, dict[str, int]]:
+    """Documents, mentions and events of every canonical entity (those with none are absent): what
+    ranks `entities`. Computing it reads the whole entity tables; a server keeps it while the store
+    is unchanged and passes it to `entities(counts=…)` and `entity(counts=…)`."""
+    with store.engine.connect() as c:
+        return _entity_stats(c, None)
 
 
 def _entity_row(r, st) -> dict[str, Any]:
     return {"id": r["id"], "name": r["name"], "type": r["type"], "actor_type": r["actor_type"],
             "acled_actor": r["acled_actor"], "inter": r["inter"], "country": r["country"], "wikidata": r["wikidata"],
-            "aliases": list(r["aliases"] or []), **st.get(r["id"], {"documents": 0, "mentions": 0, "events": 0})}
+            "aliases": list(r["aliases"] or []), **st.get(r["id"], ZERO)}
 
 
 def entities(store, *, q: str | None = None, type: str | None = None, sort: str = "-documents", limit: int = 50,
-             offset: int = 0) -> dict[str, Any]:
-    """Canonical entities (optionally whose name or alias contains `q`, of one type)."""
+             offset: int = 0, counts: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
+    """Canonical entities (optionally whose name or alias contains `q`, of one type), ordered by
+    name or by documents, mentions or events (`counts`: `entity_counts(store)`, when the caller
+    keeps it; otherwise what the order needs is computed here)."""
     limit, offset = _page(limit, offset)
     key = sort.lstrip("-")
     if key not in ENTITY_SORTS:
         raise ValueError(f"sort: {sort!r} is not one of {', '.join(sorted(ENTITY_SORTS))}")
+    desc = sort.startswith("-")
     q, type = check_text(q, "q"), check_text(type, "type")
     with store.engine.connect() as c:
         w = []
@@ -377,26 +399,21 @@ def entities(store, *, q: str | None = None, type: str | None = None, sort: str 
             w.append(or_(contains(_E.name, q), contains(func.cast(_E.aliases, S.Text), q)))
         if type:
             w.append(_E.type == type.upper())
-        total = c.execute(select(func.count()).select_from(S.canonical_entities).where(*w)).scalar_one()
         if key == "name":
+            total = c.execute(select(func.count()).select_from(S.canonical_entities).where(*w)).scalar_one()
             rows = c.execute(select(S.canonical_entities).where(*w)
-                             .order_by(_E.name.desc() if sort.startswith("-") else _E.name, _E.id)
+                             .order_by(_E.name.desc() if desc else _E.name, _E.id)
                              .limit(limit).offset(offset)).mappings().all()
-            st = _entity_stats(c, [r["id"] for r in rows])
-        else:   # counts decide the order: rank all matching ids by the count
-            docs = (select(S.entities.c.canonical_id.label("cid"), func.count(func.distinct(S.entities.c.doc_id)).label("n"))
-                    .group_by(S.entities.c.canonical_id).subquery())
-            order_col = docs.c.n if key == "documents" else None
-            q2 = select(S.canonical_entities).outerjoin(docs, docs.c.cid == _E.id).where(*w)
-            if order_col is not None:
-                q2 = q2.order_by(order_col.desc() if sort.startswith("-") else order_col.asc(), _E.id)
-                rows = c.execute(q2.limit(limit).offset(offset)).mappings().all()
-                st = _entity_stats(c, [r["id"] for r in rows])
-            else:
-                allrows = c.execute(q2).mappings().all()
-                st = _entity_stats(c, [r["id"] for r in allrows])
-                allrows = sorted(allrows, key=lambda r: (st[r["id"]][key], r["id"]), reverse=sort.startswith("-"))
-                rows = allrows[offset:offset + limit]
+            st = counts if counts is not None else _entity_stats(c, [r["id"] for r in rows])
+        else:   # counts decide the order: rank every matching id by its count, then read one page
+            ids = list(c.execute(select(_E.id).where(*w)).scalars())
+            st = counts if counts is not None else _entity_stats(c, ids)
+            sign = -1 if desc else 1
+            ids.sort(key=lambda i: (sign * st.get(i, ZERO)[key], i))
+            total, page = len(ids), ids[offset:offset + limit]
+            found = {r["id"]: r for r in c.execute(select(S.canonical_entities).where(_E.id.in_(page))).mappings()
+                     } if page else {}
+            rows = [found[i] for i in page if i in found]
     return {"total": total, "limit": limit, "offset": offset, "items": [_entity_row(r, st) for r in rows]}
 
 
@@ -412,7 +429,8 @@ def _sub_page(limit: int | None, offset: int) -> tuple[int | None, int]:
 
 
 def entity(store, entity_id: str, *, limit: int | None = None, offset: int = 0, quotes_limit: int | None = None,
-           quotes_offset: int = 0, roles_limit: int | None = None) -> dict[str, Any] | None:
+           quotes_offset: int = 0, roles_limit: int | None = None,
+           counts: dict[str, dict[str, int]] | None = None) -> dict[str, Any] | None:
     """A canonical entity: aliases, roles, events as actor1/actor2/associate, quotes, involvement over time.
 
     `events` (ordered by date) and `quotes` are pages of `limit`/`offset` and `quotes_limit`/`quotes_offset`
@@ -426,7 +444,7 @@ def entity(store, entity_id: str, *, limit: int | None = None, offset: int = 0, 
         r = c.execute(select(S.canonical_entities).where(_E.id == entity_id)).mappings().first()
         if r is None:
             return None
-        out = _entity_row(r, _entity_stats(c, [entity_id]))
+        out = _entity_row(r, counts if counts is not None else _entity_stats(c, [entity_id]))
         ro, en = S.entity_roles.c, S.entities.c
         docs = func.count(func.distinct(ro.doc_id))
         roles = (select(ro.title, ro.organization, func.min(ro.doc_id).label("doc_id"), docs.label("documents"))
@@ -434,7 +452,8 @@ def entity(store, entity_id: str, *, limit: int | None = None, offset: int = 0, 
                  .group_by(ro.title, ro.organization))
         out["roles_total"] = c.execute(select(func.count()).select_from(roles.subquery())).scalar_one()
         roles = roles.order_by(docs.desc(), ro.title, ro.organization)
-        out["roles"] = [dict(x) for x in c.execute(roles.limit(roles_limit) if roles_limit else roles).mappings()]
+        out["roles"] = [{"title": x.title, "organization": x.organization, "doc_id": x.doc_id, "documents": x.documents}
+                        for x in c.execute(roles.limit(roles_limit) if roles_limit else roles)]
         # every event of the entity, light columns only: the order, the roles and the timeline
         light = (C.id, C.date_start, C.actor1_id, C.actor2_id, C.assoc_actors)
         found: dict[str, tuple[str, str]] = {}

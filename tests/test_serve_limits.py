@@ -350,3 +350,32 @@ def test_a_big_place_comes_in_pages(big):
     second = c.get(f"/api/places/{pid}", params={"offset": 100, "limit": 50}).json()
     both = c.get(f"/api/places/{pid}", params={"limit": 150}).json()
     assert [e["id"] for e in first["events"] + second["events"]] == [e["id"] for e in both["events"]]
+
+
+# ---------------------------------------------------------------------- kept answers follow the store
+
+
+def test_kept_answers_follow_every_commit(examples_db, tmp_path):
+    """The server keeps JSON answers until the store changes: a write by another process's
+    connection shows in the very next answer, lists and counts included."""
+    import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = copy_store(examples_db, tmp_path)
+    with Store.open(path) as s:
+        c = TestClient(create_app(s))
+        assert c.get("/api/events", params={"q": "quokka"}).json()["total"] == 0
+        before = c.get("/api/meta").json()["stats"]["failures"]
+        top = c.get("/api/entities", params={"limit": 1}).json()["items"][0]
+        with ThreadPoolExecutor(8) as pool:   # many at once, one answer
+            pages = list(pool.map(lambda _: c.get("/api/events", params={"q": "quokka"}).json(), range(16)))
+        assert {p["total"] for p in pages} == {0}
+        with sqlite3.connect(path) as con:   # another writer, as an ingest would be
+            con.execute("update clusters set notes = 'a quokka was seen' where id = "
+                        "(select id from clusters order by id limit 1)")
+            con.execute("insert into failures (origin, reason, first_seen) values ('x.txt', 'test', '2025-01-01')")
+            con.execute("delete from entities where canonical_id = ?", (top["id"],))
+        assert c.get("/api/events", params={"q": "quokka"}).json()["total"] == 1
+        assert c.get("/api/meta").json()["stats"]["failures"] == before + 1
+        first = c.get("/api/entities", params={"limit": 1}).json()["items"][0]
+        assert first["id"] != top["id"] or first["documents"] == 0

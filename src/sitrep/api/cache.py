@@ -14,6 +14,7 @@ over `max_body` are not kept; streamed downloads are never kept.
 """
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -54,6 +55,7 @@ class ResponseCache:
         self.entries: OrderedDict[bytes, tuple[object, list, bytes]] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
+        self.inflight: dict[bytes, tuple[object, asyncio.Future]] = {}   # one computation per URL and version
 
     async def __call__(self, scope, receive, send):
         if (scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(self.prefix)
@@ -63,15 +65,34 @@ class ResponseCache:
         version = self.version()
         if version is None:
             return await self.app(scope, receive, send)
+        if await self._answer_from_memory(key, version, send):
+            return
+        running = self.inflight.get(key)
+        if running is not None and running[0] == version:   # the same answer is being computed: wait for it
+            await asyncio.shield(running[1])
+            if await self._answer_from_memory(key, version, send):
+                return
+        done = asyncio.get_running_loop().create_future()
+        self.inflight[key] = (version, done)
+        try:
+            await self._compute(key, version, scope, receive, send)
+        finally:
+            if self.inflight.get(key, (None, None))[1] is done:
+                del self.inflight[key]
+            done.set_result(None)
+
+    async def _answer_from_memory(self, key: bytes, version, send) -> bool:
         with self.lock:
             hit = self.entries.get(key)
-            if hit is not None and hit[0] == version:
-                self.entries.move_to_end(key)
-        if hit is not None and hit[0] == version:
-            _, headers, body = hit
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            return
+            if hit is None or hit[0] != version:
+                return False
+            self.entries.move_to_end(key)
+        _, headers, body = hit
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        return True
+
+    async def _compute(self, key: bytes, version, scope, receive, send) -> None:
         start: dict = {}
         chunks: list[bytes] = []
         keep = True

@@ -134,10 +134,7 @@ def _filters(c, *, types=None, sub_types=None, actor=None, place=None, country=N
     if sub_types:
         w.append(C.sub_event_type.in_(sub_types))
     if actor:
-        ids = _entity_ids(c, actor)
-        assoc = func.cast(C.assoc_actors, S.Text)
-        w.append(or_(C.actor1_id.in_(ids), C.actor2_id.in_(ids),
-                     *[assoc.contains(f'"{i}"', autoescape=True) for i in ids[:20]]))
+        w.append(_actor_filter(c, actor))
     if place:
         w.append(_place_filter(c, place))
     if country:
@@ -174,14 +171,21 @@ def _filters(c, *, types=None, sub_types=None, actor=None, place=None, country=N
     return w
 
 
-def _entity_ids(c, actor: str) -> list[str]:
-    """An entity id, or every canonical entity whose name or alias contains the text."""
+def _actor_filter(c, actor: str):
+    """Events of an entity id, or of every canonical entity whose name or alias contains the text
+    (as actor1 or actor2 by a subquery, so a short text that matches thousands of entities is one
+    query; as an associate for the first 20 of them)."""
     ce = S.canonical_entities.c
     if c.execute(select(ce.id).where(ce.id == actor)).first():
-        return [actor]
-    ids = list(c.execute(select(ce.id).where(or_(contains(ce.name, actor),
-                                                 contains(func.cast(ce.aliases, S.Text), actor)))).scalars())
-    return ids or ["\x00none"]
+        ids = matching = [actor]
+    else:
+        matching = select(ce.id).where(or_(contains(ce.name, actor), contains(func.cast(ce.aliases, S.Text), actor)))
+        ids = list(c.execute(matching.order_by(ce.id).limit(20)).scalars())
+        if not ids:
+            return C.id == "\x00none"
+    assoc = func.cast(C.assoc_actors, S.Text)
+    return or_(C.actor1_id.in_(matching), C.actor2_id.in_(matching),
+               *[assoc.contains(f'"{i}"', autoescape=True) for i in ids])
 
 
 def _place_filter(c, place: str):

@@ -34,6 +34,7 @@ Target
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -87,19 +88,22 @@ def base_store(args) -> Path:
         write_articles(src, args.documents, 0)
         part = path.with_suffix(".part.db")
         subprocess.run(sitrep_cmd(args) + ["ingest", str(src), "--db", str(part)], check=True)
-        with sqlite3.connect(part) as con:
-            con.execute("pragma wal_checkpoint(truncate)")
+        checkpoint(part)
         os.replace(part, path)
         for ext in ("-wal", "-shm"):
             Path(str(part) + ext).unlink(missing_ok=True)
     return path
 
 
-def copy_store(src: Path, dst: Path) -> None:
-    with sqlite3.connect(f"file:{src}?mode=ro", uri=True) as con:
+def checkpoint(db: Path) -> None:
+    """Move the store's write-ahead log into its main file, so that the file alone is the store."""
+    with contextlib.closing(sqlite3.connect(db)) as con:
         con.execute("select count(*) from documents").fetchone()
-    with sqlite3.connect(src) as con:
         con.execute("pragma wal_checkpoint(truncate)")
+
+
+def copy_store(src: Path, dst: Path) -> None:
+    checkpoint(src)
     shutil.copy(src, dst)
 
 

@@ -400,3 +400,61 @@ def test_an_actor_text_matching_thousands_of_entities_is_one_query(examples_db, 
         assert r.status_code == 200, r.text[:300]
         assert [e["id"] for e in r.json()["items"]] == ["evt-zeta"]
         assert Q.events(s, actor="brigade 3999")["total"] == 1
+
+
+# ---------------------------------------------------------------------- several worker processes
+
+
+def test_sitrep_serve_with_two_workers(examples_db, tmp_path):
+    """`sitrep serve --workers 2` answers on one port from two processes, read-only, with the headers;
+    stopping it stops its workers."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    db = copy_store(examples_db, tmp_path)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    exe = str(Path(sys.executable).parent / "sitrep")
+    env = {k: v for k, v in os.environ.items() if k != "SITREP_TOKEN"}
+    proc = subprocess.Popen([exe, "serve", "--db", db, "--port", str(port), "--workers", "2"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/meta", timeout=5) as r:
+                    meta = json.loads(r.read())
+                    assert r.headers["content-security-policy"] and r.headers["x-frame-options"] == "DENY"
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None, proc.stdout.read().decode()
+                assert time.monotonic() < deadline, "sitrep serve --workers 2 did not answer"
+                time.sleep(0.5)
+        assert meta["read_only"] is True and meta["stats"]["documents"] == 21
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert len(children) >= 2   # two workers (and multiprocessing's resource tracker)
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/documents", data=b"{}", method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(req, timeout=10)
+        assert refused.value.code == 403
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+
+    def alive(pid: str) -> bool:   # (a zombie waiting for its reaper has ended)
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 15
+    while any(alive(c) for c in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [c for c in children if alive(c)], "worker processes outlived sitrep serve"

@@ -3,7 +3,9 @@ by uvicorn over a store built from examples/, with every request off this machin
 
 It checks what a person would: the map draws country outlines and event markers, the filters
 narrow the list, brushing the timeline sets the dates, an event shows its evidence highlighted
-by role, a document view shows every annotation without losing a character of the text.
+by role, a document view shows every annotation without losing a character of the text. The
+page runs under the server's Content-Security-Policy and every test fails on a violation; a
+hostile article (a javascript: URL, markup in its title) is shown as text, never as a link or code.
 """
 from __future__ import annotations
 
@@ -38,9 +40,41 @@ if missing_vendor():
 LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
+HOSTILE = {"id": "hostile-link", "url": "javascript:alert(document.domain)",
+           "title": "<img src=x onerror=alert(1)> Raid near Baiji", "source": "<b>Wire</b>", "published": "2025-05-06",
+           "text": "BAIJI, Iraq, May 6, 2025 - Iraqi Security Forces killed four Islamic State militants in a raid "
+                   "near Baiji on Monday, officials said."}
+
+
+def _add_events(store, actor: str, n: int) -> None:
+    """`n` more real-world events of `actor` (copies of one of its events, a day apart)."""
+    import datetime as dt
+
+    from sqlalchemy import insert, select
+
+    from sitrep.store import schema as S
+
+    with store.engine.begin() as c:
+        row = dict(c.execute(select(S.clusters).where(S.clusters.c.actor1_id == actor).order_by(S.clusters.c.id)
+                             .limit(1)).mappings().one())
+        day = dt.date(2023, 1, 1)
+        c.execute(insert(S.clusters), [{**row, "id": f"evt-more-{i:04d}", "summary_hash": f"more{i}",
+                                        "date_start": (day + dt.timedelta(days=i)).isoformat(), "date_end": None}
+                                       for i in range(n)])
+
+
 @pytest.fixture(scope="module")
-def store(examples_db, tmp_path_factory):
-    s = Store.open(copy_store(examples_db, tmp_path_factory.mktemp("browser")))
+def store(examples_db, pipeline, tmp_path_factory):
+    import json
+
+    from sitrep import batch
+
+    tmp = tmp_path_factory.mktemp("browser")
+    s = Store.open(copy_store(examples_db, tmp))
+    feed = tmp / "hostile.jsonl"
+    feed.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
+    assert batch.ingest([str(feed)], s, pipeline).stored == 1
+    _add_events(s, "actor:isis", 130)   # a big entity: its page comes in pages
     yield s
     s.close()
 
@@ -83,11 +117,25 @@ def browser_page(base_url):
         page.route("**/*", gate)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(base_url + "/")
+        page.on("dialog", lambda d: (errors.append(f"a dialog opened: {d.message}"), d.dismiss()))
+        page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                             "(e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+        response = page.goto(base_url + "/")
+        assert "script-src 'self'" in response.headers["content-security-policy"]
         page.wait_for_selector("body[data-ready='1']", timeout=30_000)
         yield page, blocked, errors
         browser.close()
     assert not blocked, f"the page tried to reach outside this machine: {blocked}"
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation(request):
+    """After each test that used the page: the Content-Security-Policy blocked nothing."""
+    yield
+    if "browser_page" in request.fixturenames:
+        page = request.getfixturevalue("browser_page")[0]
+        blocked = page.evaluate("(() => { const b = window.__csp; window.__csp = []; return b; })()")
+        assert blocked == [], f"the page broke its Content-Security-Policy: {blocked}"
 
 
 def shot(page, name: str) -> Path:
@@ -207,7 +255,42 @@ def test_entity_page(browser_page, base_url, store):
     ent = next(x for x in Q.entities(store, q="Islamic State")["items"] if x["name"] == "Islamic State")
     go(page, base_url, f"#/entity/{ent['id']}")
     expect(page.locator("#page-view h1")).to_contain_text("Islamic State")
-    assert page.locator("#page-view li.event").count() == len(Q.entity(store, ent["id"])["events"])
+    assert page.locator("#page-view li.event").count() == len(Q.entity(store, ent["id"], limit=100)["events"])
     shot(page, "entity")
     assert not errors, errors
 
+
+
+def test_a_hostile_article_is_shown_as_text(browser_page, base_url, store):
+    page, _, errors = browser_page
+    go(page, base_url, "#/document/hostile-link")
+    page.wait_for_selector(".doc-text")
+    expect(page.locator("#page-view h1")).to_have_text(HOSTILE["title"])   # the markup is text
+    assert page.locator("#page-view img").count() == 0
+    assert page.locator("a[href^='javascript' i]").count() == 0
+    assert HOSTILE["url"] in page.locator("dl.facts").inner_text()       # shown, not linked
+    event_id = next(v for v in Q.document(store, "hostile-link")["event_ids"].values() if v)
+    go(page, base_url, f"#/event/{event_id}")
+    page.wait_for_selector("article.report[data-doc='hostile-link']")
+    head = page.locator("article.report[data-doc='hostile-link'] .report-head")
+    assert head.locator("a[href^='javascript' i]").count() == 0 and "javascript:" in head.inner_text()
+    assert page.locator("a[href^='javascript' i]").count() == 0
+    assert not errors, errors
+
+
+def test_a_big_entity_page_loads_more_events(browser_page, base_url, store):
+    page, _, errors = browser_page
+    full = Q.entity(store, "actor:isis")
+    n = len(full["events"])
+    assert n > 130
+    go(page, base_url, "#/entity/actor:isis")
+    rows = page.locator("#page-view ol.events > li.event")
+    expect(rows).to_have_count(100)
+    more = page.locator("#page-view button.more")
+    expect(more).to_contain_text(f"100 of {n} shown")
+    more.click()
+    expect(rows).to_have_count(n)
+    expect(more).to_have_count(0)
+    shown = rows.evaluate_all("els => els.map(e => e.querySelector('a.event-title').getAttribute('href'))")
+    assert shown == ["#/event/" + e["id"] for e in full["events"]]   # in the API's order, none twice
+    assert not errors, errors

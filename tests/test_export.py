@@ -239,7 +239,7 @@ def test_path_and_file_object_agree(store, tmp_path):
         export.write(store, fmt, str(path))
         buf = io.StringIO()
         export.write(store, fmt, buf)
-        assert path.read_text(encoding="utf-8") == buf.getvalue(), fmt
+        assert path.read_bytes().decode("utf-8") == buf.getvalue(), fmt
     assert not list(tmp_path.glob("*.part"))
     raw = io.BytesIO()
     assert export.write(store, "parquet", raw)["events"] > 0
@@ -292,3 +292,43 @@ def test_regions_cover_countries():
     assert {k: regions[k] for k in expect} == expect
     assert acled.country("iq") == (368, "Iraq", "Middle East")
     assert acled.country(None) == (None, None, None)
+
+
+# ---------------------------------------------------------------------- untrusted text in a spreadsheet
+
+
+FORMULAS = ["=HYPERLINK(\"http://example.invalid/\",\"open\")", "+1+2", "-3+cmd|' /C calc'!A0", "@SUM(A1:A9)",
+            "\t=1+1", "\r=1+1"]
+
+
+def test_csv_cells_never_start_a_formula(examples_db, tmp_path):
+    """A source name or note that starts like a formula is written so a spreadsheet shows it as text."""
+    from sqlalchemy import select, update
+
+    from sitrep.store import Store
+    from sitrep.store import schema as S
+
+    with Store.open(copy_store(examples_db, tmp_path)) as store:
+        with store.engine.begin() as c:
+            ids = list(c.execute(select(S.clusters.c.id).where(S.clusters.c.date_start.is_not(None))
+                                 .order_by(S.clusters.c.id).limit(len(FORMULAS))).scalars())
+            docs = list(c.execute(select(S.documents.c.id).order_by(S.documents.c.id)).scalars())
+            for cid, bad in zip(ids, FORMULAS):
+                c.execute(update(S.clusters).where(S.clusters.c.id == cid).values(notes=bad))
+            for doc, bad in zip(docs, FORMULAS):
+                c.execute(update(S.documents).where(S.documents.c.id == doc).values(source=bad))
+        out = tmp_path / "events.csv"
+        export.write(store, "csv", out)
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    notes = {r["event_id_cnty"]: r["notes"] for r in rows}
+    assert [notes[i] for i in ids] == ["'" + bad for bad in FORMULAS]
+    assert any(r["source"].startswith("'") for r in rows)
+    numeric = {"year", "time_precision", "inter1", "inter2", "interaction", "iso", "latitude", "longitude",
+               "geo_precision", "fatalities", "timestamp"}
+    for r in rows:
+        for col, cell in r.items():
+            if col in numeric and cell:
+                float(cell)   # numbers stay numbers (a negative longitude is data)
+            else:
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (col, cell)

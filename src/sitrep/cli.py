@@ -222,7 +222,7 @@ def stats(db: DB = "sitrep.db",
     out.print(top)
 
 
-@app.command(epilog="Example: [bold]sitrep serve --db sitrep.db[/]  (then open http://127.0.0.1:8000/; "
+@app.command(epilog="Example: [bold]sitrep serve --db sitrep.db --workers 2[/]  (then open http://127.0.0.1:8000/; "
                     "[bold]SITREP_TOKEN=secret sitrep serve --db sitrep.db[/] also accepts POST /api/documents)")
 def serve(db: DB = "sitrep.db",
           host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")]
@@ -230,7 +230,10 @@ def serve(db: DB = "sitrep.db",
           port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
           token: Annotated[str | None, typer.Option("--token", envvar="SITREP_TOKEN", show_default=False,
                                                        help="Accept POST /api/documents with 'Authorization: Bearer "
-                                                            "TOKEN'; without it the server is read-only.")] = None
+                                                            "TOKEN'; without it the server is read-only.")] = None,
+          workers: Annotated[int, typer.Option("--workers", min=1, max=64,
+                                               help="Server processes: each can use one core (e.g. 2 on a "
+                                                    "2-core machine).")] = 1
           ) -> None:
     """Serve the HTTP API (/api/…, docs at /docs) and the web UI (map, timeline, evidence) over a store.
 
@@ -244,7 +247,7 @@ def serve(db: DB = "sitrep.db",
         raise typer.Exit(2)
     if missing_vendor():
         err.print("[yellow]The web UI's libraries are missing[/] (run `make install`); the API works without them.")
-    run_server(db, host=host, port=port, token=token or None,
+    run_server(db, host=host, port=port, token=token or None, workers=workers,
                announce=lambda m: err.print(f"[green]{m}[/]", soft_wrap=True))
 
 

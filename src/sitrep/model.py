@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import typing
 from dataclasses import dataclass, field
 from typing import Any
@@ -335,6 +336,12 @@ def _remap(obj: Any, offsets: OffsetMap) -> Any:
     return out
 
 
+@functools.cache
+def _hints(tp: type) -> dict[str, Any]:
+    """A dataclass's resolved field types (resolving them is slow; they never change)."""
+    return typing.get_type_hints(tp)
+
+
 def _build(tp: Any, value: Any) -> Any:
     """Rebuild a dataclass tree from its dict form (the inverse of `asdict`)."""
     if value is None:
@@ -349,7 +356,7 @@ def _build(tp: Any, value: Any) -> Any:
     if origin is tuple:
         return tuple(value)
     if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
+        hints = _hints(tp)
         kwargs = {f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value}
         return tp(**kwargs)
     return value

@@ -7,12 +7,16 @@ parameter and says what was expected; the app answers it with 422.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from fastapi import Query
 
+from sitrep.store.query import MAX_TEXT
+
 SORTS = ("date", "-date", "fatalities", "-fatalities", "sources", "-sources", "updated_at", "-updated_at",
          "confidence", "-confidence")
+ENTITY_SORTS = ("documents", "-documents", "mentions", "-mentions", "events", "-events", "name", "-name")
 INTERVALS = ("day", "week", "month")
 FORMATS = ("csv", "geojson", "jsonl")
 
@@ -27,8 +31,8 @@ def floats(name: str, value: str, n: int, example: str) -> list[float]:
         nums = [float(p) for p in parts]
     except ValueError:
         nums = []
-    if len(nums) != n:
-        raise BadParam(f"{name} must be {n} comma-separated numbers, e.g. {name}={example}; got {value!r}")
+    if len(nums) != n or not all(math.isfinite(x) for x in nums):
+        raise BadParam(f"{name} must be {n} comma-separated finite numbers, e.g. {name}={example}; got {value!r}")
     return nums
 
 
@@ -66,12 +70,6 @@ def iso_date(name: str, value: str | None) -> str | None:
         raise BadParam(f"{name} must be a date YYYY-MM-DD; got {value!r}") from None
 
 
-def choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise BadParam(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
-    return value
-
-
 def _clean(values: list[str] | None) -> list[str] | None:
     """Repeated parameters; a single one may also hold a comma-separated list."""
     out = [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
@@ -80,22 +78,24 @@ def _clean(values: list[str] | None) -> list[str] | None:
 
 @dataclass
 class EventFilters:
-    """The filters of /api/events, /api/timeline and /api/export, as query parameters."""
+    """The filters of /api/events, /api/timeline and /api/export, as query parameters (each at most
+    MAX_TEXT characters; the text filters match literally)."""
     type: list[str] | None = Query(None, description="ACLED event type; repeat or comma-separate for several.",
                                    examples=["Battles"])
     sub_type: list[str] | None = Query(None, description="ACLED sub-event type; repeatable.",
                                        examples=["Air/drone strike"])
-    actor: str | None = Query(None, description="An entity id (`actor:islamic-state`) or a name.")
-    place: str | None = Query(None, description="A place id (`geonames:170794`) or a name; matches events at "
+    actor: str | None = Query(None, max_length=MAX_TEXT, description="An entity id (`actor:islamic-state`) or a name.")
+    place: str | None = Query(None, max_length=MAX_TEXT, description="A place id (`geonames:170794`) or a name; matches events at "
                               "that place or inside it.")
-    country: str | None = Query(None, description="ISO 3166 alpha-2 country code.", examples=["SY"])
-    bbox: str | None = Query(None, description="min_lon,min_lat,max_lon,max_lat", examples=["38,34,42,37"])
-    near: str | None = Query(None, description="lat,lon,km", examples=["35.33,40.14,50"])
-    date_from: str | None = Query(None, description="Events overlapping this day or later (YYYY-MM-DD).")
-    date_to: str | None = Query(None, description="Events overlapping this day or earlier (YYYY-MM-DD).")
-    source: str | None = Query(None, description="A source name or a document id.")
-    q: str | None = Query(None, description="Text the event's fields or evidence contain.")
-    doc_id: str | None = Query(None, description="Events reported by this document.")
+    country: str | None = Query(None, max_length=MAX_TEXT, description="ISO 3166 alpha-2 country code.", examples=["SY"])
+    bbox: str | None = Query(None, max_length=MAX_TEXT, description="min_lon,min_lat,max_lon,max_lat", examples=["38,34,42,37"])
+    near: str | None = Query(None, max_length=MAX_TEXT, description="lat,lon,km", examples=["35.33,40.14,50"])
+    date_from: str | None = Query(None, max_length=MAX_TEXT, description="Events overlapping this day or later (YYYY-MM-DD).")
+    date_to: str | None = Query(None, max_length=MAX_TEXT, description="Events overlapping this day or earlier (YYYY-MM-DD).")
+    source: str | None = Query(None, max_length=MAX_TEXT, description="A source name or a document id.")
+    q: str | None = Query(None, max_length=MAX_TEXT, description="Text the event's notes, place or actor names "
+                          "contain (literally: % and _ are characters).")
+    doc_id: str | None = Query(None, max_length=MAX_TEXT, description="Events reported by this document.")
 
     def kwargs(self) -> dict:
         """The keyword arguments of `query.events`/`timeline`/`export.write`; raises BadParam."""

@@ -1,7 +1,7 @@
 """What every export format shares: checking the filters, walking the matching real-world
 events in batches with what the rows need beyond `query.iter_events` (canonical actor
 records, the names of the reporting sources, whether a report carried a claim of
-responsibility), and opening the output (a path, written to a temporary file and moved
+responsibility), making text cells safe for spreadsheets, and opening the output (a path, written to a temporary file and moved
 into place when complete, or a file object the caller owns and closes).
 """
 from __future__ import annotations
@@ -95,6 +95,19 @@ def batches(store, filters: dict[str, Any], size: int = BATCH) -> Iterator[tuple
             chunk = []
     if chunk:
         yield chunk, _lookup(store, chunk)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text instead of running it: a text value that
+    starts with a formula character (= + - @, a tab or line break, or their full-width forms)
+    gets a leading apostrophe, which spreadsheets take as "text follows" (OWASP's advice for
+    CSV injection). Numbers stay numbers (a negative longitude is data, not a formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def is_file(out) -> bool:

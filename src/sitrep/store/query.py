@@ -10,11 +10,14 @@ CLI, the HTTP API and the exports share:
 * `place` (the place and its events), `timeline` (counts by day, week or month and type);
 * `document` (a stored article with every annotation) and `removed_since` (tombstones).
 
-Bad filter values raise `ValueError` with a message that names the parameter.
+Bad filter values raise `ValueError` with a message that names the parameter. Text filters
+match literally (`%` and `_` are characters, not wildcards), are at most `MAX_TEXT` characters
+long, and a page starts at most `MAX_OFFSET` items in.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import defaultdict
 from typing import Any
@@ -26,6 +29,10 @@ from sitrep.resolve.gazetteer import distance_km
 from sitrep.store import schema as S
 
 C = S.clusters.c
+MAX_TEXT = 500            # characters of a text filter (q, actor, place, source, doc_id, an entity type)
+MAX_VALUES = 100          # values of a list filter (types, sub_types)
+MAX_OFFSET = 10_000_000   # items a page may skip; deeper than that, narrow the filters
+MAX_LIMIT = 100_000       # items in one page
 SORTS = {"date": (C.date_start,), "fatalities": (C.fatalities,), "sources": (C.sources,),
          "updated_at": (C.updated_at,), "confidence": (C.confidence,)}
 INTERVALS = ("day", "week", "month")
@@ -42,6 +49,32 @@ def disorder_type(event_type: str | None, sub_event_type: str | None = None) -> 
 
 
 # ------------------------------------------------------------------------------------ parsing
+def check_text(value, name: str) -> str | None:
+    """A text filter as given (None when empty); over MAX_TEXT characters is a ValueError."""
+    if value in (None, ""):
+        return None
+    value = str(value)
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"{name}: {len(value)} characters is more than the maximum of {MAX_TEXT}")
+    return value
+
+
+def _values(values, name: str) -> list[str] | None:
+    if not values:
+        return None
+    values = [values] if isinstance(values, str) else list(values)
+    if len(values) > MAX_VALUES:
+        raise ValueError(f"{name}: {len(values)} values is more than the maximum of {MAX_VALUES}")
+    for v in values:
+        check_text(v, name)
+    return values
+
+
+def contains(col, value: str):
+    """`col` contains `value`, case-insensitively and literally (LIKE's wildcards escaped)."""
+    return func.lower(col).contains(value.lower(), autoescape=True)
+
+
 def _date(value: str | None, name: str) -> str | None:
     if value in (None, ""):
         return None
@@ -93,14 +126,15 @@ def _order(sort: str):
 def _filters(c, *, types=None, sub_types=None, actor=None, place=None, country=None, bbox=None, near=None,
              date_from=None, date_to=None, source=None, text=None, doc_id=None) -> list:
     w = []
+    types, sub_types = _values(types, "type"), _values(sub_types, "sub_type")
+    actor, place, source = check_text(actor, "actor"), check_text(place, "place"), check_text(source, "source")
+    text, doc_id = check_text(text, "q"), check_text(doc_id, "doc_id")
     if types:
-        w.append(C.event_type.in_(list(types)))
+        w.append(C.event_type.in_(types))
     if sub_types:
-        w.append(C.sub_event_type.in_(list(sub_types)))
+        w.append(C.sub_event_type.in_(sub_types))
     if actor:
-        ids = _entity_ids(c, actor)
-        assoc = func.cast(C.assoc_actors, S.Text)
-        w.append(or_(C.actor1_id.in_(ids), C.actor2_id.in_(ids), *[assoc.like(f'%"{i}"%') for i in ids[:20]]))
+        w.append(_actor_filter(c, actor))
     if place:
         w.append(_place_filter(c, place))
     if country:
@@ -132,21 +166,26 @@ def _filters(c, *, types=None, sub_types=None, actor=None, place=None, country=N
     if doc_id:
         w.append(exists().where(S.events.c.cluster_id == C.id, S.events.c.doc_id == doc_id))
     if text:
-        like = f"%{text.lower()}%"
-        w.append(or_(func.lower(C.notes).like(like), func.lower(C.location_name).like(like),
-                     func.lower(C.actor1_name).like(like), func.lower(C.actor2_name).like(like)))
+        w.append(or_(contains(C.notes, text), contains(C.location_name, text), contains(C.actor1_name, text),
+                     contains(C.actor2_name, text)))
     return w
 
 
-def _entity_ids(c, actor: str) -> list[str]:
-    """An entity id, or every canonical entity whose name or alias contains the text."""
+def _actor_filter(c, actor: str):
+    """Events of an entity id, or of every canonical entity whose name or alias contains the text
+    (as actor1 or actor2 by a subquery, so a short text that matches thousands of entities is one
+    query; as an associate for the first 20 of them)."""
     ce = S.canonical_entities.c
     if c.execute(select(ce.id).where(ce.id == actor)).first():
-        return [actor]
-    like = f"%{actor.lower()}%"
-    ids = list(c.execute(select(ce.id).where(or_(func.lower(ce.name).like(like),
-                                                 func.lower(func.cast(ce.aliases, S.Text)).like(like)))).scalars())
-    return ids or ["\x00none"]
+        ids = matching = [actor]
+    else:
+        matching = select(ce.id).where(or_(contains(ce.name, actor), contains(func.cast(ce.aliases, S.Text), actor)))
+        ids = list(c.execute(matching.order_by(ce.id).limit(20)).scalars())
+        if not ids:
+            return C.id == "\x00none"
+    assoc = func.cast(C.assoc_actors, S.Text)
+    return or_(C.actor1_id.in_(matching), C.actor2_id.in_(matching),
+               *[assoc.contains(f'"{i}"', autoescape=True) for i in ids])
 
 
 def _place_filter(c, place: str):
@@ -155,8 +194,7 @@ def _place_filter(c, place: str):
     cp = S.canonical_places.c
     row = c.execute(select(cp).where(cp.id == place)).mappings().first()
     if row is None:
-        like = f"%{place.lower()}%"
-        row = c.execute(select(cp).where(func.lower(cp.name).like(like)).order_by(cp.geonameid.is_(None), cp.id)
+        row = c.execute(select(cp).where(contains(cp.name, place)).order_by(cp.geonameid.is_(None), cp.id)
                         ).mappings().first()
     if row is None:
         return C.place_id == "\x00none"
@@ -199,10 +237,12 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
         limit, offset = int(limit), int(offset)
     except (TypeError, ValueError):
         raise ValueError("limit and offset must be whole numbers") from None
-    if not 1 <= limit <= 100_000:
-        raise ValueError(f"limit: {limit} is not between 1 and 100000")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit: {limit} is not between 1 and {MAX_LIMIT}")
     if offset < 0:
         raise ValueError(f"offset: {offset} is negative")
+    if offset > MAX_OFFSET:
+        raise ValueError(f"offset: {offset} is more than the maximum of {MAX_OFFSET} (narrow the filters instead)")
     return limit, offset
 
 
@@ -276,6 +316,7 @@ def removed_since(store, since: str | None = None) -> list[dict[str, str]]:
 
 
 # ------------------------------------------------------------------------------------ timeline
+@functools.lru_cache(maxsize=65536)
 def _period(day: str, interval: str) -> str:
     d = dt.date.fromisoformat(day)
     if interval == "week":
@@ -304,124 +345,175 @@ _E = S.canonical_entities.c
 ENTITY_SORTS = {"documents", "mentions", "events", "name"}
 
 
-def _entity_stats(c, ids: list[str]) -> dict[str, dict[str, int]]:
-    if not ids:
+ZERO = {"documents": 0, "mentions": 0, "events": 0}
+
+
+def _entity_stats(c, ids: list[str] | None) -> dict[str, dict[str, int]]:
+    """Documents, mentions and events (as actor1 or actor2) of canonical entities: of `ids`, or of
+    every one that has any when `ids` is None (one grouped query each)."""
+    if ids is not None and not ids:
         return {}
-    out = {i: {"documents": 0, "mentions": 0, "events": 0} for i in ids}
     e = S.entities.c
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict(ZERO))
+
+    def among(col):
+        return [col.in_(ids)] if ids is not None else [col.is_not(None)]
+
     for cid, docs in c.execute(select(e.canonical_id, func.count(func.distinct(e.doc_id)))
-                               .where(e.canonical_id.in_(ids)).group_by(e.canonical_id)):
+                               .where(*among(e.canonical_id)).group_by(e.canonical_id)):
         out[cid]["documents"] = docs
     for cid, n in c.execute(select(e.canonical_id, func.count()).select_from(S.entity_mentions)
                             .join(S.entities, S.entities.c.id == S.entity_mentions.c.entity_id)
-                            .where(e.canonical_id.in_(ids)).group_by(e.canonical_id)):
+                            .where(*among(e.canonical_id)).group_by(e.canonical_id)):
         out[cid]["mentions"] = n
     for col in (C.actor1_id, C.actor2_id):
-        for cid, n in c.execute(select(col, func.count()).where(col.in_(ids)).group_by(col)):
+        for cid, n in c.execute(select(col, func.count()).where(*among(col)).group_by(col)):
             out[cid]["events"] += n
-    return out
+    return dict(out)
+
+
+def entity_counts(store) -> dict[str, dict[str, int]]:
+    """Documents, mentions and events of every canonical entity (those with none are absent): what
+    ranks `entities`. Computing it reads the whole entity tables; a server keeps it while the store
+    is unchanged and passes it to `entities(counts=…)` and `entity(counts=…)`."""
+    with store.engine.connect() as c:
+        return _entity_stats(c, None)
 
 
 def _entity_row(r, st) -> dict[str, Any]:
     return {"id": r["id"], "name": r["name"], "type": r["type"], "actor_type": r["actor_type"],
             "acled_actor": r["acled_actor"], "inter": r["inter"], "country": r["country"], "wikidata": r["wikidata"],
-            "aliases": list(r["aliases"] or []), **st.get(r["id"], {"documents": 0, "mentions": 0, "events": 0})}
+            "aliases": list(r["aliases"] or []), **st.get(r["id"], ZERO)}
 
 
 def entities(store, *, q: str | None = None, type: str | None = None, sort: str = "-documents", limit: int = 50,
-             offset: int = 0) -> dict[str, Any]:
-    """Canonical entities (optionally whose name or alias contains `q`, of one type)."""
+             offset: int = 0, counts: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
+    """Canonical entities (optionally whose name or alias contains `q`, of one type), ordered by
+    name or by documents, mentions or events (`counts`: `entity_counts(store)`, when the caller
+    keeps it; otherwise what the order needs is computed here)."""
     limit, offset = _page(limit, offset)
     key = sort.lstrip("-")
     if key not in ENTITY_SORTS:
         raise ValueError(f"sort: {sort!r} is not one of {', '.join(sorted(ENTITY_SORTS))}")
+    desc = sort.startswith("-")
+    q, type = check_text(q, "q"), check_text(type, "type")
     with store.engine.connect() as c:
         w = []
         if q:
-            like = f"%{q.lower()}%"
-            w.append(or_(func.lower(_E.name).like(like), func.lower(func.cast(_E.aliases, S.Text)).like(like)))
+            w.append(or_(contains(_E.name, q), contains(func.cast(_E.aliases, S.Text), q)))
         if type:
             w.append(_E.type == type.upper())
-        total = c.execute(select(func.count()).select_from(S.canonical_entities).where(*w)).scalar_one()
         if key == "name":
+            total = c.execute(select(func.count()).select_from(S.canonical_entities).where(*w)).scalar_one()
             rows = c.execute(select(S.canonical_entities).where(*w)
-                             .order_by(_E.name.desc() if sort.startswith("-") else _E.name, _E.id)
+                             .order_by(_E.name.desc() if desc else _E.name, _E.id)
                              .limit(limit).offset(offset)).mappings().all()
-            st = _entity_stats(c, [r["id"] for r in rows])
-        else:   # counts decide the order: rank all matching ids by the count
-            docs = (select(S.entities.c.canonical_id.label("cid"), func.count(func.distinct(S.entities.c.doc_id)).label("n"))
-                    .group_by(S.entities.c.canonical_id).subquery())
-            order_col = docs.c.n if key == "documents" else None
-            q2 = select(S.canonical_entities).outerjoin(docs, docs.c.cid == _E.id).where(*w)
-            if order_col is not None:
-                q2 = q2.order_by(order_col.desc() if sort.startswith("-") else order_col.asc(), _E.id)
-                rows = c.execute(q2.limit(limit).offset(offset)).mappings().all()
-                st = _entity_stats(c, [r["id"] for r in rows])
-            else:
-                allrows = c.execute(q2).mappings().all()
-                st = _entity_stats(c, [r["id"] for r in allrows])
-                allrows = sorted(allrows, key=lambda r: (st[r["id"]][key], r["id"]), reverse=sort.startswith("-"))
-                rows = allrows[offset:offset + limit]
+            st = counts if counts is not None else _entity_stats(c, [r["id"] for r in rows])
+        else:   # counts decide the order: rank every matching id by its count, then read one page
+            ids = list(c.execute(select(_E.id).where(*w)).scalars())
+            st = counts if counts is not None else _entity_stats(c, ids)
+            sign = -1 if desc else 1
+            ids.sort(key=lambda i: (sign * st.get(i, ZERO)[key], i))
+            total, page = len(ids), ids[offset:offset + limit]
+            found = {r["id"]: r for r in c.execute(select(S.canonical_entities).where(_E.id.in_(page))).mappings()
+                     } if page else {}
+            rows = [found[i] for i in page if i in found]
     return {"total": total, "limit": limit, "offset": offset, "items": [_entity_row(r, st) for r in rows]}
 
 
-def entity(store, entity_id: str) -> dict[str, Any] | None:
-    """A canonical entity: aliases, roles, events as actor1/actor2/associate, quotes, involvement over time."""
+def _slice(items: list, limit: int | None, offset: int) -> list:
+    return items[offset:offset + limit] if limit is not None else items[offset:]
+
+
+def _sub_page(limit: int | None, offset: int) -> tuple[int | None, int]:
+    """A page of a list inside a record: `limit` None means all of it."""
+    if limit is None:
+        return None, _page(1, offset)[1]
+    return _page(limit, offset)
+
+
+def entity(store, entity_id: str, *, limit: int | None = None, offset: int = 0, quotes_limit: int | None = None,
+           quotes_offset: int = 0, roles_limit: int | None = None,
+           counts: dict[str, dict[str, int]] | None = None) -> dict[str, Any] | None:
+    """A canonical entity: aliases, roles, events as actor1/actor2/associate, quotes, involvement over time.
+
+    `events` (ordered by date) and `quotes` are pages of `limit`/`offset` and `quotes_limit`/`quotes_offset`
+    (None: all of them), with `events_total` and `quotes_total`; `roles` are the distinct title and
+    organization pairs, most documented first (`roles_limit` of them, `roles_total`), each with
+    one document that states it and how many do; `timeline` counts every event by month."""
+    limit, offset = _sub_page(limit, offset)
+    quotes_limit, quotes_offset = _sub_page(quotes_limit, quotes_offset)
+    roles_limit, _ = _sub_page(roles_limit, 0)
     with store.engine.connect() as c:
         r = c.execute(select(S.canonical_entities).where(_E.id == entity_id)).mappings().first()
         if r is None:
             return None
-        out = _entity_row(r, _entity_stats(c, [entity_id]))
-        ro = S.entity_roles.c
-        out["roles"] = [dict(x) for x in c.execute(
-            select(ro.title, ro.organization, ro.doc_id).join(S.entities, S.entities.c.id == ro.entity_id)
-            .where(S.entities.c.canonical_id == entity_id).distinct().order_by(ro.title, ro.doc_id)).mappings()]
-        evs = []
-        for role, col in (("actor1", C.actor1_id), ("actor2", C.actor2_id)):
-            for x in c.execute(select(S.clusters).where(col == entity_id)).mappings():
-                evs.append({**_event(x), "role": role})
-        seen = {e["id"] for e in evs}
-        for x in c.execute(select(S.clusters).where(func.lower(func.cast(C.assoc_actors, S.Text))
-                                                    .like(f"%{entity_id.lower()}%"))).mappings():
-            if x["id"] not in seen and any(a.get("id") == entity_id for a in x["assoc_actors"] or []):
-                evs.append({**_event(x), "role": "assoc"})
-        evs.sort(key=lambda e: (e["date"]["start"] or "", e["id"]))
-        out["events"] = evs
+        out = _entity_row(r, counts if counts is not None else _entity_stats(c, [entity_id]))
+        ro, en = S.entity_roles.c, S.entities.c
+        docs = func.count(func.distinct(ro.doc_id))
+        roles = (select(ro.title, ro.organization, func.min(ro.doc_id).label("doc_id"), docs.label("documents"))
+                 .join(S.entities, en.id == ro.entity_id).where(en.canonical_id == entity_id)
+                 .group_by(ro.title, ro.organization))
+        out["roles_total"] = c.execute(select(func.count()).select_from(roles.subquery())).scalar_one()
+        roles = roles.order_by(docs.desc(), ro.title, ro.organization)
+        out["roles"] = [{"title": x.title, "organization": x.organization, "doc_id": x.doc_id, "documents": x.documents}
+                        for x in c.execute(roles.limit(roles_limit) if roles_limit else roles)]
+        # every event of the entity, light columns only: the order, the roles and the timeline
+        light = (C.id, C.date_start, C.actor1_id, C.actor2_id, C.assoc_actors)
+        found: dict[str, tuple[str, str]] = {}
+        for x in c.execute(select(*light).where(or_(C.actor1_id == entity_id, C.actor2_id == entity_id))):
+            found[x.id] = (x.date_start or "", "actor1" if x.actor1_id == entity_id else "actor2")
+        for x in c.execute(select(*light).where(func.cast(C.assoc_actors, S.Text).contains(entity_id,
+                                                                                          autoescape=True))):
+            if x.id not in found and any(a.get("id") == entity_id for a in x.assoc_actors or []):
+                found[x.id] = (x.date_start or "", "assoc")
+        order = sorted(found, key=lambda i: (found[i][0], i))
+        page = _slice(order, limit, offset)
+        rows = {x["id"]: x for x in c.execute(select(S.clusters).where(C.id.in_(page))).mappings()} if page else {}
+        out["events_total"] = len(order)
+        out["events"] = [{**_event(rows[i]), "role": found[i][1]} for i in page if i in rows]
         qc = S.quotes.c
+        spoke = qc.speaker_canonical_id == entity_id
+        out["quotes_total"] = c.execute(select(func.count()).select_from(S.quotes).where(spoke)).scalar_one()
+        quotes = (select(qc.doc_id, qc.content_text, qc.content_start, qc.content_end, qc.direct).where(spoke)
+                  .order_by(qc.doc_id, qc.content_start, qc.id).offset(quotes_offset))
         out["quotes"] = [{"doc_id": x["doc_id"], "text": x["content_text"], "start": x["content_start"],
                           "end": x["content_end"], "direct": x["direct"]}
-                         for x in c.execute(select(qc.doc_id, qc.content_text, qc.content_start, qc.content_end,
-                                                   qc.direct).where(qc.speaker_canonical_id == entity_id)
-                                            .order_by(qc.doc_id, qc.content_start)).mappings()]
+                         for x in c.execute(quotes.limit(quotes_limit) if quotes_limit else quotes).mappings()]
     months: dict[str, int] = defaultdict(int)
-    for e in evs:
-        if e["date"]["start"]:
-            months[_period(e["date"]["start"], "month")] += 1
+    for day, _ in found.values():
+        if day:
+            months[_period(day, "month")] += 1
     out["timeline"] = [{"period": p, "count": n} for p, n in sorted(months.items())]
     return out
 
 
 # ------------------------------------------------------------------------------------ places
-def place(store, place_id: str) -> dict[str, Any] | None:
-    """A canonical place and the events at it or inside it."""
+def place(store, place_id: str, *, limit: int | None = None, offset: int = 0) -> dict[str, Any] | None:
+    """A canonical place and the events at it or inside it (ordered by date): a page of
+    `limit`/`offset` (None: all of them), with `events_total`."""
+    limit, offset = _sub_page(limit, offset)
     with store.engine.connect() as c:
         r = c.execute(select(S.canonical_places).where(S.canonical_places.c.id == place_id)).mappings().first()
         if r is None:
             return None
         docs = c.execute(select(func.count(func.distinct(S.places.c.doc_id))).where(S.places.c.canonical_id == place_id)
                          ).scalar_one()
-        rows = c.execute(select(S.clusters).where(_place_filter(c, place_id)).order_by(C.date_start, C.id)).mappings()
-        evs = [_event(x) for x in rows]
+        where = _place_filter(c, place_id)
+        total = c.execute(select(func.count()).select_from(S.clusters).where(where)).scalar_one()
+        q = select(S.clusters).where(where).order_by(C.date_start, C.id).offset(offset)
+        evs = [_event(x) for x in c.execute(q.limit(limit) if limit else q).mappings()]
     return {"id": r["id"], "geonameid": r["geonameid"], "name": r["name"], "lat": r["lat"], "lon": r["lon"],
             "country_code": r["country_code"], "admin1": r["admin1"], "feature_code": r["feature_code"],
-            "precision": r["precision"], "documents": docs, "events": evs}
+            "precision": r["precision"], "documents": docs, "events_total": total, "events": evs}
 
 
 def places(store, *, q: str | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     limit, offset = _page(limit, offset)
     cp = S.canonical_places.c
     with store.engine.connect() as c:
-        w = [func.lower(cp.name).like(f"%{q.lower()}%")] if q else []
+        q = check_text(q, "q")
+        w = [contains(cp.name, q)] if q else []
         total = c.execute(select(func.count()).select_from(S.canonical_places).where(*w)).scalar_one()
         rows = c.execute(select(S.canonical_places).where(*w).order_by(cp.name, cp.id).limit(limit).offset(offset)
                          ).mappings().all()

@@ -22,6 +22,23 @@ S.api = async function (path, params) {
 };
 S.enc = (id) => encodeURIComponent(id).replace(/%3A/gi, ":");
 
+/* An article's URL as a link target only when it is http(s); anything else (javascript:, data:,
+   relative paths) is shown as text, never followed. */
+S.safeUrl = function (url) {
+  if (typeof url !== "string") return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+  } catch (e) {
+    return null;
+  }
+};
+S.urlLink = (url, label) => {
+  const safe = S.safeUrl(url);
+  return safe ? S.h("a", {href: safe, rel: "noreferrer noopener", target: "_blank"}, label || url)
+    : S.h("span", {class: "unsafe-url", title: "not an http(s) address: not linked"}, label ? `${label}: ${url}` : url);
+};
+
 /* h("a", {href: "#"}, "text", child…): an element; strings become text nodes (never HTML). */
 S.h = function (tag, attrs, ...children) {
   const el = document.createElement(tag);

@@ -17,10 +17,9 @@ S.map = (function () {
       return `${S.color(t)} ${from}deg ${at}deg`;
     });
     const size = n < 10 ? 30 : n < 100 ? 38 : 46;
-    return L.divIcon({
-      html: `<div style="background:conic-gradient(${stops.join(",")})"><span>${n}</span></div>`,
-      className: "evt-cluster", iconSize: L.point(size, size),
-    });
+    // elements, not an HTML string: the page's Content-Security-Policy allows no inline style attribute
+    const ring = S.h("div", {style: `background:conic-gradient(${stops.join(",")})`}, S.h("span", {}, String(n)));
+    return L.divIcon({html: ring, className: "evt-cluster", iconSize: L.point(size, size)});
   }
 
   /* Rings that cross the antimeridian (Russia, Fiji) jump from +180 to -180 and would be drawn
@@ -80,7 +79,7 @@ S.map = (function () {
     for (const e of events) {
       if (!e.location || e.location.lat === null || e.location.lon === null) continue;
       const icon = L.divIcon({className: "evt-marker", iconSize: [14, 14],
-        html: `<span style="background:${S.color(e.event_type)}"></span>`});
+        html: S.h("span", {style: `background:${S.color(e.event_type)}`})});
       const m = L.marker([e.location.lat, e.location.lon], {icon, eventType: e.event_type, title: e.sub_event_type});
       m.bindPopup(() => S.h("div", {class: "popup"},
         S.h("strong", {}, e.sub_event_type), S.h("br"), S.dateText(e.date), " · ", S.placeText(e.location),

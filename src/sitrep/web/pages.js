@@ -51,7 +51,7 @@ S.pages = (function () {
     const head = h("div", {class: "report-head"},
       h("a", {href: docHref(r.doc_id)}, d.title || r.doc_id),
       h("span", {class: "muted"}, [d.source, d.published].filter(Boolean).map((x) => " · " + x)),
-      d.url ? [" · ", h("a", {href: d.url, rel: "noreferrer", target: "_blank"}, "original")] : null,
+      d.url ? [" · ", S.urlLink(d.url, "original")] : null,
       m.modality && m.modality !== "asserted" ? h("span", {class: "modality"}, m.modality) : null);
     if (!doc || !doc.text) {
       return h("article", {class: "report"}, head,
@@ -74,17 +74,47 @@ S.pages = (function () {
       facts([["aliases", (e.aliases || []).join(", ")], ["ACLED actor", e.acled_actor], ["country", e.country],
         ["documents", e.documents], ["mentions", e.mentions], ["id", e.id]]),
       (e.roles || []).length ? [h("h2", {}, "Roles"), h("ul", {}, e.roles.map((r) => h("li", {},
-        r.title, r.organization ? `, ${r.organization}` : "", " ", h("a", {href: docHref(r.doc_id), class: "muted"}, "source"))))] : null,
+        r.title, r.organization ? `, ${r.organization}` : "", " ",
+        h("a", {href: docHref(r.doc_id), class: "muted"}, r.documents > 1 ? `source (1 of ${r.documents})` : "source"))))]
+        : null,
       h("h2", {}, "Involvement over time"),
       tl.length ? h("div", {class: "bars-mini"}, tl.map((t) => h("div", {class: "bar", title: `${t.period}: ${t.count}`},
         h("div", {style: `height:${Math.round((t.count / max) * 60) + 2}px`}), h("small", {}, t.period.slice(0, 7)))))
         : h("p", {class: "muted"}, "no dated events"),
-      h("h2", {}, `Events (${(e.events || []).length})`),
-      h("ol", {class: "events"}, (e.events || []).map((ev) => eventRow(ev, ev.role))),
-      h("h2", {}, `Quotes (${(e.quotes || []).length})`),
-      h("ul", {class: "quotes"}, (e.quotes || []).map((q) => h("li", {},
-        h("q", {class: q.direct ? "direct" : "indirect"}, q.text), " ",
-        h("a", {href: docHref(q.doc_id), class: "muted"}, q.direct ? "source" : "source (reported speech)"))))));
+      h("h2", {}, `Events (${e.events_total ?? (e.events || []).length})`),
+      paged(h("ol", {class: "events"}), e.events || [], e.events_total, (ev) => eventRow(ev, ev.role),
+        (offset) => S.api("entities/" + S.enc(id), {offset, limit: 100}).then((x) => x.events), "more events"),
+      h("h2", {}, `Quotes (${e.quotes_total ?? (e.quotes || []).length})`),
+      paged(h("ul", {class: "quotes"}), e.quotes || [], e.quotes_total, quoteRow,
+        (offset) => S.api("entities/" + S.enc(id), {quotes_offset: offset, quotes_limit: 50, limit: 1})
+          .then((x) => x.quotes), "more quotes")));
+  }
+
+  const quoteRow = (q) => h("li", {}, h("q", {class: q.direct ? "direct" : "indirect"}, q.text), " ",
+    h("a", {href: docHref(q.doc_id), class: "muted"}, q.direct ? "source" : "source (reported speech)"));
+
+  /* A list filled with its first page, and a button that appends the next pages (records such as a
+     big entity's events come in pages from the API). */
+  function paged(list, items, total, row, next, label) {
+    list.append(...items.map(row));
+    const shown = () => list.querySelectorAll(":scope > li").length;
+    if (!total || total <= items.length) return list;
+    const more = h("button", {type: "button", class: "more link"});
+    const caption = () => { more.textContent = `${label} (${shown()} of ${total} shown)`; };
+    caption();
+    more.addEventListener("click", async () => {
+      more.disabled = true;
+      try {
+        const page = await next(shown());
+        list.append(...page.map(row));
+      } catch (err) {
+        more.replaceWith(h("p", {class: "error"}, String(err.message || err)));
+        return;
+      }
+      more.disabled = false;
+      if (shown() >= total) more.remove(); else caption();
+    });
+    return h("div", {}, list, more);
   }
 
   // ------------------------------------------------------------------ place
@@ -95,8 +125,9 @@ S.pages = (function () {
       facts([["GeoNames", p.geonameid], ["coordinates", p.lat !== null ? `${p.lat}, ${p.lon}` : null],
         ["feature", p.feature_code], ["precision", p.precision], ["documents", p.documents], ["id", p.id]]),
       h("p", {}, h("a", {href: "#/?place=" + encodeURIComponent(p.id)}, "show on the map")),
-      h("h2", {}, `Events (${(p.events || []).length})`),
-      h("ol", {class: "events"}, (p.events || []).map((ev) => eventRow(ev)))));
+      h("h2", {}, `Events (${p.events_total ?? (p.events || []).length})`),
+      paged(h("ol", {class: "events"}), p.events || [], p.events_total, (ev) => eventRow(ev),
+        (offset) => S.api("places/" + S.enc(id), {offset, limit: 100}).then((x) => x.events), "more events")));
   }
 
   // ------------------------------------------------------------------ document
@@ -131,7 +162,7 @@ S.pages = (function () {
     el.replaceChildren(h("div", {class: "page"},
       h("h1", {}, d.title || d.id),
       facts([["source", d.source], ["published", d.published ? `${d.published} (from ${d.published_source})` : "unknown"],
-        ["url", d.url ? h("a", {href: d.url, rel: "noreferrer", target: "_blank"}, d.url) : null],
+        ["url", d.url ? S.urlLink(d.url) : null],
         ["near duplicate of", d.near_duplicate_of ? h("a", {href: docHref(d.near_duplicate_of)}, d.near_duplicate_of) : null],
         ["id", d.id]]),
       toggles,

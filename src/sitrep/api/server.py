@@ -1,0 +1,66 @@
+"""Running the app: `serve(db, …)` under uvicorn, in one process or several.
+
+One process serves the routes from a thread pool (the store calls block; SQLite in WAL mode
+lets them read while an ingest writes). With `workers` > 1 the listening socket is bound
+once here and uvicorn's supervisor starts that many processes on it, each opening the store
+itself (`app_from_env`: the database and the token reach them through the environment), so
+the API uses more than one core. uvicorn runs on uvloop and httptools when they are
+installed (they are dependencies of sitrep).
+"""
+from __future__ import annotations
+
+import os
+
+ENV_DB, ENV_TOKEN = "SITREP_SERVE_DB", "SITREP_SERVE_TOKEN"
+
+
+def app_from_env():
+    """The app for one worker process: the store and token named by the environment."""
+    from sitrep.api.app import create_app
+    from sitrep.store import Store
+
+    return create_app(Store.open(os.environ[ENV_DB]), token=os.environ.get(ENV_TOKEN) or None)
+
+
+def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None, workers: int = 1,
+          announce=print) -> None:
+    """Serve the API and the web UI over the store at `db` until interrupted."""
+    import uvicorn
+
+    shown = f"[{host}]" if ":" in host else host
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else shown
+    mode = "accepting POST /api/documents with the token" if token else "read-only"
+    ready = (f"sitrep is serving {db} at http://{shown}:{port}/  (API docs: http://{shown}:{port}/docs; {mode}; "
+             f"{workers} worker process{'es' if workers > 1 else ''}; Ctrl+C stops)")
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        os.environ[ENV_DB] = db
+        if token:
+            os.environ[ENV_TOKEN] = token
+        else:
+            os.environ.pop(ENV_TOKEN, None)
+        config = uvicorn.Config("sitrep.api.server:app_from_env", factory=True, host=host, port=port,
+                                workers=workers, log_level="warning", timeout_graceful_shutdown=5)
+        sock = config.bind_socket()
+        announce(ready)
+        Multiprocess(config, sockets=[sock]).run()
+        return
+
+    from sitrep.api.app import create_app
+    from sitrep.store import Store
+
+    store = Store.open(db)
+    config = uvicorn.Config(create_app(store, token=token), host=host, port=port, log_level="warning",
+                            timeout_graceful_shutdown=5)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None):
+            await super().startup(sockets=sockets)
+            if self.started:   # bound: now the URL works
+                announce(ready)
+
+    try:
+        Server(config).run()
+    finally:
+        store.close()

@@ -108,7 +108,10 @@ def test_a_place_inside_an_organisation_name_is_marked(pipeline):
 def test_names_of_actors_and_titles_are_not_places(pipeline):
     ps = places(pipeline, "U.S. forces and Iraq's government met in Baghdad. The U.S.-led coalition and the SDF "
                           "agreed, said Col. Myles Caggins.")
-    assert [p.text for p in ps] == ["Baghdad"]
+    assert [p.text for p in ps if not p.adjectival] == ["Baghdad"]
+    # the country names that qualify actors name their countries, as qualifiers
+    assert {(p.text, p.country_code) for p in ps if p.adjectival} <= {("U.S.", "US"), ("Iraq", "IQ")}
+    assert all(p.precision == "country" for p in ps if p.adjectival)
 
 
 def test_an_unknown_place_keeps_its_text_and_the_others_resolve(pipeline):

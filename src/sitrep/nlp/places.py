@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
@@ -35,6 +36,9 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAX_TOKENS = 6
 _CONNECTORS = {"-", "–", "'", "’", "of", "de", "du", "la", "le", "bin", "abu", "umm", "ibn", "bani", "beni"}
 _DETERMINERS = {"the", "a", "an"}
+# the kinds of place that follow a name and make it one, known or not ("Xyz village", "Abc district")
+_NAMING_FEATURES = {"village", "town", "city", "district", "sub-district", "subdistrict", "township", "neighbourhood",
+                    "neighborhood", "county", "municipality", "province", "governorate", "commune", "locality"}
 
 
 @dataclass
@@ -54,6 +58,7 @@ class Candidate:
     in_name: str | None = None                  # the organisation name it sits in
     weak: bool = False                          # no context for it: kept only if the article's countries agree
     actor_like: bool = False                    # "The United States condemns…": a subject, likely an actor
+    adjectival: bool = False                    # "Turkish", "U.S. forces": names a country, qualifies a noun
 
 
 @functools.lru_cache(maxsize=1)
@@ -65,7 +70,9 @@ def cues() -> dict:
 def demonyms() -> dict[str, str]:
     text = resources.files("sitrep.data").joinpath("demonyms.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
-    return {r["demonym"].lower(): r["country_code"] for r in rows}
+    from sitrep.resolve.admin import country_demonyms
+
+    return {**country_demonyms(), **{r["demonym"].lower(): r["country_code"] for r in rows}}
 
 
 @functools.lru_cache(maxsize=1)
@@ -96,6 +103,7 @@ class PlaceRecognizer:
         self.actor_nouns = set(c["actor_nouns"])
         self.not_names = set(c["not_names"])
         self.feature_lead = c["feature_lead"]
+        self.chain_features = c["chain_features"]
         self.demonyms = demonyms()
 
     @property
@@ -115,8 +123,13 @@ class PlaceRecognizer:
             span = _trim(ent)
             if ent.label_ in PLACE_LABELS:
                 place_tokens.update(range(ent.start, ent.end))
-                if span is not None and not self._is_actor_modifier(span) and span.text.lower() not in self.not_names:
-                    out.append(self._candidate(span, "ner", ent.label_))
+                if span is not None and span.text.lower() not in self.not_names:
+                    c = self._candidate(span, "ner", ent.label_)
+                    if self._is_actor_modifier(span):     # "U.S. forces", "Winnipeg police": a qualifier
+                        if not any(t == 0 for _, t in c.entries):
+                            continue
+                        c.adjectival = True
+                    out.append(c)
                 continue
             for k in range(ent.start, ent.end):
                 owner[k] = ent
@@ -138,8 +151,17 @@ class PlaceRecognizer:
                     c.weak = True          # "to isolate Raqqah" with Raqqah tagged PERSON
                     out.append(c)
         out.extend(self._gazetteer_runs(doc, place_tokens, owner))
-        out = [c for c in out if not _acronym_only(c) and not self._qualifies(doc, c)
-               and not _is_surname(c, surnames)]
+        out.extend(self._bracketed(doc, out))
+        kept = []
+        for c in out:
+            if _acronym_only(c) or _is_surname(c, surnames):
+                continue
+            if not c.adjectival and self._qualifies(doc, c):
+                if not _names_country(c):
+                    continue
+                c.adjectival = True          # "Syria's government", "Iraq security forces"
+            kept.append(c)
+        out = kept
         out = _without_overlaps(out)
         for _, s, e in self.org_matcher(doc):
             name = doc[s:e]
@@ -155,7 +177,9 @@ class PlaceRecognizer:
     def _candidate(self, span, source: str, label: str | None = None) -> Candidate:
         doc = span.doc
         lead = span[0].lower_
-        if len(span) > 1 and lead in self.directions:     # "Northeast Syria", "East Mosul"
+        if len(span) > 1 and lead in self.directions and not any(
+                t == 0 and (e.feature_code in ("PCLI", "ADM1") or e.population >= 100_000)
+                for e, t in self.gazetteer.lookup(span.text)):   # "Northeast Syria", not "South Africa"
             c = self._candidate(span[1:], source, label)
             c.relation = self.directions[lead]
             c.phrase, c.phrase_text = (span.start_char, c.end), doc[span.start:span.end].text
@@ -221,7 +245,7 @@ class PlaceRecognizer:
         """"the village of Qaryat Zzyxq": a name the gazetteer lacks, that its words call a place."""
         before = " ".join(t.lower_ for t in doc[max(0, i - 2):i])
         if before not in self.feature_before or self.feature_before[before] == "REL":
-            return None
+            return self._unknown_before_feature(doc, i, place_tokens, owner)
         j = i
         while j < len(doc) and j - i < MAX_TOKENS and j not in place_tokens \
                 and (doc[j].text[:1].isupper() or (j > i and doc[j].lower_ in ARTICLES | _CONNECTORS)):
@@ -233,6 +257,22 @@ class PlaceRecognizer:
         span = doc[i:j]
         return Candidate(span.text, span.start_char, span.end_char, "context", None, context=1.0,
                          feature_hint=self.feature_before[before])
+
+    def _unknown_before_feature(self, doc, i: int, place_tokens: set[int], owner: dict) -> Candidate | None:
+        """"Qaryat Zzyx village", "Xyzane district": a name the gazetteer lacks, followed by the kind of
+        place it is."""
+        j = i
+        while j < len(doc) and j - i < MAX_TOKENS and j not in place_tokens and doc[j].text[:1].isupper() \
+                and _alpha(doc[j]) and doc[j].lower_ not in self.not_names:
+            j += 1
+        if j == i or j >= len(doc) or doc[j].lower_ not in _NAMING_FEATURES:
+            return None
+        if any(k in owner and owner[k].label_ in ("ORG", "NORP") for k in range(i, j)):
+            return None
+        span = doc[i:j]
+        return Candidate(span.text, span.start_char, span.end_char, "context", None, context=1.0,
+                         feature_hint=self.feature_after.get(doc[j].lower_),
+                         entries=self.gazetteer.lookup(span.text))
 
     def _qualifies(self, doc, c: Candidate) -> bool:
         """A country's name used as a modifier ("U.S. strike", "Asad regime") qualifies, it does not locate."""
@@ -277,9 +317,90 @@ class PlaceRecognizer:
                     self._country_region(second, self.demonyms[second.text.lower()], tail[1],
                                          (second.start_char, tail[0]))]
         tail = self._border_word(doc, i)
-        if tail is None:
-            return []
+        if tail is None:        # "Turkish warplanes": the country, named by its nationality word
+            return [Candidate(span.text, span.start_char, span.end_char, "demonym", "NORP", anchor_country=cc,
+                              adjectival=True)]
         return [self._country_region(span, cc, tail[1], (span.start_char, tail[0]))]
+
+    def _bracketed(self, doc, found: list[Candidate]) -> list[Candidate]:
+        """"Xyz (Bankass, Mopti)", "Abc township (Def district, Ghi region)": names in brackets after a
+        place are its containers — places even where the model missed them; and a capitalised name
+        right before brackets that hold known places is a place too ("Bani Xyz (Abs, Hajjah)")."""
+        out: list[Candidate] = []
+        taken = [(c.start, c.end) for c in found]
+        ends = {c.end: c for c in found if not c.adjectival and not c.in_name}
+        text = doc.text
+        features = set(self.chain_features)
+        for m in _BRACKETS.finditer(text):
+            parts = self._bracket_parts(doc, m.start(1), m.group(1), features)
+            if not parts:
+                continue
+            head_end = m.start()
+            gap = text[:head_end]
+            words = gap.split()
+            while words and words[-1].lower() in features:     # "Xyz village (…)"
+                head_end = gap.rstrip().rfind(words[-1])
+                gap, words = gap[:head_end], words[:-1]
+            head_end = len(gap.rstrip())
+            head = ends.get(head_end)
+            if head is None:
+                known = [c for c in parts if any(t == 0 for _, t in c.entries)]
+                after = text[m.end():m.end() + 20].split()
+                named = bool(after) and after[0].lower().strip(",.") in _NAMING_FEATURES   # "Xyz (Xyzane) village"
+                if not known and not named:
+                    continue
+                head = self._head_before(doc, head_end)
+                if head is None or any(a < head.end and head.start < b for a, b in taken):
+                    continue
+                out.append(head)
+                taken.append((head.start, head.end))
+            for c in parts:
+                if not any(a < c.end and c.start < b for a, b in taken):
+                    out.append(c)
+                    taken.append((c.start, c.end))
+        return out
+
+    def _bracket_parts(self, doc, lo: int, inner: str, features: set[str]) -> list[Candidate]:
+        """The comma-separated names in a bracket, each a candidate; none if any part is not a name."""
+        parts, pos = [], lo
+        for part in inner.split(","):
+            s = pos + len(part) - len(part.lstrip())
+            pos += len(part) + 1
+            words = part.split()
+            hint = None
+            while words and words[-1].lower() in features:
+                hint = hint or self.feature_after.get(words[-1].lower())
+                words = words[:-1]
+            if not words or not words[0][:1].isupper() or len(words) > MAX_TOKENS or (
+                    len(words) == 1 and words[0].isupper()):      # "(SDF)": an acronym, not a place
+                return []
+            name = " ".join(words)
+            e = s + len(name)
+            if doc.text[s:e] != name:
+                return []
+            span = doc.char_span(s, e, alignment_mode="contract")
+            if span is None or len(span) == 0:
+                return []
+            parts.append(Candidate(span.text, span.start_char, span.end_char, "context", None, context=1.0,
+                                   feature_hint=hint, entries=self.gazetteer.lookup(span.text)))
+        return parts
+
+    def _head_before(self, doc, end: int) -> Candidate | None:
+        """The capitalised name that ends at character `end` ("in Bani Xyz" → "Bani Xyz")."""
+        span = doc.char_span(0, end, alignment_mode="contract") if end > 0 else None
+        if span is None or len(span) == 0:
+            return None
+        j = span.end
+        i = j
+        while i > 0 and j - i < MAX_TOKENS and (doc[i - 1].text[:1].isupper() or (
+                i - 1 > 0 and doc[i - 1].lower_ in ARTICLES | _CONNECTORS and doc[i - 2].text[:1].isupper())):
+            i -= 1
+        if i == j or doc[i].is_sent_start or doc[i].lower_ in self.not_names or any(
+                t.ent_type_ in ("ORG", "NORP") for t in doc[i:j]):
+            return None
+        head = doc[i:j]
+        return Candidate(head.text, head.start_char, head.end_char, "context", None, context=1.0,
+                         entries=self.gazetteer.lookup(head.text))
 
     def _border_word(self, doc, i: int) -> tuple[int, str] | None:
         for n in (2, 1):
@@ -418,12 +539,22 @@ def _is_surname(c: Candidate, surnames: set[str]) -> bool:
     return c.text.lower() in surnames and not any((e.feature_code or "").startswith("PCL") for e, _ in c.entries)
 
 
+_BRACKETS = re.compile(r"\s*\(([^()\n]{2,120})\)")
+
+
+def _names_country(c: Candidate) -> bool:
+    return any((e.feature_code or "").startswith("PCL") for e, t in c.entries if t == 0)
+
+
 def _acronym_only(c: Candidate) -> bool:
-    """"SDF", "SAC", "DoD": an acronym is a place only when it names a country ("US", "UAE")."""
+    """"SDF", "SAC", "DoD": an acronym is a place only when it names a country ("US", "UAE") or,
+    written with its dots, a province ("B.C.")."""
     letters = [ch for ch in c.text if ch.isalpha()]
     if len(letters) > 4 or sum(ch.isupper() for ch in letters) < 2:
         return False
-    return not any((e.feature_code or "").startswith("PCL") for e, t in c.entries if t == 0)
+    dotted = "." in c.text
+    return not any((e.feature_code or "").startswith("PCL") or (dotted and e.feature_code == "ADM1")
+                   for e, t in c.entries if t == 0)
 
 
 def _is_major(e: Entry) -> bool:

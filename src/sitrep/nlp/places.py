@@ -37,7 +37,7 @@ MAX_TOKENS = 6
 _CONNECTORS = {"-", "–", "'", "’", "of", "de", "du", "la", "le", "bin", "abu", "umm", "ibn", "bani", "beni"}
 _DETERMINERS = {"the", "a", "an"}
 # the kinds of place that follow a name and make it one, known or not ("Xyz village", "Abc district")
-_NAMING_FEATURES = {"village", "town", "city", "district", "sub-district", "subdistrict", "township", "neighbourhood",
+_NAMING_FEATURES = {"village", "town", "city", "district", "sub-district", "subdistrict", "sub", "township", "neighbourhood",
                     "neighborhood", "county", "municipality", "province", "governorate", "commune", "locality"}
 
 
@@ -152,6 +152,7 @@ class PlaceRecognizer:
                     out.append(c)
         out.extend(self._gazetteer_runs(doc, place_tokens, owner))
         out.extend(self._bracketed(doc, out))
+        _pairs(doc, sorted(out, key=lambda c: c.start))
         kept = []
         for c in out:
             if _acronym_only(c) or _is_surname(c, surnames):
@@ -203,6 +204,10 @@ class PlaceRecognizer:
                 break
         if not c.entries:
             c.entries = self.gazetteer.lookup(c.text)
+        after = doc[end_tok:end_tok + 1]
+        if len(after) and after[0].lower_ in ("countryside", "outskirts", "suburbs", "vicinity"):   # "X countryside"
+            c.relation, c.phrase = after[0].lower_, (c.start, after[0].idx + len(after[0].text))
+            c.phrase_text = doc[span.start:after[0].i + 1].text
         lead = span[0].lower_
         if len(span) > 1 and lead in self.feature_lead:             # "Camp Hurriya", "Mount Sinjar"
             c.feature_hint = c.feature_hint or self.feature_lead[lead]
@@ -215,7 +220,7 @@ class PlaceRecognizer:
         # a class of places just before: "displacement camps, like al-Hol", "towns such as Hajin"
         for t in doc[max(0, span.start - 4):span.start]:
             hint = self.feature_after.get(t.lemma_.lower())
-            if hint and t.tag_ in ("NNS", "NN"):
+            if hint and (t.tag_ == "NNS" or (t.tag_ == "NN" and doc[t.i + 1].lower_ != "of")):   # not "X area of Y"
                 c.context += 1.0
                 c.feature_hint = c.feature_hint or hint
                 break
@@ -227,6 +232,9 @@ class PlaceRecognizer:
                 c.context -= 2.0
             if last in self.directions:
                 c.relation, c.phrase = self.directions[last], (prev[-1].idx, c.end)
+                c.phrase_text = doc[prev[-1].i:end_tok].text
+            elif last in _NEAR:                               # "near X", "around X": near it, not in it
+                c.relation, c.phrase = "near", (prev[-1].idx, c.end)
                 c.phrase_text = doc[prev[-1].i:end_tok].text
             elif last == "of" and len(prev_words) >= 2:
                 before = prev_words[-2]
@@ -265,9 +273,10 @@ class PlaceRecognizer:
         while j < len(doc) and j - i < MAX_TOKENS and j not in place_tokens and doc[j].text[:1].isupper() \
                 and _alpha(doc[j]) and doc[j].lower_ not in self.not_names:
             j += 1
-        if j == i or j >= len(doc) or doc[j].lower_ not in _NAMING_FEATURES:
+        if j == i or j >= len(doc) or not (doc[j].lower_ in _NAMING_FEATURES or (
+                doc[j].lower_ == "area" and i > 0 and doc[i - 1].lower_ == "the")):     # "the Xyz area of Y"
             return None
-        if any(k in owner and owner[k].label_ in ("ORG", "NORP") for k in range(i, j)):
+        if any(k in owner and owner[k].label_ == "NORP" for k in range(i, j)):
             return None
         span = doc[i:j]
         return Candidate(span.text, span.start_char, span.end_char, "context", None, context=1.0,
@@ -540,6 +549,34 @@ def _is_surname(c: Candidate, surnames: set[str]) -> bool:
 
 
 _BRACKETS = re.compile(r"\s*\(([^()\n]{2,120})\)")
+
+
+_NEAR = {"near", "nearby", "around", "outside"}
+_PAIR_TAILS = {"road": "road", "highway": "road", "route": "road", "border": "border", "borders": "border",
+               "frontier": "border", "boundary": "border", "provincial border": "border", "border area": "border"}
+
+
+def _pairs(doc, cands: list[Candidate]) -> None:
+    """"between A and B", "the A–B road", "the A-B provincial border": each of the two is near the place
+    meant, not the place itself (`relation` between, road, border; `phrase` the whole phrase)."""
+    text = doc.text
+    for a, b in zip(cands, cands[1:]):
+        if a.relation or b.relation or a.adjectival or b.adjectival:
+            continue
+        gap = text[a.end:b.start]
+        before = text[max(0, a.start - 9):a.start].lower()
+        tail = text[b.end:b.end + 24].lower().split()
+        relation = None
+        if gap.strip().lower() == "and" and before.rstrip().endswith("between"):
+            relation, lo, hi = "between", a.start - len(before) + before.rstrip().rfind("between"), b.end
+        elif gap.strip() in ("-", "–", "—", "/") and tail:
+            key = " ".join(tail[:2]).strip(",.") if " ".join(tail[:2]).strip(",.") in _PAIR_TAILS else tail[0].strip(",.")
+            if key in _PAIR_TAILS:
+                relation, lo = _PAIR_TAILS[key], a.start
+                hi = text.lower().find(key, b.end) + len(key)
+        if relation:
+            for c in (a, b):
+                c.relation, c.phrase, c.phrase_text = relation, (lo, hi), text[lo:hi]
 
 
 def _names_country(c: Candidate) -> bool:

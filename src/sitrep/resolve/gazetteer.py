@@ -361,6 +361,9 @@ def import_dumps(paths: Iterable[str], gazetteer_path: Path | None = None,
     alt_files = []
     try:
         for p in paths:
+            if Path(p).name.lower().startswith("alternatenames"):     # alternateNamesV2.zip, alternateNames-SY.zip
+                alt_files.append(p)
+                continue
             for member, fh in _dump_members(p):
                 if member.lower().startswith("alternatenames"):
                     alt_files.append(p)
@@ -371,7 +374,7 @@ def import_dumps(paths: Iterable[str], gazetteer_path: Path | None = None,
                 counts["places"] += _import_places(con, fh)
         for p in alt_files:
             for member, fh in _dump_members(p):
-                if member.lower().startswith("alternatenames"):
+                if not member.lower().startswith(("readme", "iso-languagecodes")):
                     say(f"{p}: {member}")
                     counts["names"] += _import_alternate_names(con, fh)
         con.execute("insert or replace into meta values ('imported', ?)",

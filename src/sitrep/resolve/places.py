@@ -127,7 +127,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     ranked = [scored(c, centre) for c in cands]
     # chains: "X village (Y district, Z province)" — choose their entries together
     links = _links(cands, text)
-    chosen, support = _choose_chains(links, ranked)
+    chosen, support = _choose_chains(links, ranked, cands)
 
     places: list[Place | None] = []
     for i, c in enumerate(cands):
@@ -174,7 +174,7 @@ def _links(cands: list[Candidate], text: str | None) -> dict[int, int]:
     return {usable[k]: usable[j] for k, j in enumerate(up) if j is not None}
 
 
-def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]]
+def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]], cands: list[Candidate]
                    ) -> tuple[dict[int, Entry | None], dict[int, bool]]:
     """The entries of each chain chosen together: each part's own score plus how well each fits in
     the next (a beam over the parts' best readings, "unknown" among them)."""
@@ -190,7 +190,9 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
             opts: list[tuple[float, Entry | None]] = list(ranked[m][:_TOP])
             if k > 0:     # a container: a division or a country is what the words lead one to expect
                 opts = [(s + (0.6 if (e.feature_code or "") in ("ADM1", "ADM2") else 0.0), e) for s, e in opts]
-            opts.append(((opts[0][0] - 3.0) if opts else 0.0, None))
+            # "unknown" costs what a reading is worth: little for loose matches only, most for a container
+            exact = any(t == 0 for _, t in cands[m].entries)
+            opts.append(((opts[0][0] - (4.0 if k > 0 else 3.0 if exact else 0.5)) if opts else 0.0, None))
             nxt = []
             for total, picks in beam:
                 prev = next((p for p in reversed(picks) if p is not None), None)
@@ -265,8 +267,15 @@ def _stands_alone(e: Entry) -> bool:
     return fc.startswith("PCL") or fc in ("ADM1", "CONT") or e.source == "sitrep"
 
 
+# relations that put the event near the named place (ACLED's geo_precision 2) without making it a region
+_NEAR_RELATIONS = {"near", "between", "road", "outskirts", "vicinity", "countryside", "suburbs", "edge", "heart",
+                   "outside"}
+
+
 def _place(c: Candidate, e: Entry, score: float) -> Place:
-    precision = "region" if c.relation else precision_of(e.feature_code)
+    near = c.relation in _NEAR_RELATIONS or (c.relation == "border" and c.phrase is not None and not c.anchor_country
+                                             and (e.feature_code or "").startswith("PPL"))
+    precision = "region" if c.relation and not near else precision_of(e.feature_code)
     if c.adjectival and (e.feature_code or "").startswith("PCL"):
         precision = "country"
     return Place(text=c.text, start=c.start, end=c.end, name=e.name, geonameid=e.geonameid, lat=e.lat, lon=e.lon,

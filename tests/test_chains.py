@@ -93,6 +93,12 @@ def test_town_comma_province(pipeline):
     assert p.country_code == "US" and p.admin1 == "Connecticut" and near(p, 41.76, -72.69, 10)
 
 
+def test_a_list_is_not_a_chain(pipeline):
+    ps = places(pipeline, "Militants remain active in the mountains of Kirkuk, Diyala and Salah ad-Din.")
+    assert all(p.container is None for p in ps)
+    assert at(ps, "Kirkuk").geonameid is not None and at(ps, "Diyala").geonameid is not None
+
+
 def test_town_then_province_in_brackets(pipeline):
     p = at(places(pipeline, "Workers demonstrated in Hartford (Connecticut) on Tuesday."), "Hartford")
     assert p.admin1 == "Connecticut" and p.geo_precision == 1

@@ -464,7 +464,8 @@ class PlaceRecognizer:
                 i += 1
                 continue          # "Greenwich Mean Time", "Thanksgiving Day", "Fighter Wing"
             c = self._candidate(span, "gazetteer")
-            orgs = [e for e in owners.values() if e.label_ == "ORG" and e.end > span.end]
+            orgs = [e for e in owners.values() if e.label_ == "ORG" and e.end > span.end
+                    and not any(ch in e.text for ch in "(,")]      # "Bankass (Bankass, Mopti": no organisation
             if orgs:
                 c.in_name = doc[span.start:orgs[0].end].text
             sentence_start = span.start == span.sent.start
@@ -485,6 +486,9 @@ def _trim(span):
     s, e = span.start, span.end
     doc = span.doc
     for k in range(s, e):
+        if doc[k].text in ("(", "["):             # "Xyz (Abc": the model ran into a bracket
+            e = k
+            break
         if "\n" in doc[k].text or "\n" in doc[k].whitespace_:
             e = k + (0 if doc[k].is_space else 1)
             break

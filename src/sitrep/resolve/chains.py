@@ -40,14 +40,34 @@ def linked(gap: str) -> bool:
     return len(gap) <= 40 and "\n" not in gap and bool(_gap_pattern().match(gap))
 
 
+_LISTED = re.compile(r"^\s*(?:,|and\b|or\b|&)\s*(?:the\s+)?$", re.IGNORECASE)
+
+
 def links(text: str, spans: list[tuple[int, int]]) -> list[int | None]:
-    """For each span (sorted by start), the index of its container in the list, else None."""
-    out: list[int | None] = [None] * len(spans)
-    for i in range(len(spans) - 1):
-        gap = text[spans[i][1]:spans[i + 1][0]]
-        if linked(gap):
-            out[i] = i + 1
+    """For each span (sorted by start), the index of its container in the list, else None.
+
+    A comma outside brackets links only where no list goes on: "Hartford, Connecticut" is a chain,
+    "Kirkuk, Diyala and Salah ad-Din" a list (inside brackets, "(Bankass, Mopti)", commas chain)."""
+    n = len(spans)
+    gaps = [text[spans[i][1]:spans[i + 1][0]] for i in range(n - 1)]
+
+    def listed(k: int) -> bool:
+        return 0 <= k < n - 1 and bool(_LISTED.match(gaps[k]))
+
+    out: list[int | None] = [None] * n
+    for i in range(n - 1):
+        gap = gaps[i]
+        if not linked(gap):
+            continue
+        if gap.strip() == "," and not _in_brackets(text, spans[i][0]) and (listed(i - 1) or listed(i + 1)):
+            continue
+        out[i] = i + 1
     return out
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    line_start = max(text.rfind("\n", 0, pos), text.rfind(". ", 0, pos))
+    return text.rfind("(", line_start + 1, pos) > text.rfind(")", line_start + 1, pos)
 
 
 _ADMIN = ("ADM1", "ADM2", "ADM3", "ADM4", "ADMD")
@@ -76,7 +96,7 @@ def fit(inner: Entry, outer: Entry) -> float:
         return 1.5 if same else -1.0
     if near is None:
         return 0.0
-    return 3.0 if near < 30 else 2.0 if near < 80 else 0.5 if near < 200 else -2.5
+    return 3.0 if near < 25 else 1.5 if near < 50 else 0.0 if near < 100 else -2.5
 
 
 def _km(a: Entry, b: Entry) -> float | None:

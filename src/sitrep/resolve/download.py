@@ -28,10 +28,10 @@ def dump_urls(codes: Iterable[str], base_url: str = GEONAMES_DUMPS, alternate_na
     """(url, local file name) for each country's dump and, optionally, its alternate names."""
     base = base_url if base_url.endswith("/") else base_url + "/"
     out = []
-    for code in codes:
-        code = code.strip() if code.strip() == "allCountries" else code.strip().upper()
+    for raw in codes:
+        code = raw.strip() if raw.strip() == "allCountries" else raw.strip().upper()
         if not _CODE.match(code):
-            raise ValueError(f"{code!r} is not a country code (ISO 3166 alpha-2, like IQ) or allCountries")
+            raise ValueError(f"{raw!r} is not a country code (ISO 3166 alpha-2, like IQ) or allCountries")
         out.append((f"{base}{code}.zip", f"{code}.zip"))
         if alternate_names and code != "allCountries":
             out.append((f"{base}alternatenames/{code}.zip", f"alternateNames-{code}.zip"))

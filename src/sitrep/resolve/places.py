@@ -64,10 +64,12 @@ def country_votes(cands: list[Candidate], mentions: Counter | None = None) -> Co
     """Which countries the article is about: named countries count twice, nationality words
     and places with a single reading once. A small place whose loose readings lie in other
     countries ("Arbin": a French village, or a Syrian town spelt Irbin) casts no vote."""
-    votes = Counter(mentions or {})
+    # nationality words count half: "Russian forces" often fight abroad, a named place does not move
+    votes = Counter({cc: n / 2 for cc, n in (mentions or {}).items()})
     for c in cands:
         if c.anchor_country:
-            votes[c.anchor_country] += 1
+            if not c.adjectival:        # "the Iraqi borders" (a plain "Iraqi" is among `mentions` already)
+                votes[c.anchor_country] += 1
             continue
         if c.in_name:
             continue
@@ -101,8 +103,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         seats = {e.admin1_code for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL")}
         for e, tier in c.entries:
             s = importance(e) + 2.5 * share.get(e.country_code, 0.0) + _hint_bonus(c.feature_hint, e)
-            if total >= 2 and e.country_code and e.country_code not in votes:
-                s -= 1.0        # a country the article never mentions
+            if total >= 2 and e.country_code and e.country_code not in votes and not _is_world_known(e):
+                s -= 1.0        # a country the article never mentions (a capital or a metropolis is known anyway)
             if tier == 1:
                 s -= 1.5
             if e.feature_code in ("ADM1", "ADM2") and e.admin1_code in seats and c.feature_hint not in ("ADM1", "ADM2"):
@@ -195,9 +197,8 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
             opts.append(((opts[0][0] - (4.0 if k > 0 else 3.0 if exact else 0.5)) if opts else 0.0, None))
             nxt = []
             for total, picks in beam:
-                prev = next((p for p in reversed(picks) if p is not None), None)
-                for s, e in opts:
-                    f = chains.fit(prev, e) if prev is not None and e is not None else 0.0
+                for s, e in opts:      # a container holds every part inside it, not only the next one
+                    f = sum(chains.fit(p, e) for p in picks if p is not None) if e is not None else 0.0
                     nxt.append((total + s + f, picks + [e]))
             nxt.sort(key=lambda x: -x[0])
             beam = nxt[:_BEAM]
@@ -260,6 +261,11 @@ def _admin1_code(c: Candidate, p: Place) -> str | None:
 def _worth_keeping(c: Candidate, in_chain: bool = False) -> bool:
     """An unknown name stays a place (with a null id) when its words say it is one."""
     return c.text[:1].isupper() and (in_chain or c.context > 0 or c.feature_hint is not None or c.relation is not None)
+
+
+def _is_world_known(e: Entry) -> bool:
+    fc = e.feature_code or ""
+    return fc.startswith("PCL") or fc == "PPLC" or e.population >= 1_000_000
 
 
 def _stands_alone(e: Entry) -> bool:

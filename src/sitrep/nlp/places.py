@@ -434,7 +434,7 @@ class PlaceRecognizer:
         i = 0
         n_tokens = len(doc)
         while i < n_tokens:
-            if not _can_start(doc, i) or doc[i].lower_ in self.not_names:
+            if not _can_start(doc, i) or doc[i].lower_ in self.not_names or doc[i].lower_ in _DETERMINERS:
                 i += 1
                 continue
             best = None
@@ -460,12 +460,12 @@ class PlaceRecognizer:
                     i += 1
                 continue
             span, owners = best
-            if len(span) == 1 and _inside_longer_name(doc, span, self.raise_before | set(self.directions)):
+            orgs = [e for e in owners.values() if e.label_ == "ORG" and e.end > span.end
+                    and not any(ch in e.text for ch in "(,")]      # "Bankass (Bankass, Mopti": no organisation
+            if len(span) == 1 and not orgs and _inside_longer_name(doc, span, self.raise_before | set(self.directions)):
                 i += 1
                 continue          # "Greenwich Mean Time", "Thanksgiving Day", "Fighter Wing"
             c = self._candidate(span, "gazetteer")
-            orgs = [e for e in owners.values() if e.label_ == "ORG" and e.end > span.end
-                    and not any(ch in e.text for ch in "(,")]      # "Bankass (Bankass, Mopti": no organisation
             if orgs:
                 c.in_name = doc[span.start:orgs[0].end].text
             sentence_start = span.start == span.sent.start

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from sitrep.resolve.fold import is_latin, light, skeleton
 
-VERSION = "2"
+VERSION = "3"
 CITY_MIN_POPULATION = 500
 
 # feature code → the contract's precision

@@ -102,6 +102,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         out = []
         seats = {e.admin1_code for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL")}
         for e, tier in c.entries:
+            if _short_alias(c, e):
+                continue
             s = importance(e) + 2.5 * share.get(e.country_code, 0.0) + _hint_bonus(c.feature_hint, e)
             if total >= 2 and e.country_code and e.country_code not in votes and not _is_world_known(e):
                 s -= 1.0        # a country the article never mentions (a capital or a metropolis is known anyway)
@@ -148,7 +150,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             places.append(_unresolved(c) if keep and _worth_keeping(c, in_chain) else None)
             continue
         exact = any(x is e and t == 0 for x, t in c.entries)
-        placed = c.context > 0 and exact and (e.population >= 5000 or e.feature_code in ("ADM1", "ADM2"))
+        placed = (c.context > 0 or c.in_name) and exact and (e.population >= 5000 or e.feature_code in ("ADM1", "ADM2"))
         if not supported and not placed:     # "demonstrated in Metz": a town, even without a country named
             if c.source != "ner" and not c.feature_hint and not _stands_alone(e) and not share.get(e.country_code):
                 places.append(None)      # a bare capitalised word, in a country the article never mentions
@@ -261,6 +263,14 @@ def _admin1_code(c: Candidate, p: Place) -> str | None:
 def _worth_keeping(c: Candidate, in_chain: bool = False) -> bool:
     """An unknown name stays a place (with a null id) when its words say it is one."""
     return c.text[:1].isupper() and (in_chain or c.context > 0 or c.feature_hint is not None or c.relation is not None)
+
+
+def _short_alias(c: Candidate, e: Entry) -> bool:
+    """"Eve", "Ar", "Rs": a word of three letters or fewer that is only some town's alternate name is no
+    mention of it (countries and provinces keep their short forms: "US", "UK", "B.C.")."""
+    key = light(c.text).replace(" ", "")
+    fc = e.feature_code or ""
+    return len(key) <= 3 and light(e.name).replace(" ", "") != key and not (fc.startswith("PCL") or fc == "ADM1")
 
 
 def _is_world_known(e: Entry) -> bool:

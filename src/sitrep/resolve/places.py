@@ -268,9 +268,9 @@ def _worth_keeping(c: Candidate, in_chain: bool = False) -> bool:
 def _short_alias(c: Candidate, e: Entry) -> bool:
     """"Eve", "Ar", "Rs": a word of three letters or fewer that is only some town's alternate name is no
     mention of it (countries and provinces keep their short forms: "US", "UK", "B.C.")."""
-    key = light(c.text).replace(" ", "")
+    letters = sum(ch.isalpha() for ch in c.text)
     fc = e.feature_code or ""
-    return len(key) <= 3 and light(e.name).replace(" ", "") != key and not (fc.startswith("PCL") or fc == "ADM1")
+    return letters <= 3 and light(e.name) != light(c.text) and not (fc.startswith("PCL") or fc == "ADM1")
 
 
 def _is_world_known(e: Entry) -> bool:

@@ -353,7 +353,8 @@ class PlaceRecognizer:
             head_end = len(gap.rstrip())
             head = ends.get(head_end)
             if head is None:
-                known = [c for c in parts if any(t == 0 for _, t in c.entries)]
+                known = [c for c in parts if any(t == 0 and (_is_major(e) or e.population >= 1000 or e.feature_code in
+                                                             ("ADM1", "ADM2")) for e, t in c.entries)]
                 after = text[m.end():m.end() + 20].split()
                 named = bool(after) and after[0].lower().strip(",.") in _NAMING_FEATURES   # "Xyz (Xyzane) village"
                 if not known and not named:
@@ -381,8 +382,8 @@ class PlaceRecognizer:
                 hint = hint or self.feature_after.get(words[-1].lower())
                 words = words[:-1]
             if not words or not words[0][:1].isupper() or len(words) > MAX_TOKENS or (
-                    len(words) == 1 and words[0].isupper()):      # "(SDF)": an acronym, not a place
-                return []
+                    len(words) == 1 and words[0].isupper()) or any(ch.isdigit() for ch in part):
+                return []                          # "(SDF)", "(L 12)": an acronym or a number, not a place
             name = " ".join(words)
             e = s + len(name)
             if doc.text[s:e] != name:
@@ -461,7 +462,7 @@ class PlaceRecognizer:
                 continue
             span, owners = best
             orgs = [e for e in owners.values() if e.label_ == "ORG" and e.end > span.end
-                    and not any(ch in e.text for ch in "(,")]      # "Bankass (Bankass, Mopti": no organisation
+                    and "(" not in e.text]      # "Bankass (Bankass, Mopti": no organisation
             if len(span) == 1 and not orgs and _inside_longer_name(doc, span, self.raise_before | set(self.directions)):
                 i += 1
                 continue          # "Greenwich Mean Time", "Thanksgiving Day", "Fighter Wing"

@@ -150,7 +150,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             places.append(_unresolved(c) if keep and _worth_keeping(c, in_chain) else None)
             continue
         exact = any(x is e and t == 0 for x, t in c.entries)
-        placed = (c.context > 0 or c.in_name) and exact and (e.population >= 5000 or e.feature_code in ("ADM1", "ADM2"))
+        placed = ((c.context > 0 and c.source in ("ner", "entity")) or c.in_name) and exact and (
+            e.population >= 5000 or e.feature_code in ("ADM1", "ADM2"))
         if not supported and not placed:     # "demonstrated in Metz": a town, even without a country named
             if c.source != "ner" and not c.feature_hint and not _stands_alone(e) and not share.get(e.country_code):
                 places.append(None)      # a bare capitalised word, in a country the article never mentions
@@ -175,7 +176,12 @@ def _links(cands: list[Candidate], text: str | None) -> dict[int, int]:
     usable = [i for i, c in enumerate(cands) if not c.adjectival and not c.anchor_country and not c.in_name]
     spans = [(cands[i].start, cands[i].end) for i in usable]
     up = chains.links(text, spans)
-    return {usable[k]: usable[j] for k, j in enumerate(up) if j is not None}
+    # a country is in nothing: "Iraq, Syria and Jordan" is a list
+    return {usable[k]: usable[j] for k, j in enumerate(up) if j is not None and not _names_a_country(cands[usable[k]])}
+
+
+def _names_a_country(c: Candidate) -> bool:
+    return any(t == 0 and (e.feature_code or "").startswith("PCL") for e, t in c.entries)
 
 
 def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]], cands: list[Candidate]
@@ -196,7 +202,9 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
                 opts = [(s + (0.6 if (e.feature_code or "") in ("ADM1", "ADM2") else 0.0), e) for s, e in opts]
             # "unknown" costs what a reading is worth: little for loose matches only, most for a container
             exact = any(t == 0 for _, t in cands[m].entries)
-            opts.append(((opts[0][0] - (4.0 if k > 0 else 3.0 if exact else 0.5)) if opts else 0.0, None))
+            major = any(t == 0 and _stands_alone(e) or (t == 0 and e.population >= 100_000) for e, t in cands[m].entries)
+            cost = 6.0 if major else 4.0 if k > 0 else 3.0 if exact else 0.5     # a country does not vanish
+            opts.append(((opts[0][0] - cost) if opts else 0.0, None))
             nxt = []
             for total, picks in beam:
                 for s, e in opts:      # a container holds every part inside it, not only the next one

@@ -331,6 +331,11 @@ class PlaceRecognizer:
                               adjectival=True)]
         return [self._country_region(span, cc, tail[1], (span.start_char, tail[0]))]
 
+    def _place_list(self, ent) -> bool:
+        """"Blantyre, Southern" taken for an organisation: names the gazetteer knows, separated by commas."""
+        parts = [x.strip() for x in ent.text.split(",")]
+        return len(parts) > 1 and all(x and self.gazetteer.lookup_exact(x) for x in parts)
+
     def _bracketed(self, doc, found: list[Candidate]) -> list[Candidate]:
         """"Xyz (Bankass, Mopti)", "Abc township (Def district, Ghi region)": names in brackets after a
         place are its containers — places even where the model missed them; and a capitalised name
@@ -462,7 +467,7 @@ class PlaceRecognizer:
                 continue
             span, owners = best
             orgs = [e for e in owners.values() if e.label_ == "ORG" and e.end > span.end
-                    and "(" not in e.text]      # "Bankass (Bankass, Mopti": no organisation
+                    and "(" not in e.text.rstrip(" (") and not self._place_list(e)]   # "Bankass (Bankass, Mopti"
             if len(span) == 1 and not orgs and _inside_longer_name(doc, span, self.raise_before | set(self.directions)):
                 i += 1
                 continue          # "Greenwich Mean Time", "Thanksgiving Day", "Fighter Wing"

@@ -59,10 +59,15 @@ def links(text: str, spans: list[tuple[int, int]]) -> list[int | None]:
         gap = gaps[i]
         if not linked(gap):
             continue
-        if gap.strip() == "," and not _in_brackets(text, spans[i][0]) and (listed(i - 1) or listed(i + 1)):
+        if is_comma(gap) and not _in_brackets(text, spans[i][0]) and (listed(i - 1) or listed(i + 1)):
             continue
         out[i] = i + 1
     return out
+
+
+def is_comma(gap: str) -> bool:
+    """A bare comma between two names (", the" too)."""
+    return bool(re.fullmatch(r"\s*,\s*(?:the\s+)?", gap, re.IGNORECASE))
 
 
 def _in_brackets(text: str, pos: int) -> bool:

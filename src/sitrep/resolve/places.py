@@ -176,8 +176,9 @@ def _links(cands: list[Candidate], text: str | None) -> dict[int, int]:
     usable = [i for i, c in enumerate(cands) if not c.adjectival and not c.anchor_country and not c.in_name]
     spans = [(cands[i].start, cands[i].end) for i in usable]
     up = chains.links(text, spans)
-    # a country is in nothing: "Iraq, Syria and Jordan" is a list
-    return {usable[k]: usable[j] for k, j in enumerate(up) if j is not None and not _names_a_country(cands[usable[k]])}
+    # a country after which a comma comes is in nothing: "Iraq, Syria and Jordan" is a list
+    return {usable[k]: usable[j] for k, j in enumerate(up) if j is not None and not (
+        _names_a_country(cands[usable[k]]) and chains.is_comma(text[cands[usable[k]].end:cands[usable[j]].start]))}
 
 
 def _names_a_country(c: Candidate) -> bool:
@@ -202,9 +203,7 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
                 opts = [(s + (0.6 if (e.feature_code or "") in ("ADM1", "ADM2") else 0.0), e) for s, e in opts]
             # "unknown" costs what a reading is worth: little for loose matches only, most for a container
             exact = any(t == 0 for _, t in cands[m].entries)
-            major = any(t == 0 and _stands_alone(e) or (t == 0 and e.population >= 100_000) for e, t in cands[m].entries)
-            cost = 6.0 if major else 4.0 if k > 0 else 3.0 if exact else 0.5     # a country does not vanish
-            opts.append(((opts[0][0] - cost) if opts else 0.0, None))
+            opts.append(((opts[0][0] - (4.0 if k > 0 else 3.0 if exact else 0.5)) if opts else 0.0, None))
             nxt = []
             for total, picks in beam:
                 for s, e in opts:      # a container holds every part inside it, not only the next one

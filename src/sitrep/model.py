@@ -85,6 +85,18 @@ class Place:
     relation: str | None = None
     phrase: Span | None = None
     in_name: str | None = None
+    # additions (issue 13): ACLED's geo_precision (1 the named place, 2 near it or part of a
+    # named area resolved to a containing or nearby place, 3 a province or larger); the next
+    # place of its chain ("Xyz village in Amedi district": Amedi district) — when the place
+    # itself is unknown (`geonameid` null), `fallback` is true and its coordinates, country
+    # and admin1 are that container's; admin2 where the gazetteer knows it; `adjectival` for
+    # a nationality word or a country name that qualifies a noun ("Turkish warplanes",
+    # "U.S. forces"): it names the country, but is never where an event happened
+    geo_precision: int | None = None
+    container: Span | None = None
+    fallback: bool = False
+    admin2: str | None = None
+    adjectival: bool = False
 
 
 @dataclass
@@ -135,6 +147,11 @@ class EventLocation:
     text: str | None = None
     start: int | None = None
     end: int | None = None
+    # additions (issue 13): ACLED's geo_precision, and whether the named place is unknown and
+    # the coordinates are its container's (see Place)
+    geo_precision: int | None = None
+    fallback: bool = False
+    admin2: str | None = None
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from sitrep import config
 from sitrep import nlp as nlp_mod
 from sitrep.extract.claims import extract_claims
 from sitrep.extract.entities import extract_entities
@@ -26,7 +27,10 @@ from sitrep.model import Extraction, Failure, SourceDoc
 class Pipeline:
     """Reusable extractor: `Pipeline().extract(text, published="2025-01-07")`."""
 
-    def __init__(self, model: str = nlp_mod.MODEL, batch_size: int = 32):
+    def __init__(self, model: str = nlp_mod.MODEL, batch_size: int = 32, countries=None):
+        """`countries`: the user's region of interest, ISO alpha-2 codes ("IQ,SY" or ["IQ", "SY"]); by
+        default SITREP_COUNTRIES or the config file (`sitrep.config`). Strong evidence, not a filter."""
+        self.countries = config.countries(countries)
         self.model = model
         self.nlp = nlp_mod.load(model)
         self.gazetteer = self.nlp.get_pipe("sitrep_places").gazetteer
@@ -96,7 +100,7 @@ class Pipeline:
     def build(self, src: SourceDoc, doc, typing=None) -> Extraction:
         """One parsed document's items; each stage may use what the stages before it found.
         `typing`: the document's passages already classified (`_typings`), if they were."""
-        places = extract_places(doc, self.gazetteer)
+        places = extract_places(doc, self.gazetteer, self.countries)
         entities = extract_entities(doc, src.id, places, src.text)
         timexes = extract_timexes(doc, src.published)
         events = extract_events(doc, src.id, entities, places, timexes, src.published, typing)

@@ -1,5 +1,10 @@
 """Where an event happened: the place of the trigger's clause, else its sentence, else its paragraph.
 
+The most specific place of that place's chain wins ("in Xyz village (Bankass, Mopti)": Xyz,
+at Bankass's point when Xyz itself is unknown). Nationality words and country names that
+qualify a noun ("Turkish warplanes", "U.S. forces") and places inside organisation names
+are never where an event happened.
+
 Datelines ("TAMPA, Fla. -") and captions say where a story was filed or a photo taken,
 not where the event happened, and are set aside before linking.
 """
@@ -56,7 +61,7 @@ def location(tok, places: list[Place], paragraph: tuple[int, int] | None,
     """Where the event at `tok` happened: the place closest to the trigger in the parse, within its
     clause, else its sentence (a country or province counts as farther than a town, a relative
     region farther still), else the paragraph's most precise place."""
-    usable = [p for p in places if not p.in_name]
+    usable = [p for p in places if not p.in_name and not p.adjectival]
     sent = tok.sent
     doc = tok.doc
     clause = clause_root(tok)
@@ -69,21 +74,38 @@ def location(tok, places: list[Place], paragraph: tuple[int, int] | None,
         dep = span.root.dep_ if span is not None else ""
         argument = 8 if dep in ("nsubj", "nsubjpass", "poss", "agent") else 2 if dep == "dobj" else 0
         outside = 0 if lo <= p.start and p.end <= hi else 4
-        return d + _coarseness(p) + argument + outside
+        unknown = 4 if p.lat is None else 0     # a name nobody could place, after the places that are known
+        return d + _coarseness(p) + argument + outside + unknown
 
     in_sentence = [p for p in usable if sent.start_char <= p.start and p.end <= sent.end_char]
     if in_sentence:
         best = min(in_sentence, key=lambda p: (cost(p), abs(p.start - tok.idx)))
-        return best if max_cost is None or cost(best) <= max_cost else None
+        return _innermost(best, usable) if max_cost is None or cost(best) <= max_cost else None
     if paragraph:
         inside = [p for p in usable if paragraph[0] <= p.start and p.end <= paragraph[1]]
         if inside:
-            return min(inside, key=lambda p: (_place_rank(p), abs(p.start - tok.idx)))
+            return _innermost(min(inside, key=lambda p: (p.lat is None, _place_rank(p), abs(p.start - tok.idx))),
+                              usable)
     return None
+
+
+def _innermost(p: Place, places: list[Place]) -> Place:
+    """The most specific place of `p`'s chain: "Xyz village in Amedi district, Duhok" → Xyz village
+    (with its container's coordinates when it is itself unknown)."""
+    inner = {(q.container.start, q.container.end): q for q in places if q.container is not None}
+    seen = set()
+    while (p.start, p.end) in inner and (p.start, p.end) not in seen:
+        seen.add((p.start, p.end))
+        q = inner[(p.start, p.end)]
+        if q.lat is None:
+            break
+        p = q
+    return p
 
 
 def event_location(p: Place | None) -> EventLocation | None:
     if p is None:
         return None
     return EventLocation(name=p.name, geonameid=p.geonameid, lat=p.lat, lon=p.lon, country_code=p.country_code,
-                         admin1=p.admin1, precision=p.precision, text=p.text, start=p.start, end=p.end)
+                         admin1=p.admin1, precision=p.precision, text=p.text, start=p.start, end=p.end,
+                         geo_precision=p.geo_precision, fallback=p.fallback, admin2=p.admin2)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
@@ -35,6 +36,9 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAX_TOKENS = 6
 _CONNECTORS = {"-", "–", "'", "’", "of", "de", "du", "la", "le", "bin", "abu", "umm", "ibn", "bani", "beni"}
 _DETERMINERS = {"the", "a", "an"}
+# the kinds of place that follow a name and make it one, known or not ("Xyz village", "Abc district")
+_NAMING_FEATURES = {"village", "town", "city", "district", "sub-district", "subdistrict", "sub", "township", "neighbourhood",
+                    "neighborhood", "county", "municipality", "province", "governorate", "commune", "locality"}
 
 
 @dataclass
@@ -54,6 +58,7 @@ class Candidate:
     in_name: str | None = None                  # the organisation name it sits in
     weak: bool = False                          # no context for it: kept only if the article's countries agree
     actor_like: bool = False                    # "The United States condemns…": a subject, likely an actor
+    adjectival: bool = False                    # "Turkish", "U.S. forces": names a country, qualifies a noun
 
 
 @functools.lru_cache(maxsize=1)
@@ -65,7 +70,9 @@ def cues() -> dict:
 def demonyms() -> dict[str, str]:
     text = resources.files("sitrep.data").joinpath("demonyms.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
-    return {r["demonym"].lower(): r["country_code"] for r in rows}
+    from sitrep.resolve.admin import country_demonyms
+
+    return {**country_demonyms(), **{r["demonym"].lower(): r["country_code"] for r in rows}}
 
 
 @functools.lru_cache(maxsize=1)
@@ -96,6 +103,7 @@ class PlaceRecognizer:
         self.actor_nouns = set(c["actor_nouns"])
         self.not_names = set(c["not_names"])
         self.feature_lead = c["feature_lead"]
+        self.chain_features = c["chain_features"]
         self.demonyms = demonyms()
 
     @property
@@ -115,8 +123,13 @@ class PlaceRecognizer:
             span = _trim(ent)
             if ent.label_ in PLACE_LABELS:
                 place_tokens.update(range(ent.start, ent.end))
-                if span is not None and not self._is_actor_modifier(span) and span.text.lower() not in self.not_names:
-                    out.append(self._candidate(span, "ner", ent.label_))
+                if span is not None and span.text.lower() not in self.not_names:
+                    c = self._candidate(span, "ner", ent.label_)
+                    if self._is_actor_modifier(span):     # "U.S. forces", "Winnipeg police": a qualifier
+                        if not any(t == 0 for _, t in c.entries):
+                            continue
+                        c.adjectival = True
+                    out.append(c)
                 continue
             for k in range(ent.start, ent.end):
                 owner[k] = ent
@@ -138,8 +151,18 @@ class PlaceRecognizer:
                     c.weak = True          # "to isolate Raqqah" with Raqqah tagged PERSON
                     out.append(c)
         out.extend(self._gazetteer_runs(doc, place_tokens, owner))
-        out = [c for c in out if not _acronym_only(c) and not self._qualifies(doc, c)
-               and not _is_surname(c, surnames)]
+        out.extend(self._bracketed(doc, out))
+        _pairs(doc, sorted(out, key=lambda c: c.start))
+        kept = []
+        for c in out:
+            if _acronym_only(c) or _is_surname(c, surnames):
+                continue
+            if not c.adjectival and self._qualifies(doc, c):
+                if not _names_country(c):
+                    continue
+                c.adjectival = True          # "Syria's government", "Iraq security forces"
+            kept.append(c)
+        out = kept
         out = _without_overlaps(out)
         for _, s, e in self.org_matcher(doc):
             name = doc[s:e]
@@ -155,7 +178,9 @@ class PlaceRecognizer:
     def _candidate(self, span, source: str, label: str | None = None) -> Candidate:
         doc = span.doc
         lead = span[0].lower_
-        if len(span) > 1 and lead in self.directions:     # "Northeast Syria", "East Mosul"
+        if len(span) > 1 and lead in self.directions and not any(
+                t == 0 and (e.feature_code in ("PCLI", "ADM1") or e.population >= 100_000)
+                for e, t in self.gazetteer.lookup(span.text)):   # "Northeast Syria", not "South Africa"
             c = self._candidate(span[1:], source, label)
             c.relation = self.directions[lead]
             c.phrase, c.phrase_text = (span.start_char, c.end), doc[span.start:span.end].text
@@ -179,6 +204,10 @@ class PlaceRecognizer:
                 break
         if not c.entries:
             c.entries = self.gazetteer.lookup(c.text)
+        after = doc[end_tok:end_tok + 1]
+        if len(after) and after[0].lower_ in ("countryside", "outskirts", "suburbs", "vicinity"):   # "X countryside"
+            c.relation, c.phrase = after[0].lower_, (c.start, after[0].idx + len(after[0].text))
+            c.phrase_text = doc[span.start:after[0].i + 1].text
         lead = span[0].lower_
         if len(span) > 1 and lead in self.feature_lead:             # "Camp Hurriya", "Mount Sinjar"
             c.feature_hint = c.feature_hint or self.feature_lead[lead]
@@ -191,7 +220,7 @@ class PlaceRecognizer:
         # a class of places just before: "displacement camps, like al-Hol", "towns such as Hajin"
         for t in doc[max(0, span.start - 4):span.start]:
             hint = self.feature_after.get(t.lemma_.lower())
-            if hint and t.tag_ in ("NNS", "NN"):
+            if hint and (t.tag_ == "NNS" or (t.tag_ == "NN" and doc[t.i + 1].lower_ != "of")):   # not "X area of Y"
                 c.context += 1.0
                 c.feature_hint = c.feature_hint or hint
                 break
@@ -203,6 +232,9 @@ class PlaceRecognizer:
                 c.context -= 2.0
             if last in self.directions:
                 c.relation, c.phrase = self.directions[last], (prev[-1].idx, c.end)
+                c.phrase_text = doc[prev[-1].i:end_tok].text
+            elif last in _NEAR:                               # "near X", "around X": near it, not in it
+                c.relation, c.phrase = "near", (prev[-1].idx, c.end)
                 c.phrase_text = doc[prev[-1].i:end_tok].text
             elif last == "of" and len(prev_words) >= 2:
                 before = prev_words[-2]
@@ -221,7 +253,7 @@ class PlaceRecognizer:
         """"the village of Qaryat Zzyxq": a name the gazetteer lacks, that its words call a place."""
         before = " ".join(t.lower_ for t in doc[max(0, i - 2):i])
         if before not in self.feature_before or self.feature_before[before] == "REL":
-            return None
+            return self._unknown_before_feature(doc, i, place_tokens, owner)
         j = i
         while j < len(doc) and j - i < MAX_TOKENS and j not in place_tokens \
                 and (doc[j].text[:1].isupper() or (j > i and doc[j].lower_ in ARTICLES | _CONNECTORS)):
@@ -233,6 +265,23 @@ class PlaceRecognizer:
         span = doc[i:j]
         return Candidate(span.text, span.start_char, span.end_char, "context", None, context=1.0,
                          feature_hint=self.feature_before[before])
+
+    def _unknown_before_feature(self, doc, i: int, place_tokens: set[int], owner: dict) -> Candidate | None:
+        """"Qaryat Zzyx village", "Xyzane district": a name the gazetteer lacks, followed by the kind of
+        place it is."""
+        j = i
+        while j < len(doc) and j - i < MAX_TOKENS and j not in place_tokens and doc[j].text[:1].isupper() \
+                and _alpha(doc[j]) and doc[j].lower_ not in self.not_names:
+            j += 1
+        if j == i or j >= len(doc) or not (doc[j].lower_ in _NAMING_FEATURES or (
+                doc[j].lower_ == "area" and i > 0 and doc[i - 1].lower_ == "the")):     # "the Xyz area of Y"
+            return None
+        if any(k in owner and owner[k].label_ == "NORP" for k in range(i, j)):
+            return None
+        span = doc[i:j]
+        return Candidate(span.text, span.start_char, span.end_char, "context", None, context=1.0,
+                         feature_hint=self.feature_after.get(doc[j].lower_),
+                         entries=self.gazetteer.lookup(span.text))
 
     def _qualifies(self, doc, c: Candidate) -> bool:
         """A country's name used as a modifier ("U.S. strike", "Asad regime") qualifies, it does not locate."""
@@ -277,9 +326,96 @@ class PlaceRecognizer:
                     self._country_region(second, self.demonyms[second.text.lower()], tail[1],
                                          (second.start_char, tail[0]))]
         tail = self._border_word(doc, i)
-        if tail is None:
-            return []
+        if tail is None:        # "Turkish warplanes": the country, named by its nationality word
+            return [Candidate(span.text, span.start_char, span.end_char, "demonym", "NORP", anchor_country=cc,
+                              adjectival=True)]
         return [self._country_region(span, cc, tail[1], (span.start_char, tail[0]))]
+
+    def _place_list(self, ent) -> bool:
+        """"Blantyre, Southern" taken for an organisation: names the gazetteer knows, separated by commas."""
+        parts = [x.strip() for x in ent.text.split(",")]
+        return len(parts) > 1 and all(x and self.gazetteer.lookup_exact(x) for x in parts)
+
+    def _bracketed(self, doc, found: list[Candidate]) -> list[Candidate]:
+        """"Xyz (Bankass, Mopti)", "Abc township (Def district, Ghi region)": names in brackets after a
+        place are its containers — places even where the model missed them; and a capitalised name
+        right before brackets that hold known places is a place too ("Bani Xyz (Abs, Hajjah)")."""
+        out: list[Candidate] = []
+        taken = [(c.start, c.end) for c in found]
+        ends = {c.end: c for c in found if not c.adjectival and not c.in_name}
+        text = doc.text
+        features = set(self.chain_features)
+        for m in _BRACKETS.finditer(text):
+            parts = self._bracket_parts(doc, m.start(1), m.group(1), features)
+            if not parts:
+                continue
+            head_end = m.start()
+            gap = text[:head_end]
+            words = gap.split()
+            while words and words[-1].lower() in features:     # "Xyz village (…)"
+                head_end = gap.rstrip().rfind(words[-1])
+                gap, words = gap[:head_end], words[:-1]
+            head_end = len(gap.rstrip())
+            head = ends.get(head_end)
+            if head is None:
+                known = [c for c in parts if any(t == 0 and (_is_major(e) or e.population >= 1000 or e.feature_code in
+                                                             ("ADM1", "ADM2")) for e, t in c.entries)]
+                after = text[m.end():m.end() + 20].split()
+                named = bool(after) and after[0].lower().strip(",.") in _NAMING_FEATURES   # "Xyz (Xyzane) village"
+                if not known and not named:
+                    continue
+                head = self._head_before(doc, head_end)
+                if head is None or any(a < head.end and head.start < b for a, b in taken):
+                    continue
+                out.append(head)
+                taken.append((head.start, head.end))
+            for c in parts:
+                if not any(a < c.end and c.start < b for a, b in taken):
+                    out.append(c)
+                    taken.append((c.start, c.end))
+        return out
+
+    def _bracket_parts(self, doc, lo: int, inner: str, features: set[str]) -> list[Candidate]:
+        """The comma-separated names in a bracket, each a candidate; none if any part is not a name."""
+        parts, pos = [], lo
+        for part in inner.split(","):
+            s = pos + len(part) - len(part.lstrip())
+            pos += len(part) + 1
+            words = part.split()
+            hint = None
+            while words and words[-1].lower() in features:
+                hint = hint or self.feature_after.get(words[-1].lower())
+                words = words[:-1]
+            if not words or not words[0][:1].isupper() or len(words) > MAX_TOKENS or (
+                    len(words) == 1 and words[0].isupper()) or any(ch.isdigit() for ch in part):
+                return []                          # "(SDF)", "(L 12)": an acronym or a number, not a place
+            name = " ".join(words)
+            e = s + len(name)
+            if doc.text[s:e] != name:
+                return []
+            span = doc.char_span(s, e, alignment_mode="contract")
+            if span is None or len(span) == 0:
+                return []
+            parts.append(Candidate(span.text, span.start_char, span.end_char, "context", None, context=1.0,
+                                   feature_hint=hint, entries=self.gazetteer.lookup(span.text)))
+        return parts
+
+    def _head_before(self, doc, end: int) -> Candidate | None:
+        """The capitalised name that ends at character `end` ("in Bani Xyz" → "Bani Xyz")."""
+        span = doc.char_span(0, end, alignment_mode="contract") if end > 0 else None
+        if span is None or len(span) == 0:
+            return None
+        j = span.end
+        i = j
+        while i > 0 and j - i < MAX_TOKENS and (doc[i - 1].text[:1].isupper() or (
+                i - 1 > 0 and doc[i - 1].lower_ in ARTICLES | _CONNECTORS and doc[i - 2].text[:1].isupper())):
+            i -= 1
+        if i == j or doc[i].is_sent_start or doc[i].lower_ in self.not_names or any(
+                t.ent_type_ in ("ORG", "NORP") for t in doc[i:j]):
+            return None
+        head = doc[i:j]
+        return Candidate(head.text, head.start_char, head.end_char, "context", None, context=1.0,
+                         entries=self.gazetteer.lookup(head.text))
 
     def _border_word(self, doc, i: int) -> tuple[int, str] | None:
         for n in (2, 1):
@@ -304,7 +440,7 @@ class PlaceRecognizer:
         i = 0
         n_tokens = len(doc)
         while i < n_tokens:
-            if not _can_start(doc, i) or doc[i].lower_ in self.not_names:
+            if not _can_start(doc, i) or doc[i].lower_ in self.not_names or doc[i].lower_ in _DETERMINERS:
                 i += 1
                 continue
             best = None
@@ -330,11 +466,12 @@ class PlaceRecognizer:
                     i += 1
                 continue
             span, owners = best
-            if len(span) == 1 and _inside_longer_name(doc, span, self.raise_before | set(self.directions)):
+            orgs = [e for e in owners.values() if e.label_ == "ORG" and e.end > span.end
+                    and "(" not in e.text.rstrip(" (") and not self._place_list(e)]   # "Bankass (Bankass, Mopti"
+            if len(span) == 1 and not orgs and _inside_longer_name(doc, span, self.raise_before | set(self.directions)):
                 i += 1
                 continue          # "Greenwich Mean Time", "Thanksgiving Day", "Fighter Wing"
             c = self._candidate(span, "gazetteer")
-            orgs = [e for e in owners.values() if e.label_ == "ORG" and e.end > span.end]
             if orgs:
                 c.in_name = doc[span.start:orgs[0].end].text
             sentence_start = span.start == span.sent.start
@@ -355,6 +492,9 @@ def _trim(span):
     s, e = span.start, span.end
     doc = span.doc
     for k in range(s, e):
+        if doc[k].text in ("(", "["):             # "Xyz (Abc": the model ran into a bracket
+            e = k
+            break
         if "\n" in doc[k].text or "\n" in doc[k].whitespace_:
             e = k + (0 if doc[k].is_space else 1)
             break
@@ -418,12 +558,50 @@ def _is_surname(c: Candidate, surnames: set[str]) -> bool:
     return c.text.lower() in surnames and not any((e.feature_code or "").startswith("PCL") for e, _ in c.entries)
 
 
+_BRACKETS = re.compile(r"\s*\(([^()\n]{2,120})\)")
+
+
+_NEAR = {"near", "nearby", "around", "outside"}
+_PAIR_TAILS = {"road": "road", "highway": "road", "route": "road", "border": "border", "borders": "border",
+               "frontier": "border", "boundary": "border", "provincial border": "border", "border area": "border"}
+
+
+def _pairs(doc, cands: list[Candidate]) -> None:
+    """"between A and B", "the A–B road", "the A-B provincial border": each of the two is near the place
+    meant, not the place itself (`relation` between, road, border; `phrase` the whole phrase)."""
+    text = doc.text
+    for a, b in zip(cands, cands[1:]):
+        if a.relation or b.relation or a.adjectival or b.adjectival:
+            continue
+        gap = text[a.end:b.start]
+        before = text[max(0, a.start - 9):a.start].lower()
+        tail = text[b.end:b.end + 24].lower().split()
+        relation = None
+        if gap.strip().lower() == "and" and before.rstrip().endswith("between"):
+            relation, lo, hi = "between", a.start - len(before) + before.rstrip().rfind("between"), b.end
+        elif gap.strip() in ("-", "–", "—", "/") and tail:
+            key = " ".join(tail[:2]).strip(",.") if " ".join(tail[:2]).strip(",.") in _PAIR_TAILS else tail[0].strip(",.")
+            if key in _PAIR_TAILS:
+                relation, lo = _PAIR_TAILS[key], a.start
+                hi = text.lower().find(key, b.end) + len(key)
+        if relation:
+            for c in (a, b):
+                c.relation, c.phrase, c.phrase_text = relation, (lo, hi), text[lo:hi]
+
+
+def _names_country(c: Candidate) -> bool:
+    return any((e.feature_code or "").startswith("PCL") for e, t in c.entries if t == 0)
+
+
 def _acronym_only(c: Candidate) -> bool:
-    """"SDF", "SAC", "DoD": an acronym is a place only when it names a country ("US", "UAE")."""
+    """"SDF", "SAC", "DoD": an acronym is a place only when it names a country ("US", "UAE") or,
+    written with its dots, a province ("B.C.")."""
     letters = [ch for ch in c.text if ch.isalpha()]
     if len(letters) > 4 or sum(ch.isupper() for ch in letters) < 2:
         return False
-    return not any((e.feature_code or "").startswith("PCL") for e, t in c.entries if t == 0)
+    dotted = "." in c.text
+    return not any((e.feature_code or "").startswith("PCL") or (dotted and e.feature_code == "ADM1")
+                   for e, t in c.entries if t == 0)
 
 
 def _is_major(e: Entry) -> bool:

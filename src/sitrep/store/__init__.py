@@ -176,7 +176,7 @@ class Store:
                                  for e in ext.entities for m in e.mentions])
         many(S.entity_roles, [{"entity_id": e.id, "doc_id": doc_id, **dataclasses.asdict(r)}
                               for e in ext.entities for r in e.roles])
-        many(S.places, [{"doc_id": doc_id, **{k: v for k, v in dataclasses.asdict(p).items() if k != "phrase"},
+        many(S.places, [{"doc_id": doc_id, **{k: v for k, v in dataclasses.asdict(p).items() if k != "phrase" and k in S.places.c},
                          "phrase_start": p.phrase.start if p.phrase else None,
                          "phrase_end": p.phrase.end if p.phrase else None, "canonical_id": d["places"][i]}
                         for i, p in enumerate(ext.places)])

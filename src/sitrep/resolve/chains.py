@@ -1,0 +1,110 @@
+"""Place chains: "X village in Y district, Z province" read as X ⊂ Y ⊂ Z.
+
+Conflict reporting names a place with its containers, most specific first: "X village in
+Y district, Z province", "the X area of Y governorate", "X (Y, Z)", "the X neighbourhood
+of Y city", "in X, Y" (a town, then its province). This module finds those links between
+neighbouring place candidates from the words between them (`links`), and scores how well
+two gazetteer entries fit as inner and container (`fit`): a name inside "Anbar province"
+must lie in Anbar, a district in its province, a village near the town named as its
+container. `sitrep.resolve.places` chooses the entries of a chain together and lets an
+unknown part fall back to its smallest known container.
+
+The words are data (`data/place_cues.json`: `chain_features`), the pattern is one rule.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from sitrep.resolve.gazetteer import Entry, distance_km
+
+
+@functools.lru_cache(maxsize=1)
+def _gap_pattern() -> re.Pattern:
+    from sitrep.nlp.places import cues
+
+    words = sorted(cues()["chain_features"], key=len, reverse=True)
+    feature = r"(?:" + "|".join(re.escape(w) for w in words) + r")"
+    # after the inner name: an optional feature word ("village", "district"), then a link —
+    # a comma, an opening bracket, "of", "in", "in the", "of the", ", in" — and an optional
+    # article and feature word ("in the district of Y")
+    return re.compile(
+        rf"^\s*(?:\)\s*)?(?:{feature}\s*)?(?:\)\s*)?"
+        rf"(?:,\s*(?:in\s+|of\s+)?|\(\s*|(?:in|of|within)\s+)"
+        rf"(?:the\s+)?(?:{feature}\s+of\s+)?(?:the\s+)?$",
+        re.IGNORECASE)
+
+
+def linked(gap: str) -> bool:
+    """Whether the words between two place names make the second the container of the first."""
+    return len(gap) <= 40 and "\n" not in gap and bool(_gap_pattern().match(gap))
+
+
+_LISTED = re.compile(r"^\s*(?:,|and\b|or\b|&)\s*(?:the\s+)?$", re.IGNORECASE)
+
+
+def links(text: str, spans: list[tuple[int, int]]) -> list[int | None]:
+    """For each span (sorted by start), the index of its container in the list, else None.
+
+    A comma outside brackets links only where no list goes on: "Hartford, Connecticut" is a chain,
+    "Kirkuk, Diyala and Salah ad-Din" a list (inside brackets, "(Bankass, Mopti)", commas chain)."""
+    n = len(spans)
+    gaps = [text[spans[i][1]:spans[i + 1][0]] for i in range(n - 1)]
+
+    def listed(k: int) -> bool:
+        return 0 <= k < n - 1 and bool(_LISTED.match(gaps[k]))
+
+    out: list[int | None] = [None] * n
+    for i in range(n - 1):
+        gap = gaps[i]
+        if not linked(gap):
+            continue
+        if is_comma(gap) and not _in_brackets(text, spans[i][0]) and (listed(i - 1) or listed(i + 1)):
+            continue
+        out[i] = i + 1
+    return out
+
+
+def is_comma(gap: str) -> bool:
+    """A bare comma between two names (", the" too)."""
+    return bool(re.fullmatch(r"\s*,\s*(?:the\s+)?", gap, re.IGNORECASE))
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    line_start = max(text.rfind("\n", 0, pos), text.rfind(". ", 0, pos))
+    return text.rfind("(", line_start + 1, pos) > text.rfind(")", line_start + 1, pos)
+
+
+_ADMIN = ("ADM1", "ADM2", "ADM3", "ADM4", "ADMD")
+
+
+def fit(inner: Entry, outer: Entry) -> float:
+    """How well `inner` sits in `outer`: positive when it does, strongly negative when it cannot."""
+    fo, fi = outer.feature_code or "", inner.feature_code or ""
+    if fo.startswith("PCL"):
+        return 2.5 if inner.country_code == outer.country_code else -4.0
+    if fi.startswith("PCL"):
+        return -4.0                                   # a country inside something smaller
+    if inner.country_code and outer.country_code and inner.country_code != outer.country_code:
+        return -4.0
+    if fo == "ADM1":
+        if fi == "ADM1":
+            return -1.0
+        return 3.0 if inner.admin1_code and inner.admin1_code == outer.admin1_code else -2.0
+    if fi == "ADM1":
+        return -1.5                                   # a province inside a town or district
+    near = _km(inner, outer)
+    if fo in _ADMIN:
+        same = inner.admin1_code and inner.admin1_code == outer.admin1_code
+        if near is not None:
+            return 3.0 if near < 60 else 1.5 if same and near < 150 else -2.0
+        return 1.5 if same else -1.0
+    if near is None:
+        return 0.0
+    return 3.0 if near < 25 else 1.5 if near < 50 else 0.0 if near < 100 else -2.5
+
+
+def _km(a: Entry, b: Entry) -> float | None:
+    if a.lat is None or b.lat is None:
+        return None
+    return distance_km((a.lat, a.lon), (b.lat, b.lon))

@@ -1,0 +1,241 @@
+"""Place chains, fallbacks up the chain, relations, the document's country and the region of interest.
+
+Sentences written here; the real spaCy model and the real gazetteer. Names like "Xyzabad" are
+made up on purpose: the gazetteer cannot know them, so they exercise the fallbacks.
+"""
+from __future__ import annotations
+
+import pytest
+
+from sitrep.resolve import chains
+from sitrep.resolve.gazetteer import distance_km
+
+
+def places(pipeline, text, **kw):
+    return pipeline.extract(text, **kw).places
+
+
+def at(ps, text):
+    hits = [p for p in ps if p.text == text]
+    assert hits, f"{text!r} not among {[p.text for p in ps]}"
+    return hits[0]
+
+
+def near(p, lat, lon, km=60):
+    return p.lat is not None and distance_km((p.lat, p.lon), (lat, lon)) <= km
+
+
+# --------------------------------------------------------------------------- the words that link
+
+@pytest.mark.parametrize("gap", [" village in ", " (", ", ", " district, ", " area of ", " neighbourhood of the ",
+                                 ") village in ", " township (", " in the ", " sub-district of "])
+def test_words_that_make_the_next_name_a_container(gap):
+    assert chains.linked(gap)
+
+
+@pytest.mark.parametrize("gap", [" and ", " to ", " said that ", " where fighters from ", ". ", " after clashes in "])
+def test_words_that_do_not(gap):
+    assert not chains.linked(gap)
+
+
+# --------------------------------------------------------------------------- chain patterns
+
+def test_village_in_district_in_province_falls_back_to_the_district(pipeline):
+    ps = places(pipeline, "Airstrikes hit Xyzabad village in Amedi district, Duhok, on Sunday.")
+    x, amedi, duhok = at(ps, "Xyzabad"), at(ps, "Amedi"), at(ps, "Duhok")
+    assert x.geonameid is None and x.fallback and x.container.text == "Amedi"
+    assert (x.lat, x.lon) == (amedi.lat, amedi.lon) and x.country_code == "IQ" and x.geo_precision == 2
+    assert amedi.country_code == "IQ" and amedi.admin1 == duhok.admin1 and amedi.container.text == "Duhok"
+    assert duhok.precision == "admin1" and duhok.geo_precision == 3
+
+
+def test_a_second_name_in_brackets(pipeline):
+    ps = places(pipeline, "Airstrikes hit Xyzabad (Xyzane) village in Amedi district, Duhok.")
+    x = at(ps, "Xyzabad")
+    assert x.container.text == "Xyzane" and x.fallback and x.country_code == "IQ"
+    assert near(x, 37.09, 43.49, 30)                     # Amedi's point: the smallest known container
+
+
+def test_bracketed_containers_after_an_unknown_village(pipeline):
+    ps = places(pipeline, "Gunmen abducted two farmers in the village of Qaryat Zzyx (Bankass, Mopti) on Friday.")
+    v = at(ps, "Qaryat Zzyx")
+    assert v.fallback and v.container.text == "Bankass" and v.country_code == "ML" and v.admin1 == "Mopti"
+    ev = pipeline.extract("Gunmen abducted two farmers in the village of Qaryat Zzyx (Bankass, Mopti).").events
+    assert ev and ev[0].location.text == "Qaryat Zzyx" and ev[0].location.lat == v.lat and ev[0].location.fallback
+
+
+def test_a_name_inside_a_province_must_lie_in_it(pipeline):
+    # Hit (a town in Anbar) has namesakes elsewhere; "Anbar province" decides
+    ps = places(pipeline, "Clashes broke out in the Hit district of Anbar province.")
+    p = next(p for p in ps if p.text.startswith("Hit"))
+    assert p.country_code == "IQ" and p.admin1 and "Anbār" in p.admin1
+
+
+def test_the_area_of_a_governorate(pipeline):
+    p = at(places(pipeline, "Shelling struck the Xyzane area of Idlib governorate."), "Xyzane")
+    assert p.fallback and p.country_code == "SY" and p.geo_precision == 3
+
+
+def test_the_neighbourhood_of_a_city(pipeline):
+    p = at(places(pipeline, "A car bomb exploded in the Zzyxiya neighbourhood of Mosul city."), "Zzyxiya")
+    assert p.fallback and p.country_code == "IQ" and near(p, 36.34, 43.13, 10) and p.geo_precision == 2
+
+
+def test_a_sub_district_of_unknown_name_takes_its_province(pipeline):
+    ps = places(pipeline, "Militants attacked Zzyxan sub-district in Kirkuk province.")
+    p = at(ps, "Zzyxan")
+    assert p.fallback and p.country_code == "IQ" and p.admin1 == at(ps, "Kirkuk province").admin1
+
+
+def test_town_comma_province(pipeline):
+    # a town and its province: the province decides between namesakes
+    p = at(places(pipeline, "Protesters gathered outside the courthouse in Hartford, Connecticut."), "Hartford")
+    assert p.country_code == "US" and p.admin1 == "Connecticut" and near(p, 41.76, -72.69, 10)
+
+
+def test_a_list_is_not_a_chain(pipeline):
+    ps = places(pipeline, "Militants remain active in the mountains of Kirkuk, Diyala and Salah ad-Din.")
+    assert all(p.container is None for p in ps)
+    assert at(ps, "Kirkuk").geonameid is not None and at(ps, "Diyala").geonameid is not None
+
+
+def test_town_then_province_in_brackets(pipeline):
+    p = at(places(pipeline, "Workers demonstrated in Hartford (Connecticut) on Tuesday."), "Hartford")
+    assert p.admin1 == "Connecticut" and p.geo_precision == 1
+
+
+@pytest.mark.parametrize("text,name,relation", [
+    ("Militants attacked a checkpoint near Baiji on Monday.", "Baiji", "near"),
+    ("Fighting went on in the outskirts of Mosul.", "Mosul", "outskirts"),
+    ("Artillery shelled the Idlib countryside.", "Idlib", "countryside"),
+    ("Gunmen attacked a checkpoint east of Ramadi.", "Ramadi", "east"),
+])
+def test_relations_keep_the_place_and_say_near(pipeline, text, name, relation):
+    p = at(places(pipeline, text), name)
+    assert p.relation == relation and p.geonameid is not None and p.geo_precision in (2, 3)
+    assert p.phrase is not None and text[p.phrase.start:p.phrase.end] == p.phrase.text
+
+
+def test_between_two_places(pipeline):
+    ps = places(pipeline, "Clashes erupted between Tikrit and Samarra on Monday.")
+    for name in ("Tikrit", "Samarra"):
+        p = at(ps, name)
+        assert p.relation == "between" and p.geo_precision == 2 and p.phrase.text == "between Tikrit and Samarra"
+
+
+def test_a_road_between_two_towns(pipeline):
+    text = "A roadside bomb exploded on the Kirkuk–Tikrit road."
+    ps = places(pipeline, text)
+    assert {p.relation for p in ps if p.text in ("Kirkuk", "Tikrit")} == {"road"}
+    assert at(ps, "Kirkuk").phrase.text == "Kirkuk–Tikrit road"
+
+
+def test_a_provincial_border(pipeline):
+    ps = places(pipeline, "Clashes on the Anbar-Salahuddin provincial border killed two.")
+    assert at(ps, "Anbar").relation == "border" and at(ps, "Salahuddin").relation == "border"
+
+
+def test_nothing_known_in_the_chain_means_no_coordinates(pipeline):
+    ps = places(pipeline, "Gunmen attacked Zzyxabad village in Qqxyane district.")
+    for p in ps:
+        if p.text in ("Zzyxabad", "Qqxyane"):
+            assert p.lat is None and p.geonameid is None and not p.fallback
+
+
+# --------------------------------------------------------------------------- the event's place
+
+def test_the_event_takes_the_most_specific_place_of_its_chain(pipeline):
+    ev = pipeline.extract("Turkish warplanes bombed Xyzabad village in Amedi district, Duhok, on Sunday.").events
+    assert ev and ev[0].location.text == "Xyzabad" and ev[0].location.country_code == "IQ"
+    assert ev[0].location.geo_precision == 2
+
+
+def test_nationality_words_are_places_of_their_country_but_never_the_events(pipeline):
+    ext = pipeline.extract("Turkish warplanes struck positions in Kirkuk on Monday.")
+    t = at(ext.places, "Turkish")
+    assert t.adjectival and t.country_code == "TR" and t.precision == "country"
+    assert near(t, 39.0, 35.0, 25)                           # GeoNames' point for Turkey
+    assert ext.events and ext.events[0].location.text == "Kirkuk"
+
+
+# --------------------------------------------------------------------------- the document's country
+
+def test_a_lone_ambiguous_town_follows_the_document_country(pipeline):
+    # Hit: a town in Iraq's Anbar, and namesakes elsewhere; Iraqi actors and places decide
+    p = at(places(pipeline, "Iraqi troops clashed with militants in Hit after leaving Ramadi and Baghdad."), "Hit")
+    assert p.country_code == "IQ"
+
+
+def test_the_region_of_interest_breaks_ties_without_excluding_the_world(pipeline):
+    from sitrep.pipeline import Pipeline
+
+    text = "Protesters gathered in Tripoli on Friday."
+    lb = Pipeline(countries="LB")
+    assert at(lb.extract(text).places, "Tripoli").country_code == "LB"
+    ly = Pipeline(countries=["ly"])
+    assert at(ly.extract(text).places, "Tripoli").country_code == "LY"
+    # the rest of the world stays reachable: a place named with its country is that country's
+    assert at(lb.extract("Protesters gathered in Lyon, France.").places, "Lyon").country_code == "FR"
+
+
+def test_countries_from_the_environment_and_the_config_file(tmp_path, monkeypatch):
+    from sitrep import config
+
+    monkeypatch.delenv("SITREP_COUNTRIES", raising=False)
+    monkeypatch.setenv("SITREP_CONFIG", str(tmp_path / "config.toml"))
+    assert config.countries() == ()
+    (tmp_path / "config.toml").write_text('[places]\ncountries = ["iq", "SY"]\n', encoding="utf-8")
+    assert config.countries() == ("IQ", "SY")
+    monkeypatch.setenv("SITREP_COUNTRIES", "LY")
+    assert config.countries() == ("LY",)
+    assert config.countries("TR,SY") == ("TR", "SY")
+    with pytest.raises(config.ConfigError, match="SYR"):
+        config.countries("IQ,SYR")
+    monkeypatch.delenv("SITREP_COUNTRIES")
+    (tmp_path / "config.toml").write_text("[places]\ncountries = 3\n", encoding="utf-8")
+    with pytest.raises(config.ConfigError, match="config.toml"):
+        config.countries()
+
+
+def test_countries_on_the_command_line(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Protesters gathered in Tripoli on Friday."}) + "\n", encoding="utf-8")
+    cli = [sys.executable, "-m", "sitrep"]
+    env = {k: v for k, v in os.environ.items() if k != "SITREP_COUNTRIES"}
+    for cc in ("LB", "LY"):
+        out = tmp_path / f"{cc}.jsonl"
+        r = subprocess.run(cli + ["extract", str(src), "-o", str(out), "--countries", cc, "--workers", "1"],
+                           capture_output=True, text=True, env=env, timeout=300)
+        assert r.returncode == 0, r.stderr
+        got = json.loads(out.read_text(encoding="utf-8"))
+        assert [p["country_code"] for p in got["places"] if p["text"] == "Tripoli"] == [cc]
+    r = subprocess.run(cli + ["extract", str(src), "-o", str(tmp_path / "x.jsonl"), "--countries", "Libya"],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 2 and "Libya" in r.stderr + r.stdout
+
+
+# --------------------------------------------------------------------------- admin1 everywhere
+
+def test_every_resolved_point_has_an_admin1(pipeline):
+    text = ("Clashes in Hajin, Deir ez-Zor, spread to Mosul and Tal Afar. Protesters marched in Lyon, Metz and "
+            "Hartford. Shelling hit Kharkiv and Sumy. A bomb exploded in Mogadishu. Police dispersed crowds in "
+            "Nairobi and Bamako.")
+    ps = [p for p in places(pipeline, text) if p.lat is not None and p.precision not in ("country", "region")]
+    assert len(ps) >= 10
+    assert all(p.admin1 for p in ps), [(p.text, p.name) for p in ps if not p.admin1]
+
+
+def test_offsets_hold_for_every_place_and_phrase(pipeline):
+    text = ("Airstrikes hit Xyzabad (Xyzane) village in Amedi district, Duhok, and the Kirkuk–Tikrit road; "
+            "Turkish and U.S. officials met between Tikrit and Samarra.")
+    for p in places(pipeline, text):
+        assert text[p.start:p.end] == p.text
+        if p.phrase:
+            assert text[p.phrase.start:p.phrase.end] == p.phrase.text
+        if p.container:
+            assert text[p.container.start:p.container.end] == p.container.text

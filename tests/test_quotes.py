@@ -98,11 +98,15 @@ def test_multi_sentence_quotes_and_quotes_continued_across_paragraphs(pipeline):
     _offsets_ok(ext)
 
 
-def test_a_quote_without_a_cue_follows_the_previous_speaker(pipeline):
+def test_a_quote_split_by_its_cue_is_one_quote_in_parts(pipeline):
     text = ("“The checkpoint was hit twice,” said Sgt. Lina Farouk. “Both attackers escaped into the orchards.”")
     ext, qs = _quotes(pipeline, text)
     q = _find(qs, "Both attackers escaped")
-    assert q.direct and q.speaker.name == "Lina Farouk" and q.cue is None
+    assert q.direct and q.speaker.name == "Lina Farouk" and q.cue.text == "said"
+    assert [p.text for p in q.parts] == ["The checkpoint was hit twice", "Both attackers escaped into the orchards."]
+    assert q.content.text.startswith("The checkpoint") and q.content.text.endswith("orchards.")
+    assert len([x for x in qs if "orchards" in x.content.text]) == 1
+    _offsets_ok(ext)
 
 
 def test_a_cue_before_the_quote(pipeline):

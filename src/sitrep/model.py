@@ -193,6 +193,18 @@ class Quote:
     cue: Span | None
     content: Span
     direct: bool = True
+    # additions (optional for readers): a stable id (events that rest on the quote name it); what
+    # is attributed (speech, belief, intention, or evidence such as a poll or a video); the whole
+    # source phrase ("Elaine Kamarck, a veteran of the committee") where `speaker` is its name;
+    # the pieces of a content the cue interrupts ("'We will respond,' he said, 'in time.'"); the
+    # speaker's own words in quotation marks inside a reported content; the id of the quote whose
+    # content holds this one ("X said Y told him that …")
+    id: str | None = None
+    kind: str = "speech"
+    source: Span | None = None
+    parts: list[Span] = field(default_factory=list)
+    quoted: list[Span] = field(default_factory=list)
+    within: str | None = None
 
 
 @dataclass

@@ -1,43 +1,41 @@
-"""Quotes of one document: who said what, in their own words or reported.
+"""Quotes of one document: who said, believed or intended what, in their own words or reported.
 
-Owns direct and indirect speech (the cue words live in `data/speech_cues.json`):
+Owns direct quotes and the assembly of every quote (the grammar of reported speech is in
+`sitrep.extract.reported`, speaker resolution in `sitrep.extract.speakers`, the cue words in
+`data/speech_cues.json` through `sitrep.extract.cues`):
 
 * direct quotes between straight or curly marks, one or many sentences; a quote left open
-  at the end of a paragraph goes on in the next one that opens with a mark; a quote with
-  no cue of its own that follows another (in its paragraph, or opening the next) has that
-  one's speaker;
-* the cue after the quote ("…,” said X", "…,” X said", "…,” X told AP", "…,” he further
-  clarified", "…,” it added") or before it ("X warned that … “…”", "Iraq announced that, “…”");
-* indirect speech read off the parse: "X said (that) …", "…, said Colonel Sean Ryan",
-  "…, X said", "In Syria, said X, …", "according to X, …" — `direct: false`;
-* the speaker resolved to an entity: a name to its entity (people first), "he"/"she" to the
-  last person who spoke, "it"/"they" to the last organisation, "the statement" to the
-  organisation that issued it, a role phrase ("the Coalition spokesperson") to the person
-  holding that role, and an unnamed source ("a counterterrorism official") to an entity of
-  its own, described by its words, which is added to the document's entities.
+  at the end of a paragraph goes on in the next one that opens with a mark; the pieces of one
+  utterance ("“…,” he said. “…”", "“…” / “…,” she said", a quote continued in the next
+  paragraph) are one quote, its `parts` the pieces;
+* the cue after the quote ("…,” said X", "…,” X said", "…,” X told AP", "…” ― Jane Doe") or
+  before it ("X warned that … “…”", "Said X: “…”");
+* reported speech, beliefs and intentions (`direct: false`) from `reported`; the quoted words
+  inside a reported content ("X called the raid “a massacre”") stay in it as `quoted`, and the
+  quote is direct when they are most of it;
+* a line that opens with a speaker's name and a colon ("Hamas: …", a transcript's "SMITH: …");
+* the speaker resolved in reading order, so "he" is the last person who spoke
+  (`sitrep.extract.speakers`); a quote inside another's content names it in `within`.
 """
 from __future__ import annotations
 
 import bisect
-import functools
-import json
+import hashlib
 import re
-from dataclasses import dataclass
-from importlib import resources
+from dataclasses import dataclass, field
 
-from sitrep.extract.entities import INDEX_KEY, EntityIndex, entity_id, key_of
-from sitrep.extract.people import families, lexicon, title_of
-from sitrep.model import ActorRef, Entity, Quote, Role, Span
+from sitrep.extract.cues import cues, speech
+from sitrep.extract.entities import INDEX_KEY, EntityIndex
+from sitrep.extract.reported import FINAL, Found, abbreviation, find_reported
+from sitrep.extract.speakers import Speakers
+from sitrep.model import ActorRef, Entity, Quote, Span
+
+__all__ = ["extract_quotes", "speech"]
 
 _OPEN = "“"
 _CLOSE = "”"
-_DETS = {"a", "an", "the", "some", "one", "two", "three", "several", "many", "other", "another", "its", "their"}
-_FINAL = {".", "!", "?"}
-
-
-@functools.lru_cache(maxsize=1)
-def speech() -> dict:
-    return json.loads(resources.files("sitrep.data").joinpath("speech_cues.json").read_text(encoding="utf-8"))
+_DASHES = ("―", "—", "–", "-", "--")
+_SPEAKING_TYPES = ("PERSON", "ORG", "ARMED_GROUP", "MILITARY_UNIT")
 
 
 @dataclass
@@ -47,8 +45,25 @@ class _Piece:
     start: int                 # content
     end: int
     line: int                  # paragraph number
+    cue: tuple | None = None   # (cue token start, end, speaker token start, end, source end, where)
+    absorbed: bool = False     # inside a reported content
+
+
+@dataclass
+class _Item:
+    """A quote being assembled: character fragments of its content, where its cue and source are."""
+    pos: int
+    frags: list[tuple[int, int]]
+    cue: tuple[int, int] | None            # tokens
+    source: tuple[int, int] | None         # tokens: the whole source phrase
+    core: tuple[int, int] | None           # tokens: what is resolved
+    direct: bool
+    kind: str = "speech"
+    head: int | None = None
+    refers: tuple[int, int] | None = None
+    quoted: list[tuple[int, int]] = field(default_factory=list)
+    follow: _Item | None = None            # a cueless quote takes this one's speaker
     speaker: ActorRef | None = None
-    cue: Span | None = None
 
 
 def _pieces(text: str) -> list[_Piece]:
@@ -82,117 +97,16 @@ def _piece(text: str, o: int, c: int | None, line: int, line_end: int | None = N
     return _Piece(o, c, s, e, line)
 
 
-class _Speakers:
-    """Turns a speaker phrase into an `ActorRef`, remembering who spoke last."""
-
-    def __init__(self, doc, text: str, index: EntityIndex | None, entities: list[Entity], doc_id: str):
-        self.doc, self.text, self.index, self.entities, self.doc_id = doc, text, index, entities, doc_id
-        self.last_person: Entity | None = None
-        self.last_org: Entity | None = None
-        self.statement_org: Entity | None = None
-        self.unnamed: dict[str, Entity] = {}
-        sp = speech()
-        self.person_pronouns = set(sp["person_pronouns"])
-        self.group_pronouns = set(sp["group_pronouns"])
-        self.source_nouns = set(sp["source_nouns"])
-        self.statement_nouns = set(sp["statement_nouns"])
-
-    def _ref(self, ent: Entity, text: str, s: int, e: int) -> ActorRef:
-        if ent.type == "PERSON":
-            self.last_person = ent
-        elif ent.type not in ("GPE", "LOC"):
-            self.last_org = ent
-        return ActorRef(ent.id, ent.canonical, text, s, e)
-
-    def resolve(self, a: int, b: int) -> ActorRef | None:
-        """The speaker the tokens [a, b) name, or None when they name nobody we can tell."""
-        doc = self.doc
-        while a < b and (doc[a].is_punct or doc[a].is_space):
-            a += 1
-        while b > a and (doc[b - 1].is_punct or doc[b - 1].is_space or doc[b - 1].pos_ == "ADV"):
-            b -= 1
-        if a >= b:
-            return None
-        s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
-        phrase = doc[a:b].text
-        words = [t.lower_ for t in doc[a:b]]
-        if b - a == 1 and words[0] in self.person_pronouns:
-            ent = self.last_person or self._before(s, person=True)
-            return self._ref(ent, phrase, s, e) if ent else ActorRef(None, None, phrase, s, e)
-        if b - a == 1 and words[0] in self.group_pronouns:
-            ent = self.statement_org or self.last_org
-            return self._ref(ent, phrase, s, e) if ent else ActorRef(None, None, phrase, s, e)
-        found = self.index.overlapping(s, e) if self.index else []
-        people = [x for x in found if x[2].type == "PERSON"]
-        if people:
-            ms, me, ent = people[0]
-            return self._ref(ent, self.text[ms:me], ms, me)
-        orgs = [x for x in found if x[2].type != "PERSON"]
-        head = doc[b - 1].lower_
-        # a role phrase: "the Coalition spokesperson" is the person who holds that role
-        role = lexicon().role_head.search(phrase)
-        if role is not None and head not in self.statement_nouns:
-            fams = families([Role(role.group(0))])
-            org = orgs[0][2] if orgs else None
-            holders = [h for f in fams for h in self.index.holders(f, org, self.text[orgs[0][0]:orgs[0][1]] if orgs else None)] \
-                if self.index else []
-            if holders:
-                ent = max(holders, key=lambda h: max((m.start for m in h.mentions if m.start < s), default=-1))
-                return self._ref(ent, phrase, s, e)
-        actors_ = [x for x in orgs if x[2].type not in ("GPE", "LOC", "NORP", "FAC", "OTHER")]
-        if head in self.source_nouns and orgs and not actors_:
-            return self._unnamed(a, b)                    # "a top U.S. official": unnamed, though of a country
-        if orgs:
-            last = doc[b - 1].idx
-            holding = [x for x in orgs if x[0] <= last < x[1]]
-            ms, me, ent = holding[0] if holding else (orgs[-1] if head in self.statement_nouns else orgs[0])
-            if head in self.statement_nouns or any(w in self.statement_nouns for w in words):
-                self.statement_org = ent
-            if ms <= doc[b - 1].idx < me:                  # the name is the whole speaker: "CENTCOM announced"
-                return self._ref(ent, self.text[ms:me], ms, me)
-            return self._ref(ent, phrase, s, e)
-        if head in self.statement_nouns:
-            ent = self.statement_org or self.last_org
-            return self._ref(ent, phrase, s, e) if ent else ActorRef(None, None, phrase, s, e)
-        if head in self.source_nouns or any(w in self.source_nouns for w in words[-2:]):
-            return self._unnamed(a, b)
-        return None
-
-    def _before(self, pos: int, person: bool) -> Entity | None:
-        if not self.index:
-            return None
-        cands = [(s, ent) for s, e, ent in self.index.mentions if s < pos and (ent.type == "PERSON") == person]
-        return cands[-1][1] if cands else None
-
-    def _unnamed(self, a: int, b: int) -> ActorRef:
-        """"a counterterrorism official": an unnamed source, an entity of its own described by its words."""
-        doc = self.doc
-        d = a
-        while d < b - 1 and doc[d].lower_ in _DETS:
-            d += 1
-        desc = doc[d:b].text
-        s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
-        k = key_of(desc)
-        ent = self.unnamed.get(k)
-        if ent is None:
-            ent = Entity(id=entity_id(self.doc_id, "unnamed:" + k), canonical=desc, type="PERSON",
-                         actor_type="unnamed source")
-            self.unnamed[k] = ent
-            self.entities.append(ent)
-        ent.mentions.append(Span(doc[a:b].text, s, e))
-        if self.index is not None:
-            bisect.insort(self.index.mentions, (s, e, ent), key=lambda x: x[0])
-        return ActorRef(ent.id, ent.canonical, doc[a:b].text, s, e)
+def quote_id(doc_id: str, start: int, end: int) -> str:
+    return "q-" + hashlib.sha1(f"{doc_id}\x1f{start}\x1f{end}".encode()).hexdigest()[:12]
 
 
 def extract_quotes(doc, doc_id: str, entities: list[Entity], text: str | None = None) -> list[Quote]:
     """The document's quotes; unnamed sources become entities appended to `entities`."""
     text = doc.text if text is None else text
     index: EntityIndex | None = doc.user_data.get(INDEX_KEY)
-    sp = speech()
-    verbs = set(sp["verbs"])
-    after_verbs = verbs | set(sp["after_quote_verbs"])
-    speakers = _Speakers(doc, text, index, entities, doc_id)
+    cu = cues()
+    speakers = Speakers(doc, text, index, entities, doc_id, cu)
     starts = [t.idx for t in doc]
 
     def tok(char: int) -> int:
@@ -200,57 +114,115 @@ def extract_quotes(doc, doc_id: str, entities: list[Entity], text: str | None = 
 
     pieces = _pieces(text)
     quoted: list[tuple[int, int]] = [(p.open, (p.close if p.close is not None else p.end) + 1) for p in pieces]
-    used_cues: set[int] = set()
-    quotes: list[tuple[int, Quote]] = []
-    direct_cues: dict[int, tuple[int, int, int]] = {}
-    # find each direct quote's cue first (positions only), then walk the text resolving speakers in order
-    for i, p in enumerate(pieces):
-        if len(text[p.start:p.end].split()) < 3:
-            continue
-        cue = _after_cue(doc, p, tok, after_verbs, quoted) if p.close is not None else None
-        if cue is None:
-            cue = _before_cue(doc, p, tok, verbs, quoted)
-        if cue is not None:
-            direct_cues[i] = cue
-            used_cues.add(cue[0])
-    order: list[tuple[int, str, int]] = []
-    for i, p in enumerate(pieces):
-        if len(text[p.start:p.end].split()) >= 3:
-            c = direct_cues.get(i)
-            order.append(((doc[c[0]].idx if c and c[1] >= c[0] else p.open), "direct", i))
-    for t in doc:
-        if t.i in used_cues or any(lo <= t.idx < hi for lo, hi in quoted):
-            continue
-        if (t.lemma_.lower() in verbs and t.pos_ == "VERB" and t.lemma_.lower() not in sp["not_indirect"]) or \
-                (t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to"):
-            order.append((t.idx, "indirect", t.i))
-    order.sort()
-    last_piece: _Piece | None = None
-    for _, kind, k in order:
-        if kind == "direct":
-            p = pieces[k]
-            c = direct_cues.get(k)
-            if c is not None:
-                v, a, b = c
-                p.speaker = speakers.resolve(a, b)
-                p.cue = Span(doc[v].text, doc[v].idx, doc[v].idx + len(doc[v].text))
-            elif last_piece is not None and last_piece.speaker is not None and _continues(text, last_piece, p):
-                p.speaker, p.cue = last_piece.speaker, None
-            last_piece = p
-        else:
-            q = _indirect(doc, k, speakers, quoted, text)
-            if q is not None:
-                quotes.append((q.content.start, q))
-    # a quote whose cue comes in a later piece of the same run ("…" / "…," he said.) takes that speaker
-    for a, b in zip(reversed(pieces[:-1]), reversed(pieces[1:])):
-        if a.speaker is None and b.speaker is not None and _continues(text, a, b) and len(text[a.start:a.end].split()) >= 3:
-            a.speaker = b.speaker
+    verbs = cu.quote_verbs
+
+    def long(p: _Piece) -> bool:
+        return len(text[p.start:p.end].split()) >= 3
+
+    # 1. each direct quote's own cue (positions only)
     for p in pieces:
-        if p.speaker is not None and len(text[p.start:p.end].split()) >= 3:
-            quotes.append((p.start, Quote(speaker=p.speaker, cue=p.cue, content=Span(text[p.start:p.end], p.start, p.end),
-                                          direct=True)))
-    quotes.sort(key=lambda x: x[0])
-    return [q for _, q in quotes]
+        if not long(p):
+            continue
+        c = _after_cue(doc, p, tok, verbs, quoted) if p.close is not None else None
+        if c is None and p.close is not None:
+            c = _dash_cue(doc, p, tok)
+        if c is None:
+            c = _before_cue(doc, p, tok, verbs, quoted)
+        p.cue = c
+    skip = {i for p in pieces if p.cue and p.cue[5] != "before" for i in range(p.cue[0], p.cue[1])}
+
+    # 2. reported speech; quoted words inside its content belong to it
+    items: list[_Item] = []
+    for f in find_reported(doc, cu, skip, quoted):
+        item = _from_found(doc, f, pieces)
+        if item is not None:
+            items.append(item)
+    items.extend(_colon_lines(doc, text, index, quoted))
+
+    # 3. direct quotes: the pieces of one utterance together
+    group: _Item | None = None
+    last: _Piece | None = None
+    for p in pieces:
+        if p.absorbed or not long(p):
+            continue
+        own = p.cue
+        if group is not None and last is not None and _continues(text, last, p) and (own is None or group.cue is None):
+            group.frags.append((p.start, p.end))
+            if own is not None:
+                _set_cue(doc, group, own)
+            last = p
+            continue
+        prev = group if group is not None and last is not None and _continues(text, last, p) else None
+        group = _Item(pos=p.open, frags=[(p.start, p.end)], cue=None, source=None, core=None, direct=True)
+        if own is not None:
+            _set_cue(doc, group, own)
+        else:
+            group.follow = prev
+        items.append(group)
+        last = p
+
+    # 4. speakers in reading order
+    items.sort(key=lambda it: it.pos)
+    for it in items:
+        if it.core is not None:
+            it.speaker = speakers.resolve(*it.core, head=it.head, refers=it.refers, loose=True)
+        elif it.follow is not None:
+            it.speaker = it.follow.speaker
+    # a quote whose cue comes in a later piece ("…" / "…," he said.) was joined to it above
+    out: list[Quote] = []
+    for it in items:
+        if it.speaker is None:
+            continue
+        cs, ce = it.frags[0][0], it.frags[-1][1]
+        cue = Span(text[doc[it.cue[0]].idx:_end(doc, it.cue[1] - 1)], doc[it.cue[0]].idx, _end(doc, it.cue[1] - 1)) \
+            if it.cue else None
+        source = None
+        if it.source is not None:
+            ss, se = doc[it.source[0]].idx, _end(doc, it.source[1] - 1)
+            source = Span(text[ss:se], ss, se)
+        parts = [Span(text[a:b], a, b) for a, b in it.frags] if len(it.frags) > 1 else []
+        out.append(Quote(speaker=it.speaker, cue=cue, content=Span(text[cs:ce], cs, ce), direct=it.direct,
+                         id=quote_id(doc_id, cs, ce), kind=it.kind, source=source, parts=parts,
+                         quoted=[Span(text[a:b], a, b) for a, b in it.quoted]))
+    out.sort(key=lambda q: (q.content.start, q.content.end))
+    _nest(out)
+    return out
+
+
+def _end(doc, i: int) -> int:
+    return doc[i].idx + len(doc[i].text)
+
+
+def _set_cue(doc, item: _Item, c: tuple) -> None:
+    v0, v1, a, b, src_end, _where = c
+    item.cue = (v0, v1)
+    item.core = (a, b)
+    item.source = (a, max(b, src_end))
+    item.pos = min(item.pos, doc[v0].idx) if v0 < a else item.pos
+
+
+def _from_found(doc, f: Found, pieces: list[_Piece]) -> _Item | None:
+    """A reported attribution as an item; the quoted pieces inside its content become its `quoted`
+    words; one that has a cue of its own, or that the content cuts through, means the parse went wrong."""
+    frags = [(doc[a].idx, _end(doc, b - 1)) for a, b in f.content]
+    lo, hi = frags[0][0], frags[-1][1]
+    inside: list[_Piece] = []
+    for p in pieces:
+        p_end = (p.close if p.close is not None else p.end) + 1
+        if p_end <= lo or p.open >= hi:
+            continue
+        if p.open >= lo - 1 and p_end <= hi + 1 and not (p.cue and p.cue[5] != "before" and p.cue[0] != f.cue[0]):
+            inside.append(p)
+        else:
+            return None
+    for p in inside:
+        p.absorbed = True
+    qchars = sum(p.end - p.start for p in inside)
+    total = sum(b - a for a, b in frags)
+    direct = bool(inside) and qchars >= 0.5 * total
+    return _Item(pos=doc[f.cue[0]].idx, frags=frags, cue=f.cue, source=f.source, core=f.core or f.source,
+                 direct=direct, kind=f.kind, head=f.head, refers=f.refers_to,
+                 quoted=[(p.start, p.end) for p in inside])
 
 
 def _continues(text: str, a: _Piece, b: _Piece) -> bool:
@@ -271,22 +243,14 @@ def _window_end(doc, k: int, quoted, limit: int = 16) -> int:
         t = doc[j]
         if "\n" in t.text or t.text in (_OPEN, '"') or any(lo <= t.idx < hi for lo, hi in quoted):
             break
-        if t.text in _FINAL and not _abbreviation(doc, j):
+        if t.text in FINAL and not abbreviation(doc, j):
             break
         j += 1
     return j
 
 
-def _abbreviation(doc, j: int) -> bool:
-    """Whether the period at j closes an abbreviation ("Maj. Gen.", "J. Smith") rather than a sentence."""
-    if doc[j].text != "." or j == 0 or doc[j - 1].whitespace_:
-        return False
-    prev = doc[j - 1].text
-    return (len(prev) == 1 and prev.isupper()) or title_of(prev + ".") is not None
-
-
-def _after_cue(doc, p: _Piece, tok, verbs: set[str], quoted) -> tuple[int, int, int] | None:
-    """(verb, speaker start, speaker end) of a cue after the closing mark: "…,” said X" / "…,” X said"."""
+def _after_cue(doc, p: _Piece, tok, verbs, quoted) -> tuple | None:
+    """The cue after the closing mark: "…,” said X" / "…,” X said" / "…,” according to X"."""
     k = tok(p.close) + 1
     n = len(doc)
     while k < n and doc[k].text in (",", "—", "–", "-"):
@@ -298,130 +262,113 @@ def _after_cue(doc, p: _Piece, tok, verbs: set[str], quoted) -> tuple[int, int, 
         if not according and not (t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX")):
             continue
         if v > k:                                   # "…,” X said"
-            return v, k, v
+            return v, v + 1, k, v, v, "after"
         a = v + (2 if according else 1)             # "…,” said X, spokesperson for …"
         b = a
         while b < end and doc[b].text not in (",", ";", ":") and not (b > a and doc[b].pos_ in ("VERB", "AUX")):
             b += 1
-        return v, a, b
+        full = b
+        if b < end and doc[b].text == ",":          # "said X, a spokesman for Y": the whole source
+            full = end
+        return v, v + (2 if according else 1), a, b, full, "after"
     return None
 
 
-def _before_cue(doc, p: _Piece, tok, verbs: set[str], quoted) -> tuple[int, int, int] | None:
-    """A speech verb before the opening mark, in the same sentence: "X warned that … “…”", "X said: “…”"."""
+def _dash_cue(doc, p: _Piece, tok) -> tuple | None:
+    """"“…” ― Jane Doe": a name after a dash that closes the line or the sentence."""
+    k = tok(p.close) + 1
+    n = len(doc)
+    if k >= n or doc[k].text not in _DASHES or "\n" in doc[k - 1].whitespace_:
+        return None
+    a = k + 1
+    b = a
+    while b < n and b - a <= 6 and "\n" not in doc[b].text and doc[b].text not in FINAL and doc[b].text not in (",", _OPEN, '"'):
+        if not (doc[b].text[:1].isupper() or doc[b].pos_ == "PROPN" or (doc[b].text == "." and b > a)):
+            return None
+        if "\n" in doc[b].whitespace_:
+            b += 1
+            break
+        b += 1
+    if b == a:
+        return None
+    return k, k + 1, a, b, b, "dash"
+
+
+def _before_cue(doc, p: _Piece, tok, verbs, quoted) -> tuple | None:
+    """A speech verb before the opening mark, in the same sentence: "X warned that … “…”", "X said: “…”",
+    "Said X: “…”"."""
     o = tok(p.open)
     j = o - 1
     while j >= 0 and o - j <= 30:
         t = doc[j]
-        if "\n" in t.text or (t.text in _FINAL and not _abbreviation(doc, j)) or any(lo <= t.idx < hi for lo, hi in quoted):
+        if "\n" in t.text or (t.text in FINAL and not abbreviation(doc, j)) or any(lo <= t.idx < hi for lo, hi in quoted):
             return None
-        if t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX") and not _abbreviation(doc, j):
+        if t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX") and not abbreviation(doc, j):
             subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is None:
+                # "Said X: “…”": the verb opens the sentence, the speaker follows it
+                if (j == 0 or doc[j - 1].text in FINAL or "\n" in doc[j - 1].whitespace_) and j + 1 < o:
+                    b = j + 1
+                    while b < o and doc[b].text != ":" and b - j <= 8:
+                        b += 1
+                    if b < o and doc[b].text == ":":
+                        return j, j + 1, j + 1, b, b, "before"
                 return None
-            return j, subj.left_edge.i, subj.right_edge.i + 1
+            a, b = subj.left_edge.i, subj.right_edge.i + 1
+            return j, j + 1, a, min(b, j), min(b, j), "before"
         j -= 1
     return None
 
 
-def _indirect(doc, v: int, speakers: _Speakers, quoted, text: str) -> Quote | None:
-    """Reported speech around the verb at v: "X said (that) …", "…, said X", "according to X, …"."""
-    t = doc[v]
-    s_lo, s_hi = _sentence(doc, v)
-    while s_hi > s_lo and doc[s_hi - 1].is_space:
-        s_hi -= 1
-    if s_hi > s_lo and doc[s_hi - 1].text not in _FINAL and doc[s_hi - 1].text not in ("”", '"') \
-            and (s_hi >= len(doc) or "\n" in doc[s_hi - 1].whitespace_ or "\n" in doc[s_hi].text):
-        return None                                       # a headline or a caption line: nobody is speaking
-    while s_hi > s_lo and (doc[s_hi - 1].is_punct or doc[s_hi - 1].is_space):
-        s_hi -= 1
-    if t.lower_ == "according":
-        to = doc[v + 1]
-        obj = next((c for c in to.children if c.dep_ == "pobj"), None)
-        a = v
-        b = obj.right_edge.i + 1 if obj is not None else v + 2
-        speaker = speakers.resolve(v + 2, b)
-        cue = doc[v:v + 2]
-        content = _rest(doc, s_lo, s_hi, a, b)
-    elif v > s_lo and doc[v - 1].text == "," and v + 1 < s_hi and doc[v + 1].text[:1].isupper():
-        # "…, said Colonel X." / "In Syria, said Colonel X, coalition forces …": the parse is no help here
-        b = v + 1
-        while b < s_hi and doc[b].text != "," and b - v <= 10:
+def _colon_lines(doc, text: str, index: EntityIndex | None, quoted) -> list[_Item]:
+    """"Hamas: …" — a line that opens with a speaker's name and a colon (headlines, transcripts)."""
+    if index is None:
+        return []
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        base = pos
+        pos += len(line) + 1
+        c = line.find(":")
+        if c <= 0 or c > 60 or len(line[:c].split()) > 5:
+            continue
+        name = line[:c].strip()
+        ns = base + line.index(name) if name else base
+        ent = next((e for s, en, e in index.mentions if s == ns and en == ns + len(name)), None)
+        if ent is None or ent.type not in _SPEAKING_TYPES:
+            continue
+        rest = line[c + 1:]
+        cs = base + c + 1 + (len(rest) - len(rest.lstrip()))
+        ce = base + len(line.rstrip())
+        while ce > cs and text[ce - 1] in ".;,":
+            ce -= 1
+        if len(text[cs:ce].split()) < 3:
+            continue
+        a, b = bisect.bisect_left([t.idx for t in doc], ns), None
+        b = a
+        while b < len(doc) and doc[b].idx < ns + len(name):
             b += 1
-        speaker = speakers.resolve(v + 1, b)
-        cue = doc[v:v + 1]
-        left, right = (s_lo, v - 1), ((b + 1, s_hi) if b < s_hi and doc[b].text == "," else (s_hi, s_hi))
-        if right[0] < s_hi and v - 1 - s_lo <= 6:
-            content = right                               # the cue after a short opener
-        else:
-            content = left if left[1] - left[0] >= right[1] - right[0] else right
-    else:
-        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is None:
-            return None
-        comp = next((c for c in t.children if c.dep_ == "ccomp"), None)
-        sa, sb = subj.left_edge.i, subj.right_edge.i + 1
-        if subj.i > v:                                     # "…, said Colonel Sean Ryan, Spokesperson for …"
-            sb = sa
-            while sb < s_hi and doc[sb].text not in (",", ";") and sb <= subj.i + 6:
-                sb += 1
-            sb = max(sb, subj.i + 1)
-        speaker = speakers.resolve(sa, sb)
-        cue = doc[v:v + 1]
-        if comp is not None and (comp.right_edge.i < v or comp.left_edge.i > v):
-            c_lo, c_hi = comp.left_edge.i, comp.right_edge.i + 1
-            if c_lo > v:
-                while c_lo < c_hi and doc[c_lo].dep_ == "mark":     # "that"
-                    c_lo += 1
-            content = (c_lo, min(c_hi, s_hi) if c_lo > v else c_hi)
-        elif v + 1 < s_hi and doc[v + 1].lower_ == "that":
-            content = (v + 2, s_hi)
-        elif any(c.dep_ in ("dobj", "attr", "xcomp") for c in t.children):
-            return None                                   # "Iraq announced a new campaign": an act, not speech
-        else:
-            a, b = min(v, sa), max(v + 1, sb)
-            inverted = (a > s_lo and doc[a - 1].text == ",") or (b < s_hi and doc[b].text == ",") or b >= s_hi
-            content = _rest(doc, s_lo, s_hi, a, b) if inverted else None
-    if speaker is None or content is None:
-        return None
-    c_lo, c_hi = content
-    while c_lo < c_hi and (doc[c_lo].is_punct or doc[c_lo].is_space):
-        c_lo += 1
-    while c_hi > c_lo and (doc[c_hi - 1].is_punct or doc[c_hi - 1].is_space):
-        c_hi -= 1
-    if c_hi - c_lo < 4:
-        return None
-    cs, ce = doc[c_lo].idx, doc[c_hi - 1].idx + len(doc[c_hi - 1].text)
-    if any(lo < ce and cs < hi for lo, hi in quoted):
-        return None
-    return Quote(speaker=speaker, cue=Span(cue.text, cue.start_char, cue.end_char),
-                 content=Span(text[cs:ce], cs, ce), direct=False)
+        colon = b if b < len(doc) and doc[b].text == ":" else None
+        if colon is None:
+            continue
+        direct = text[cs:cs + 1] in ("“", '"')
+        out.append(_Item(pos=ns, frags=[(cs, ce)], cue=(colon, colon + 1), source=(a, b), core=(a, b),
+                         direct=direct, kind="speech"))
+    return out
 
 
-def _sentence(doc, i: int) -> tuple[int, int]:
-    """The sentence around token i, read off punctuation and line breaks (a title's period ends none)."""
-    n = len(doc)
-    lo = i
-    while lo > 0 and "\n" not in doc[lo - 1].text and "\n" not in doc[lo - 1].whitespace_ \
-            and not (doc[lo - 1].text in _FINAL and not _abbreviation(doc, lo - 1)):
-        lo -= 1
-    hi = i + 1
-    while hi < n and "\n" not in doc[hi].text and not (doc[hi].text in _FINAL and not _abbreviation(doc, hi)):
-        if "\n" in doc[hi].whitespace_:
-            hi += 1
-            break
-        hi += 1
-    if hi < n and doc[hi].text in _FINAL:
-        hi += 1
-    while hi < n and doc[hi].text in ("”", '"', "’"):
-        hi += 1
-    return lo, hi
+def _nest(quotes: list[Quote]) -> None:
+    """A quote whose cue and content lie inside another's content names that one in `within`."""
+    for q in quotes:
+        if q.cue is None:
+            continue
+        best = None
+        for o in quotes:
+            if o is q or o.direct:
+                continue
+            if o.content.start <= q.cue.start and q.content.end <= o.content.end and q.content.start >= o.content.start:
+                if best is None or o.content.end - o.content.start < best.content.end - best.content.start:
+                    best = o
+        if best is not None:
+            q.within = best.id
 
-
-def _rest(doc, s_lo: int, s_hi: int, a: int, b: int) -> tuple[int, int] | None:
-    """The sentence less the cue [a, b): the longer side ("In Syria, said X, coalition forces …")."""
-    left = (s_lo, a)
-    right = (b, s_hi)
-    if right[1] - right[0] >= left[1] - left[0]:
-        return right if right[1] > right[0] else None
-    return left if left[1] > left[0] else None

@@ -1,0 +1,467 @@
+"""Reported speech, beliefs and intentions read off the parse: who (source), by which words
+(cue), reported what (content), as token ranges of one spaCy `Doc`.
+
+Owns the grammar of indirect attribution; the cue words are data (`sitrep.extract.cues`),
+resolving a source to an entity and joining direct quotes are `sitrep.extract.quotes`' job.
+
+* a reporting verb with its complement: "X said (that) …", "X told reporters …", "X denied
+  that …", "X believes …"; with its object: "X denied the allegations", "X condemned the
+  attack", "X claimed responsibility for …"; an object and its predicate: "X called the raid
+  a massacre"; a to-infinitive: "X vowed to retake …", "X urged residents to leave"; a
+  preposition: "X called for a ceasefire", "X accused the army of shelling …";
+* the cue after or inside what is reported: "…, X said.", "…, said X, a spokesman for Y.",
+  "Y, X said, Z.", and after a colon: "X said: …";
+* "according to X, …" and "as reported by X";
+* nouns: "the ministry's claim that …", "a pledge by the army to …";
+* the source from the parse: the subject, the subject of the verb a participle or a
+  conjoined verb hangs on ("…, adding that …", "X criticised A and called for B"), the
+  agent of a passive ("was reported by X"), the noun a relative clause describes ("officials,
+  who said …"), or the maker of a statement ("X issued a statement saying …").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sitrep.extract.cues import Cues
+from sitrep.extract.people import title_of
+
+FINAL = {".", "!", "?"}
+_QUOTE_MARKS = {"“", "”", '"', "‘", "’", "''", "``"}
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_PREDICATE = ("oprd", "xcomp", "ccomp", "attr", "acomp")
+_PRODUCE = {"issue", "release", "make", "publish", "deliver", "give", "send", "post", "put", "voice", "express",
+            "repeat", "reiterate", "renew", "file", "lodge", "level", "announce"}
+_SKIP_FRONT = {"that", ",", ":", "—", "–", "-", "whether"}
+
+
+@dataclass
+class Found:
+    """One attribution as token ranges [a, b) of the Doc."""
+    cue: tuple[int, int]
+    source: tuple[int, int]
+    content: list[tuple[int, int]]       # one range, or two around a cue set inside the content
+    kind: str
+    frame: str
+    head: int | None = None              # the token that names the source (its head)
+    core: tuple[int, int] | None = None  # the source without its appositions and relative clauses
+    refers_to: tuple[int, int] | None = None   # for "who said": the phrase the pronoun stands for
+    tokens: set[int] = field(default_factory=set)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.content[0][0], self.content[-1][1]
+
+
+# --------------------------------------------------------------------------- sentences
+
+def abbreviation(doc, j: int) -> bool:
+    """Whether the period at j closes an abbreviation ("Maj. Gen.", "J. Smith") rather than a sentence."""
+    if doc[j].text != "." or j == 0 or doc[j - 1].whitespace_:
+        return False
+    prev = doc[j - 1].text
+    return (len(prev) == 1 and prev.isupper()) or title_of(prev + ".") is not None
+
+
+def sentence(doc, i: int) -> tuple[int, int]:
+    """The sentence around token i, read off punctuation and line breaks (a title's period ends none)."""
+    n = len(doc)
+    lo = i
+    while lo > 0 and "\n" not in doc[lo - 1].text and "\n" not in doc[lo - 1].whitespace_ \
+            and not (doc[lo - 1].text in FINAL and not abbreviation(doc, lo - 1)):
+        lo -= 1
+    hi = i + 1
+    while hi < n and "\n" not in doc[hi].text and not (doc[hi].text in FINAL and not abbreviation(doc, hi)):
+        if "\n" in doc[hi].whitespace_:
+            hi += 1
+            break
+        hi += 1
+    if hi < n and doc[hi].text in FINAL:
+        hi += 1
+    while hi < n and doc[hi].text in ("”", '"', "’"):
+        hi += 1
+    return lo, hi
+
+
+def is_headline(doc, s_lo: int, s_hi: int) -> bool:
+    """A line that ends without a sentence's final mark: a headline or a caption, where nobody speaks."""
+    while s_hi > s_lo and doc[s_hi - 1].is_space:
+        s_hi -= 1
+    return s_hi > s_lo and doc[s_hi - 1].text not in FINAL and doc[s_hi - 1].text not in ("”", '"', "’") \
+        and (s_hi >= len(doc) or "\n" in doc[s_hi - 1].whitespace_ or "\n" in doc[s_hi].text)
+
+
+def trim(doc, a: int, b: int, lead: set[str] = frozenset()) -> tuple[int, int]:
+    """[a, b) without punctuation, spaces (and the words in `lead`) at its edges; quotation marks stay
+    when they are part of what is quoted (their partner is inside)."""
+    while a < b and (doc[a].is_space or (doc[a].is_punct and doc[a].text not in _QUOTE_MARKS)
+                     or doc[a].lower_ in lead):
+        a += 1
+    while b > a and (doc[b - 1].is_space or (doc[b - 1].is_punct and doc[b - 1].text not in _QUOTE_MARKS)):
+        b -= 1
+    return a, b
+
+
+def _subtree(tok) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i + 1
+
+
+def _words(doc, a: int, b: int) -> int:
+    return sum(1 for t in doc[a:b] if not (t.is_punct or t.is_space))
+
+
+# --------------------------------------------------------------------------- sources
+
+def _subject(tok):
+    return next((c for c in tok.children if c.dep_ in _SUBJ), None)
+
+
+def _agent(tok):
+    by = next((c for c in tok.children if c.dep_ == "agent"), None)
+    return next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+
+
+def source_of(doc, v: int, cues: Cues):
+    """(source token range, head token, the phrase a relative pronoun stands for) of the verb at v, or None."""
+    t = doc[v]
+    seen = 0
+    cur = t
+    while seen < 4:
+        seen += 1
+        subj = _subject(cur)
+        if subj is None and cur.tag_ == "VBN":
+            subj = _agent(cur)
+        if subj is not None and subj.dep_ != "expl":
+            return _phrase(doc, subj, cur, cues)
+        if cur.dep_ in ("conj", "xcomp", "advcl") and cur.head.pos_ in ("VERB", "AUX") and cur.head.i != cur.i:
+            if cur.dep_ == "advcl" and cur.tag_ not in ("VBG", "VBN"):
+                return None                                  # "when X arrived, …": another clause's subject
+            cur = cur.head                                   # "…, saying …" / "X criticised A and called for B"
+            continue
+        if cur.dep_ == "acl" and cur.head.pos_ in ("NOUN", "PROPN"):
+            noun = cur.head                                  # "a statement saying …", "a letter urging …"
+            maker = noun.head
+            if noun.dep_ == "dobj" and maker.lemma_.lower() in _PRODUCE:
+                subj = _subject(maker)
+                if subj is not None:
+                    return _phrase(doc, subj, maker, cues)
+            a, _ = _subtree(noun)
+            return (a, noun.i + 1), noun.i, None
+        return None
+    return None
+
+
+def _phrase(doc, subj, verb, cues: Cues):
+    """The source phrase of a subject: the whole noun phrase, up to the verb."""
+    a, b = _subtree(subj)
+    if subj.i < verb.i:
+        b = min(b, verb.i)
+    a, b = trim(doc, a, b)
+    if a >= b:
+        return None
+    low = subj.lower_
+    if subj.tag_ in ("WP", "WDT") or (low in ("who", "which", "that") and verb.dep_ == "relcl"):
+        if verb.dep_ != "relcl":
+            return None
+        ante = verb.head                                      # "officials, who said …": the officials
+        ra, _ = _subtree(ante)
+        return (a, b), ante.i, trim(doc, ra, ante.i + 1)
+    if b - a == 1 and low in cues.not_sources:
+        return None
+    if subj.pos_ not in ("NOUN", "PROPN", "PRON", "NUM", "X") and subj.dep_ != "csubj":
+        return None
+    return (a, b), subj.i, None
+
+
+def core_of(doc, a: int, b: int, head: int | None) -> tuple[int, int]:
+    """The source phrase [a, b) up to its head's first apposition, relative clause or comma:
+    "Elaine Kamarck, a veteran of the committee" → "Elaine Kamarck"."""
+    if head is None or not a <= head < b:
+        return a, b
+    end = b
+    for c in doc[head].children:
+        if c.i > head and c.dep_ in ("appos", "relcl", "acl", "punct"):
+            end = min(end, c.left_edge.i)
+    return trim(doc, a, max(end, head + 1))
+
+
+# --------------------------------------------------------------------------- the verb's content
+
+def _clause(doc, t, s_lo: int, s_hi: int):
+    """The complement clause after the verb ("said (that) …"), as a range, or None."""
+    comp = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i), None)
+    if comp is not None:
+        a, b = _subtree(comp)
+        return max(a, t.i + 1), min(b, s_hi)
+    # "said in a statement on Monday that …": a that-clause the parse hung elsewhere
+    j = t.i + 1
+    while j < s_hi and j - t.i <= 12 and doc[j].dep_ in ("prep", "pobj", "det", "amod", "compound", "npadvmod",
+                                                        "advmod", "dative", "punct", "nummod", "poss", "case"):
+        if doc[j].text in FINAL or doc[j].text == ";":
+            return None
+        j += 1
+    if j < s_hi and doc[j].lower_ == "that" and doc[j].dep_ == "mark":
+        return j, s_hi
+    return None
+
+
+def _to(doc, t, s_hi: int, with_object: bool):
+    """The to-infinitive after the verb ("vowed to retake …"; with its object: "urged residents to leave")."""
+    x = next((c for c in t.children if c.dep_ in ("xcomp", "ccomp") and c.i > t.i
+              and any(g.lower_ == "to" and g.dep_ == "aux" for g in c.children)), None)
+    if x is None:
+        return None
+    a, b = _subtree(x)
+    if with_object:
+        obj = next((c for c in t.children if c.dep_ in ("dobj", "dative") and c.i < x.i), None)
+        if obj is not None:
+            a = obj.left_edge.i
+    return max(a, t.i + 1), min(b, s_hi)
+
+
+def _object(doc, t, lemma: str, cues: Cues, s_hi: int, naming: bool):
+    """The object ("denied the allegations"), with its predicate for naming verbs ("called the raid a
+    massacre") and a preposition of the verb's ("accused the army of shelling …", "blamed X on Y")."""
+    obj = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i), None)
+    if obj is None:
+        return None
+    heads = cues.object_heads.get(lemma)
+    if heads is not None and obj.lemma_.lower() not in heads and obj.lower_ not in heads:
+        return None
+    a, b = _subtree(obj)
+    if naming:
+        pred = [c for c in t.children if c.i > obj.i and (c.dep_ in _PREDICATE or (c.dep_ == "prep" and c.lower_ == "as"))]
+        if not pred and obj.dep_ == "dobj":
+            pred = [c for c in obj.children if c.dep_ in ("appos", "acl") and c.i > obj.i]
+        if not pred:
+            return None
+        b = max(b, *(_subtree(p)[1] for p in pred))
+    preps = cues.preps.get(lemma, frozenset())
+    for c in t.children:
+        if c.dep_ == "prep" and c.i > obj.i and c.lower_ in preps:
+            b = max(b, _subtree(c)[1])
+    return a, min(b, s_hi)
+
+
+def _prepositional(doc, t, lemma: str, cues: Cues, s_hi: int):
+    """The object of a preposition the verb takes ("called for a ceasefire", "spoke out about …")."""
+    preps = cues.preps.get(lemma)
+    if not preps:
+        return None
+    for c in t.children:
+        if c.i <= t.i:
+            continue
+        if c.dep_ == "prt" and c.lower_ in preps:
+            nxt = next((g for g in t.children if g.dep_ == "prep" and g.i > c.i), None)
+            if nxt is not None:
+                c = nxt
+            else:
+                continue
+        if c.dep_ in ("prep", "dative") and c.lower_ in preps:
+            obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if obj is None:
+                continue
+            a, b = _subtree(obj)
+            dobj = next((g for g in t.children if g.dep_ == "dobj" and t.i < g.i < c.i), None)
+            if dobj is not None:
+                a = dobj.left_edge.i
+            return a, min(b, s_hi)
+    return None
+
+
+# --------------------------------------------------------------------------- inverted cues
+
+def _cue_edge(doc, v: int, src: tuple[int, int], s_hi: int) -> int:
+    """The end of the cue's stretch after the verb and its source: adverbials such as "on Monday",
+    "in a statement", "told reporters", up to a comma or the sentence's end."""
+    end = max(v + 1, src[1])
+    j = end
+    while j < s_hi and doc[j].text not in (",", ";", ":", "—", "–") and doc[j].text not in FINAL:
+        if doc[j].text in _QUOTE_MARKS:
+            return end
+        j += 1
+    if j - end > 12:
+        return end
+    return j
+
+
+def _inverted(doc, v: int, src: tuple[int, int], s_lo: int, s_hi: int):
+    """The content around a cue set off by commas: "…, X said." / "Y, X said, Z." / "…, said X, …".
+    Returns one or two ranges, or None."""
+    a = min(v, src[0])
+    b = _cue_edge(doc, v, src, s_hi)
+    before = a > s_lo and doc[a - 1].text in (",", "—", "–", ":")
+    after = b >= s_hi or doc[b].text in (",", ";", "—", "–") or doc[b].text in FINAL
+    if not before or not after:
+        return None
+    left = trim(doc, s_lo, a - 1)
+    right = trim(doc, b + 1, s_hi) if b < s_hi else (s_hi, s_hi)
+    parts = [r for r in (left, right) if r[1] > r[0] and _words(doc, *r) >= 1]
+    if not parts or _words(doc, *left) < 2:
+        return None
+    return parts
+
+
+# --------------------------------------------------------------------------- the search
+
+def find_reported(doc, cues: Cues, skip: set[int], quoted: list[tuple[int, int]]) -> list[Found]:
+    """Every indirect attribution of the Doc whose cue is not in `skip` (cues of direct quotes)
+    nor inside a quotation (`quoted`: character ranges)."""
+    out: list[Found] = []
+    qi = 0
+    quoted = sorted(quoted)
+    firsts = {w[0] for w in cues.according}
+    used: set[int] = set()
+    for t in doc:
+        while qi < len(quoted) and quoted[qi][1] <= t.idx:
+            qi += 1
+        if t.i in skip or t.i in used or (qi < len(quoted) and quoted[qi][0] <= t.idx < quoted[qi][1]):
+            continue
+        f = None
+        if t.lower_ in firsts:
+            f = _according(doc, t.i, cues)
+            if f is not None:
+                used.update(range(*f.cue))
+        if f is None and t.pos_ in ("VERB", "AUX"):
+            f = _verb(doc, t.i, cues)
+        if f is None and t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() in cues.nouns:
+            f = _noun(doc, t.i, cues)
+        if f is not None:
+            out.append(f)
+    return out
+
+
+def _according(doc, i: int, cues: Cues) -> Found | None:
+    """"according to X, …", "…, as reported by X"."""
+    n = len(doc)
+    for words in cues.according:
+        k = len(words)
+        if i + k > n or tuple(doc[i + j].lower_ for j in range(k)) != words:
+            continue
+        last = doc[i + k - 1]
+        obj = next((c for c in last.children if c.dep_ == "pobj"), None)
+        s_lo, s_hi = sentence(doc, i)
+        if is_headline(doc, s_lo, s_hi):
+            return None
+        b = obj.right_edge.i + 1 if obj is not None else i + k + 1
+        while b < s_hi and doc[b].text not in (",", ";") and doc[b].text not in FINAL and b - i < 14 \
+                and doc[b].dep_ in ("prep", "pobj", "compound", "amod", "det", "appos", "punct", "cc", "conj"):
+            b += 1
+        src = trim(doc, i + k, b)
+        if src[0] >= src[1]:
+            return None
+        a = i
+        left = trim(doc, s_lo, a)
+        right = trim(doc, b, s_hi)
+        parts = [r for r in (left, right) if _words(doc, *r) >= 2]
+        if not parts:
+            return None
+        head = obj.i if obj is not None else src[1] - 1
+        return Found((i, i + k), src, parts, "speech", "according", head=head, core=core_of(doc, *src, head))
+    return None
+
+
+def _verb(doc, v: int, cues: Cues) -> Found | None:
+    t = doc[v]
+    lemma = t.lemma_.lower()
+    if not cues.is_verb(lemma):
+        return None
+    s_lo, s_hi = sentence(doc, v)
+    if is_headline(doc, s_lo, s_hi):
+        return None
+    s_hi = trim(doc, s_lo, s_hi)[1]
+    got = source_of(doc, v, cues)
+    if got is None:
+        # "…, said Colonel X, a spokesman for Y." / "Said X: …" — the parse does not see the subject after the verb
+        if v + 1 < s_hi and doc[v + 1].text[:1].isupper() and (v == s_lo or doc[v - 1].text in (",", "—", "–")):
+            b = v + 1
+            while b < s_hi and doc[b].text not in (",", ":", ";") and doc[b].text not in FINAL and b - v <= 10:
+                b += 1
+            got = ((v + 1, b), b - 1, None)
+        else:
+            return None
+    src, head, refers = got
+    content = None
+    frame = kind = None
+    for fr in ("clause", "to", "naming", "object"):
+        kd = cues.kind(lemma, fr)
+        if kd is None:
+            continue
+        if fr == "clause":
+            r = _clause(doc, t, s_lo, s_hi)
+        elif fr == "to":
+            r = _to(doc, t, s_hi, with_object=kd == "speech")
+        else:
+            r = _object(doc, t, lemma, cues, s_hi, naming=fr == "naming")
+        if r is not None:
+            content, frame, kind = [r], fr, kd
+            break
+    if content is None:
+        r = _prepositional(doc, t, lemma, cues, s_hi)
+        if r is not None:
+            content, frame, kind = [r], "prep", cues.any_kind(lemma)
+    if content is None and cues.kind(lemma, "clause") is not None:
+        if v + 1 < s_hi and doc[v + 1].text == ":":            # "X said: the road is closed."
+            content, frame = [(v + 2, s_hi)], "colon"
+        else:
+            parts = _inverted(doc, v, src, s_lo, s_hi)
+            if parts is not None:
+                content, frame = parts, "inverted"
+        kind = cues.kind(lemma, "clause")
+    if content is None:
+        return None
+    content = [trim(doc, a, b, lead=_SKIP_FRONT) for a, b in content]
+    content = [r for r in content if r[1] > r[0]]
+    if not content or sum(_words(doc, *r) for r in content) < 2:
+        return None
+    if any(a <= src[0] < b for a, b in content) and frame not in ("inverted",):
+        return None                                      # the source inside what it says: a bad parse
+    return Found((v, v + 1), src, content, kind or "speech", frame, head=head, refers_to=refers,
+                 core=core_of(doc, *src, head))
+
+
+def _noun(doc, i: int, cues: Cues) -> Found | None:
+    """"the ministry's claim that …", "a pledge by the army to rebuild …"."""
+    t = doc[i]
+    s_lo, s_hi = sentence(doc, i)
+    if is_headline(doc, s_lo, s_hi):
+        return None
+    comp = None
+    for c in t.children:
+        if c.i <= i or c.dep_ not in ("acl", "ccomp", "relcl", "appos"):
+            continue
+        first = doc[c.left_edge.i]
+        if first.lower_ == "that" and first.dep_ == "mark":
+            comp = (c.left_edge.i + 1, c.right_edge.i + 1)
+        elif any(g.lower_ == "to" and g.dep_ == "aux" for g in c.children) and c.dep_ in ("acl", "relcl") \
+                and first.lower_ == "to":
+            comp = (c.left_edge.i, c.right_edge.i + 1)
+        if comp:
+            break
+    if comp is None:
+        return None
+    src = None
+    head = None
+    poss = next((c for c in t.children if c.dep_ == "poss"), None)
+    if poss is not None:
+        a, b = _subtree(poss)
+        src, head = trim(doc, a, b), poss.i
+        if doc[src[1] - 1].lower_ in ("'s", "’s", "'"):
+            src = (src[0], src[1] - 1)
+    else:
+        by = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
+        obj = next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
+        if obj is not None:
+            src, head = trim(doc, *_subtree(obj)), obj.i
+        elif t.dep_ == "dobj" and t.head.lemma_.lower() in _PRODUCE:
+            subj = _subject(t.head)
+            if subj is not None:
+                got = _phrase(doc, subj, t.head, cues)
+                if got is not None:
+                    src, head, _ = got
+    if src is None or src[0] >= src[1]:
+        return None
+    comp = trim(doc, comp[0], min(comp[1], s_hi))
+    if _words(doc, *comp) < 2:
+        return None
+    return Found((i, i + 1), src, [comp], cues.nouns[t.lemma_.lower()], "noun", head=head,
+                 core=core_of(doc, *src, head))

@@ -33,6 +33,8 @@ class Cues:
     quote_only: frozenset[str]                  # verbs that cue a direct quote but report nothing alone
     according: tuple[tuple[str, ...], ...]      # "according to", "as reported by" … as word tuples
     not_sources: frozenset[str]
+    through_verbs: frozenset[str]               # "went on to say": the cue shares this verb's subject
+    document_nouns: frozenset[str]              # "a statement saying …": the text is the source
     source_nouns: frozenset[str]
     statement_nouns: frozenset[str]
     person_pronouns: frozenset[str]
@@ -86,6 +88,8 @@ def cues() -> Cues:
         quote_only=frozenset(d["quote_only_verbs"]),
         according=tuple(tuple(p.split()) for p in d["according_to"]),
         not_sources=frozenset(d["not_sources"]),
+        through_verbs=frozenset(d["through_verbs"]["lemmas"]),
+        document_nouns=frozenset(d["document_nouns"]["lemmas"]),
         source_nouns=frozenset(d["source_nouns"]),
         statement_nouns=frozenset(d["statement_nouns"]),
         person_pronouns=frozenset(d["person_pronouns"]),

@@ -45,8 +45,11 @@ class _Piece:
     start: int                 # content
     end: int
     line: int                  # paragraph number
+    stop: int = 0              # just after the closing mark (or the content's end)
     cue: tuple | None = None   # (cue token start, end, speaker token start, end, source end, where)
     absorbed: bool = False     # inside a reported content
+    title: bool = False        # a name in quotation marks ("Face the Nation"), not words anyone said
+    tail: int | None = None    # words after the closing mark that belong to the content: "“…” to drive up …, she said"
 
 
 @dataclass
@@ -59,6 +62,7 @@ class _Item:
     core: tuple[int, int] | None           # tokens: what is resolved
     direct: bool
     kind: str = "speech"
+    frame: str = "direct"
     head: int | None = None
     refers: tuple[int, int] | None = None
     quoted: list[tuple[int, int]] = field(default_factory=list)
@@ -67,34 +71,52 @@ class _Item:
 
 
 def _pieces(text: str) -> list[_Piece]:
-    """Quoted stretches, paragraph by paragraph."""
+    """Quoted stretches, paragraph by paragraph: between curly or straight double marks, or pairs of
+    apostrophes ('' … '') as some newspapers print them."""
     out: list[_Piece] = []
     pos = 0
     for line_no, line in enumerate(text.split("\n")):
         base = pos
         pos += len(line) + 1
         open_at = None
-        straight = False
-        for i, ch in enumerate(line):
-            if ch == _OPEN or (ch == '"' and open_at is None):
-                if open_at is None:
-                    open_at, straight = i, ch == '"'
-                continue
-            if open_at is not None and (ch == _CLOSE or (ch == '"' and straight)):
-                out.append(_piece(text, base + open_at, base + i, line_no))
+        kind = ""
+        i = 0
+        n = len(line)
+        while i < n:
+            ch = line[i]
+            two = line[i:i + 2] == "''"
+            if open_at is None:
+                if ch == _OPEN or ch == '"' or two:
+                    open_at, kind = i, ("''" if two else ch)
+                    i += 2 if two else 1
+                    continue
+            elif (kind in (_OPEN, '"') and (ch == _CLOSE or ch == '"')) or (kind == "''" and two):
+                out.append(_piece(text, base + open_at, base + i, line_no, len(kind), 2 if two else 1))
                 open_at = None
+                i += 2 if two else 1
+                continue
+            elif kind == '"' and ch == _OPEN:
+                pass
+            i += 1
         if open_at is not None:
-            out.append(_piece(text, base + open_at, None, line_no, base + len(line)))
+            out.append(_piece(text, base + open_at, None, line_no, len(kind), 0, base + len(line)))
     return [p for p in out if p.end - p.start > 0]
 
 
-def _piece(text: str, o: int, c: int | None, line: int, line_end: int | None = None) -> _Piece:
-    s, e = o + 1, (c if c is not None else line_end)
+def _piece(text: str, o: int, c: int | None, line: int, open_len: int, close_len: int,
+           line_end: int | None = None) -> _Piece:
+    s, e = o + open_len, (c if c is not None else line_end)
     while s < e and text[s].isspace():
         s += 1
     while e > s and (text[e - 1].isspace() or text[e - 1] == ","):
         e -= 1
-    return _Piece(o, c, s, e, line)
+    stop = c + close_len if c is not None else e
+    p = _Piece(o, c, s, e, line, stop)
+    words = text[s:e].split()
+    # a title in marks: every longer word capitalised, no sentence inside ("State of the Union.")
+    p.title = 0 < len(words) <= 8 and all(w[:1].isupper() or len(w) <= 3 or not w[:1].isalpha() for w in words) \
+        and words[0][:1].isupper() and not re.search(r"[.!?]\s", text[s:e]) and text[e - 1:e] not in ("?", "!")
+    return p
 
 
 def quote_id(doc_id: str, start: int, end: int) -> str:
@@ -113,28 +135,32 @@ def extract_quotes(doc, doc_id: str, entities: list[Entity], text: str | None = 
         return max(0, bisect.bisect_right(starts, char) - 1)
 
     pieces = _pieces(text)
-    quoted: list[tuple[int, int]] = [(p.open, (p.close if p.close is not None else p.end) + 1) for p in pieces]
+    quoted: list[tuple[int, int]] = [(p.open, p.stop) for p in pieces]
     verbs = cu.quote_verbs
 
     def long(p: _Piece) -> bool:
         return len(text[p.start:p.end].split()) >= 3
 
-    # 1. each direct quote's own cue (positions only)
+    # 1. each direct quote's own cue (positions only); a short piece is a quote only with a cue
+    #    after it and at the start of its sentence ("“Yes,” she said."), a title in marks never
     for p in pieces:
-        if not long(p):
-            continue
-        c = _after_cue(doc, p, tok, verbs, quoted) if p.close is not None else None
-        if c is None and p.close is not None:
-            c = _dash_cue(doc, p, tok)
-        if c is None:
+        c = None
+        if p.close is not None and (long(p) or _opens_sentence(text, p)):
+            c = _after_cue(doc, text, p, tok, verbs, quoted)
+            if c is None:
+                c = _dash_cue(doc, p, tok)
+        if c is None and long(p) and not p.title:
             c = _before_cue(doc, p, tok, verbs, quoted)
         p.cue = c
+
+    def quote_like(p: _Piece) -> bool:
+        return (p.cue is not None and p.cue[5] != "before") or (long(p) and not p.title)
     skip = {i for p in pieces if p.cue and p.cue[5] != "before" for i in range(p.cue[0], p.cue[1])}
 
     # 2. reported speech; quoted words inside its content belong to it
     items: list[_Item] = []
     for f in find_reported(doc, cu, skip, quoted):
-        item = _from_found(doc, f, pieces)
+        item = _from_found(doc, text, f, pieces)
         if item is not None:
             items.append(item)
     items.extend(_colon_lines(doc, text, index, quoted))
@@ -143,23 +169,31 @@ def extract_quotes(doc, doc_id: str, entities: list[Entity], text: str | None = 
     group: _Item | None = None
     last: _Piece | None = None
     for p in pieces:
-        if p.absorbed or not long(p):
+        if p.absorbed or not quote_like(p):
             continue
         own = p.cue
+        if own is not None and group is not None and group.cue is not None and own[0] == group.cue[0]:
+            own = None                              # "“…,” X said, “…”": the second piece's cue is the same word
+        end = p.tail if p.tail is not None else p.end
         if group is not None and last is not None and _continues(text, last, p) and (own is None or group.cue is None):
-            group.frags.append((p.start, p.end))
+            group.frags.append((p.start, end))
             if own is not None:
                 _set_cue(doc, group, own)
             last = p
             continue
         prev = group if group is not None and last is not None and _continues(text, last, p) else None
-        group = _Item(pos=p.open, frags=[(p.start, p.end)], cue=None, source=None, core=None, direct=True)
+        group = _Item(pos=p.open, frags=[(p.start, end)], cue=None, source=None, core=None, direct=True)
+        if p.tail is not None:
+            group.direct = p.end - p.start >= 0.5 * (end - p.start)
+            group.quoted = [(p.start, p.end)]
         if own is not None:
             _set_cue(doc, group, own)
         else:
             group.follow = prev
         items.append(group)
         last = p
+
+    items = _outermost(items)
 
     # 4. speakers in reading order
     items.sort(key=lambda it: it.pos)
@@ -189,6 +223,24 @@ def extract_quotes(doc, doc_id: str, entities: list[Entity], text: str | None = 
     return out
 
 
+_NESTED_FRAMES = ("clause", "colon", "inverted", "according", "direct")
+
+
+def _outermost(items: list[_Item]) -> list[_Item]:
+    """Attributions inside another's reported content are kept when they are speech reported as
+    such ("X said Y told him that …"); a belief, an intention or an act inside someone's words
+    ("X said he refused to …") is part of what X said, not a report of its own."""
+    spans = [(it.frags[0][0], it.frags[-1][1], it) for it in items if not it.direct]
+    out = []
+    for it in items:
+        lo, hi = it.frags[0][0], it.frags[-1][1]
+        inside = any(o is not it and a <= it.pos and a <= lo and hi <= b for a, b, o in spans)
+        if inside and not (it.kind == "speech" and it.frame in _NESTED_FRAMES):
+            continue
+        out.append(it)
+    return out
+
+
 def _end(doc, i: int) -> int:
     return doc[i].idx + len(doc[i].text)
 
@@ -201,27 +253,31 @@ def _set_cue(doc, item: _Item, c: tuple) -> None:
     item.pos = min(item.pos, doc[v0].idx) if v0 < a else item.pos
 
 
-def _from_found(doc, f: Found, pieces: list[_Piece]) -> _Item | None:
+def _from_found(doc, text: str, f: Found, pieces: list[_Piece]) -> _Item | None:
     """A reported attribution as an item; the quoted pieces inside its content become its `quoted`
     words; one that has a cue of its own, or that the content cuts through, means the parse went wrong."""
     frags = [(doc[a].idx, _end(doc, b - 1)) for a, b in f.content]
     lo, hi = frags[0][0], frags[-1][1]
     inside: list[_Piece] = []
     for p in pieces:
-        p_end = (p.close if p.close is not None else p.end) + 1
-        if p_end <= lo or p.open >= hi:
+        if p.stop <= lo or p.open >= hi:
             continue
-        if p.open >= lo - 1 and p_end <= hi + 1 and not (p.cue and p.cue[5] != "before" and p.cue[0] != f.cue[0]):
-            inside.append(p)
-        else:
-            return None
+        own = p.cue is not None and p.cue[5] != "before" and p.cue[0] != f.cue[0]
+        if own or p.open < lo - 1:
+            return None                           # a quote with its own cue, or the content inside a quote
+        inside.append(p)
+        if p.end > hi:                            # the quote runs on past the parse's clause: it is all reported
+            hi = p.end
+        if p.close is not None and p.end >= hi and hi < p.stop and not text[p.end:p.close].strip(" ,"):
+            hi = p.stop                           # with its closing mark
+        frags[-1] = (frags[-1][0], hi)
     for p in inside:
         p.absorbed = True
     qchars = sum(p.end - p.start for p in inside)
     total = sum(b - a for a, b in frags)
     direct = bool(inside) and qchars >= 0.5 * total
     return _Item(pos=doc[f.cue[0]].idx, frags=frags, cue=f.cue, source=f.source, core=f.core or f.source,
-                 direct=direct, kind=f.kind, head=f.head, refers=f.refers_to,
+                 direct=direct, kind=f.kind, frame=f.frame, head=f.head, refers=f.refers_to,
                  quoted=[(p.start, p.end) for p in inside])
 
 
@@ -229,9 +285,9 @@ def _continues(text: str, a: _Piece, b: _Piece) -> bool:
     """Whether piece b goes on from piece a: the same paragraph with only a cue or nothing between,
     or b opening the paragraph after a's."""
     if b.line == a.line:
-        between = text[(a.close if a.close is not None else a.end) + 1:b.open]
+        between = text[a.stop:b.open]
         return len(between.split()) <= 25 and not re.search(r"[“\"]", between)
-    gap = text[(a.close if a.close is not None else a.end) + 1:b.open]
+    gap = text[a.stop:b.open]
     return b.line - a.line <= 2 and gap.strip() == "" or (a.close is None and not gap.strip())
 
 
@@ -249,24 +305,43 @@ def _window_end(doc, k: int, quoted, limit: int = 16) -> int:
     return j
 
 
-def _after_cue(doc, p: _Piece, tok, verbs, quoted) -> tuple | None:
-    """The cue after the closing mark: "…,” said X" / "…,” X said" / "…,” according to X"."""
-    k = tok(p.close) + 1
+def _after_cue(doc, text: str, p: _Piece, tok, verbs, quoted) -> tuple | None:
+    """The cue after the closing mark: "…,” said X" / "…,” X said" / "…,” according to X"; and
+    "“…” to drive prices up, she said", where the words before the comma belong to the quote."""
+    k = tok(p.stop - 1) + 1
     n = len(doc)
+    inner = text[p.start:p.close].rstrip().rstrip("'’‘\"").rstrip()
+    marked = inner[-1:] in (",", ".", "?", "!", "…", "—", "-", "–") or (k < n and doc[k].text in (",", "—", "–", "-"))
     while k < n and doc[k].text in (",", "—", "–", "-"):
         k += 1
-    end = _window_end(doc, k, quoted)
+    end = _window_end(doc, k, quoted, limit=30)
     for v in range(k, end):
         t = doc[v]
         according = t.lower_ == "according" and v + 1 < end and doc[v + 1].lower_ == "to"
         if not according and not (t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX")):
             continue
-        if v > k:                                   # "…,” X said"
-            return v, v + 1, k, v, v, "after"
+        if v > k:                                   # "…,” X said" / "…,” X, a spokesman for Y, said"
+            commas = [j for j in range(k, v) if doc[j].text == ","]
+            if marked:
+                core_end = commas[0] if commas else v
+                if v - k > 24 or core_end - k > 8 or any(doc[j].pos_ in ("VERB", "AUX") for j in range(k, core_end)):
+                    return None
+                return v, v + 1, k, core_end, v, "after"
+            if not commas or v - k > 25:            # "“…” to drive up the price, she said"
+                return None
+            a = commas[-1] + 1
+            if v - a > 8 or a >= v or any(doc[j].pos_ in ("VERB", "AUX") for j in range(a, v)):
+                return None
+            p.tail = doc[commas[-1]].idx
+            return v, v + 1, a, v, v, "after"
+        if not marked:
+            return None
         a = v + (2 if according else 1)             # "…,” said X, spokesperson for …"
         b = a
         while b < end and doc[b].text not in (",", ";", ":") and not (b > a and doc[b].pos_ in ("VERB", "AUX")):
             b += 1
+        if b == a or b - a > 10:
+            return None
         full = b
         if b < end and doc[b].text == ",":          # "said X, a spokesman for Y": the whole source
             full = end
@@ -274,9 +349,14 @@ def _after_cue(doc, p: _Piece, tok, verbs, quoted) -> tuple | None:
     return None
 
 
+def _opens_sentence(text: str, p: _Piece) -> bool:
+    before = text[:p.open].rstrip(" \t")
+    return not before or before[-1] in ".!?:\n" or before.endswith(("”", '"'))
+
+
 def _dash_cue(doc, p: _Piece, tok) -> tuple | None:
     """"“…” ― Jane Doe": a name after a dash that closes the line or the sentence."""
-    k = tok(p.close) + 1
+    k = tok(p.stop - 1) + 1
     n = len(doc)
     if k >= n or doc[k].text not in _DASHES or "\n" in doc[k - 1].whitespace_:
         return None

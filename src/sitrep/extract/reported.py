@@ -112,7 +112,11 @@ def _words(doc, a: int, b: int) -> int:
 # --------------------------------------------------------------------------- sources
 
 def _subject(tok):
-    return next((c for c in tok.children if c.dep_ in _SUBJ), None)
+    """The verb's subject; of two ("Col. | Ahmed Saleh said"), the one next to the verb."""
+    subs = [c for c in tok.children if c.dep_ in _SUBJ]
+    if len(subs) > 1 and all(c.i < tok.i for c in subs):
+        return subs[-1]
+    return subs[0] if subs else None
 
 
 def _agent(tok):
@@ -135,9 +139,12 @@ def source_of(doc, v: int, cues: Cues):
         if cur.dep_ in ("conj", "xcomp", "advcl") and cur.head.pos_ in ("VERB", "AUX") and cur.head.i != cur.i:
             if cur.dep_ == "advcl" and cur.tag_ not in ("VBG", "VBN"):
                 return None                                  # "when X arrived, …": another clause's subject
+            if cur.dep_ == "xcomp" and cur.head.lemma_.lower() not in cues.through_verbs:
+                return None                                  # "refused to disclose": no disclosure
             cur = cur.head                                   # "…, saying …" / "X criticised A and called for B"
             continue
-        if cur.dep_ == "acl" and cur.head.pos_ in ("NOUN", "PROPN"):
+        if cur.dep_ == "acl" and cur.head.pos_ in ("NOUN", "PROPN") and cur.tag_ in ("VBG", "VBN") \
+                and cur.head.lemma_.lower() in cues.document_nouns:
             noun = cur.head                                  # "a statement saying …", "a letter urging …"
             maker = noun.head
             if noun.dep_ == "dobj" and maker.lemma_.lower() in _PRODUCE:
@@ -151,9 +158,14 @@ def source_of(doc, v: int, cues: Cues):
 
 
 def _phrase(doc, subj, verb, cues: Cues):
-    """The source phrase of a subject: the whole noun phrase, up to the verb."""
+    """The source phrase of a subject: the whole noun phrase, up to the verb (a title the parse split
+    off, "Col. | Ahmed Saleh", joins it)."""
     a, b = _subtree(subj)
     if subj.i < verb.i:
+        for c in verb.children:
+            if c.i < verb.i and c.dep_ in _SUBJ + ("npadvmod",) and c is not subj and c.right_edge.i + 1 >= a - 1 \
+                    and c.i < subj.i:
+                a = min(a, c.left_edge.i)
         b = min(b, verb.i)
     a, b = trim(doc, a, b)
     if a >= b:
@@ -191,6 +203,12 @@ def _clause(doc, t, s_lo: int, s_hi: int):
     comp = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i), None)
     if comp is not None:
         a, b = _subtree(comp)
+        # what the verb's later modifiers add belongs to it: "said the claim was false, because …"
+        for c in t.children:
+            if c.i < b or c.dep_ not in ("advcl", "prep") or (c.dep_ == "advcl" and c.tag_ == "VBG"):
+                continue
+            if doc[c.left_edge.i - 1].text == ",":
+                b = max(b, _subtree(c)[1])
         return max(a, t.i + 1), min(b, s_hi)
     # "said in a statement on Monday that …": a that-clause the parse hung elsewhere
     j = t.i + 1
@@ -287,6 +305,8 @@ def _cue_edge(doc, v: int, src: tuple[int, int], s_hi: int) -> int:
 def _inverted(doc, v: int, src: tuple[int, int], s_lo: int, s_hi: int):
     """The content around a cue set off by commas: "…, X said." / "Y, X said, Z." / "…, said X, …".
     Returns one or two ranges, or None."""
+    if any(c.i > v and c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "oprd") for c in doc[v].children):
+        return None                                  # the verb has its own object: no cue set off
     a = min(v, src[0])
     b = _cue_edge(doc, v, src, s_hi)
     before = a > s_lo and doc[a - 1].text in (",", "—", "–", ":")

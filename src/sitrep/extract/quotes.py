@@ -157,13 +157,14 @@ def extract_quotes(doc, doc_id: str, entities: list[Entity], text: str | None = 
         return (p.cue is not None and p.cue[5] != "before") or (long(p) and not p.title)
     skip = {i for p in pieces if p.cue and p.cue[5] != "before" for i in range(p.cue[0], p.cue[1])}
 
-    # 2. reported speech; quoted words inside its content belong to it
-    items: list[_Item] = []
-    for f in find_reported(doc, cu, skip, quoted):
+    # 2. quotes attributed by the layout of their line; reported speech, with the quoted words
+    #    inside its content
+    items: list[_Item] = _line_quotes(doc, text, index, pieces)
+    inside_quotes = quoted + [(it.frags[0][0], it.frags[-1][1]) for it in items]
+    for f in find_reported(doc, cu, skip, inside_quotes):
         item = _from_found(doc, text, f, pieces)
         if item is not None:
             items.append(item)
-    items.extend(_colon_lines(doc, text, index, quoted))
 
     # 3. direct quotes: the pieces of one utterance together
     group: _Item | None = None
@@ -220,6 +221,261 @@ def extract_quotes(doc, doc_id: str, entities: list[Entity], text: str | None = 
                          quoted=[Span(text[a:b], a, b) for a, b in it.quoted]))
     out.sort(key=lambda q: (q.content.start, q.content.end))
     _nest(out)
+    return out
+
+
+_NESTED_FRAMES = ("clause", "colon", "inverted", "according", "direct")
+
+
+def _outermost(items: list[_Item]) -> list[_Item]:
+    """Attributions inside another's reported content are kept when they are speech reported as
+    such ("X said Y told him that …"); a belief, an intention or an act inside someone's words
+    ("X said he refused to …") is part of what X said, not a report of its own."""
+    spans = [(it.frags[0][0], it.frags[-1][1], it) for it in items if not it.direct]
+    out = []
+    for it in items:
+        lo, hi = it.frags[0][0], it.frags[-1][1]
+        inside = any(o is not it and a <= it.pos and a <= lo and hi <= b for a, b, o in spans)
+        if inside and not (it.kind == "speech" and it.frame in _NESTED_FRAMES):
+            continue
+        out.append(it)
+    return out
+
+
+def _end(doc, i: int) -> int:
+    return doc[i].idx + len(doc[i].text)
+
+
+def _set_cue(doc, item: _Item, c: tuple) -> None:
+    v0, v1, a, b, src_end, _where = c
+    item.cue = (v0, v1)
+    item.core = (a, b)
+    item.source = (a, max(b, src_end))
+    item.pos = min(item.pos, doc[v0].idx) if v0 < a else item.pos
+
+
+def _from_found(doc, text: str, f: Found, pieces: list[_Piece]) -> _Item | None:
+    """A reported attribution as an item; the quoted pieces inside its content become its `quoted`
+    words; one that has a cue of its own, or that the content cuts through, means the parse went wrong."""
+    frags = [(doc[a].idx, _end(doc, b - 1)) for a, b in f.content]
+    lo, hi = frags[0][0], frags[-1][1]
+    inside: list[_Piece] = []
+    for p in pieces:
+        if p.stop <= lo or p.open >= hi:
+            continue
+        own = p.cue is not None and p.cue[5] != "before" and p.cue[0] != f.cue[0]
+        if own or p.open < lo - 1:
+            return None                           # a quote with its own cue, or the content inside a quote
+        inside.append(p)
+        if p.end > hi:                            # the quote runs on past the parse's clause: it is all reported
+            hi = p.end
+        if p.close is not None and p.end >= hi and hi < p.stop and not text[p.end:p.close].strip(" ,"):
+            hi = p.stop                           # with its closing mark
+        frags[-1] = (frags[-1][0], hi)
+    for p in inside:
+        p.absorbed = True
+    qchars = sum(p.end - p.start for p in inside)
+    total = sum(b - a for a, b in frags)
+    direct = bool(inside) and qchars >= 0.5 * total
+    return _Item(pos=doc[f.cue[0]].idx, frags=frags, cue=f.cue, source=f.source, core=f.core or f.source,
+                 direct=direct, kind=f.kind, frame=f.frame, head=f.head, refers=f.refers_to,
+                 quoted=[(p.start, p.end) for p in inside])
+
+
+def _continues(text: str, a: _Piece, b: _Piece) -> bool:
+    """Whether piece b goes on from piece a: the same paragraph with only a cue or nothing between,
+    or b opening the paragraph after a's."""
+    if b.line == a.line:
+        between = text[a.stop:b.open]
+        return len(between.split()) <= 25 and not re.search(r"[“\"]", between)
+    gap = text[a.stop:b.open]
+    return b.line - a.line <= 2 and gap.strip() == "" or (a.close is None and not gap.strip())
+
+
+def _window_end(doc, k: int, quoted, limit: int = 16) -> int:
+    """The end of the words after a closing mark that may hold its cue: the sentence, the paragraph or the next quote."""
+    n = len(doc)
+    j = k
+    while j < n and j - k < limit:
+        t = doc[j]
+        if "\n" in t.text or t.text in (_OPEN, '"') or any(lo <= t.idx < hi for lo, hi in quoted):
+            break
+        if t.text in FINAL and not abbreviation(doc, j):
+            break
+        j += 1
+    return j
+
+
+def _after_cue(doc, text: str, p: _Piece, tok, verbs, quoted) -> tuple | None:
+    """The cue after the closing mark: "…,” said X" / "…,” X said" / "…,” according to X"; and
+    "“…” to drive prices up, she said", where the words before the comma belong to the quote."""
+    k = tok(p.stop - 1) + 1
+    n = len(doc)
+    inner = text[p.start:p.close].rstrip().rstrip("'’‘\"").rstrip()
+    marked = inner[-1:] in (",", ".", "?", "!", "…", "—", "-", "–") or (k < n and doc[k].text in (",", "—", "–", "-"))
+    while k < n and doc[k].text in (",", "—", "–", "-"):
+        k += 1
+    end = _window_end(doc, k, quoted, limit=30)
+    for v in range(k, end):
+        t = doc[v]
+        according = t.lower_ == "according" and v + 1 < end and doc[v + 1].lower_ == "to"
+        if not according and not (t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX")):
+            continue
+        if v > k:                                   # "…,” X said" / "…,” X, a spokesman for Y, said"
+            commas = [j for j in range(k, v) if doc[j].text == ","]
+            if marked:
+                core_end = commas[0] if commas else v
+                if v - k > 24 or core_end - k > 8 or any(doc[j].pos_ in ("VERB", "AUX") for j in range(k, core_end)):
+                    return None
+                return v, v + 1, k, core_end, v, "after"
+            if not commas or v - k > 25:            # "“…” to drive up the price, she said"
+                return None
+            a = commas[-1] + 1
+            if v - a > 8 or a >= v or any(doc[j].pos_ in ("VERB", "AUX") for j in range(a, v)):
+                return None
+            p.tail = doc[commas[-1]].idx
+            return v, v + 1, a, v, v, "after"
+        if not marked:
+            return None
+        a = v + (2 if according else 1)             # "…,” said X, spokesperson for …"
+        b = a
+        while b < end and doc[b].text not in (",", ";", ":") and not (b > a and doc[b].pos_ in ("VERB", "AUX")):
+            b += 1
+        if b == a or b - a > 10:
+            return None
+        full = b
+        if b < end and doc[b].text == ",":          # "said X, a spokesman for Y": the whole source
+            full = end
+        return v, v + (2 if according else 1), a, b, full, "after"
+    return None
+
+
+def _opens_sentence(text: str, p: _Piece) -> bool:
+    before = text[:p.open].rstrip(" \t")
+    return not before or before[-1] in ".!?:\n" or before.endswith(("”", '"'))
+
+
+def _dash_cue(doc, p: _Piece, tok) -> tuple | None:
+    """"“…” ― Jane Doe": a name after a dash that closes the line or the sentence."""
+    k = tok(p.stop - 1) + 1
+    n = len(doc)
+    if k >= n or doc[k].text not in _DASHES or "\n" in doc[k - 1].whitespace_:
+        return None
+    a = k + 1
+    b = a
+    while b < n and b - a <= 6 and "\n" not in doc[b].text and doc[b].text not in FINAL and doc[b].text not in (",", _OPEN, '"'):
+        if not (doc[b].text[:1].isupper() or doc[b].pos_ == "PROPN" or (doc[b].text == "." and b > a)):
+            return None
+        if "\n" in doc[b].whitespace_:
+            b += 1
+            break
+        b += 1
+    if b == a:
+        return None
+    return k, k + 1, a, b, b, "dash"
+
+
+def _before_cue(doc, p: _Piece, tok, verbs, quoted) -> tuple | None:
+    """A speech verb before the opening mark, in the same sentence: "X warned that … “…”", "X said: “…”",
+    "Said X: “…”"."""
+    o = tok(p.open)
+    j = o - 1
+    while j >= 0 and o - j <= 30:
+        t = doc[j]
+        if "\n" in t.text or (t.text in FINAL and not abbreviation(doc, j)) or any(lo <= t.idx < hi for lo, hi in quoted):
+            return None
+        if t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX") and not abbreviation(doc, j):
+            subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None:
+                # "Said X: “…”": the verb opens the sentence, the speaker follows it
+                if (j == 0 or doc[j - 1].text in FINAL or "\n" in doc[j - 1].whitespace_) and j + 1 < o:
+                    b = j + 1
+                    while b < o and doc[b].text != ":" and b - j <= 8:
+                        b += 1
+                    if b < o and doc[b].text == ":":
+                        return j, j + 1, j + 1, b, b, "before"
+                return None
+            a, b = subj.left_edge.i, subj.right_edge.i + 1
+            return j, j + 1, a, min(b, j), min(b, j), "before"
+        j -= 1
+    return None
+
+
+_DASH_LINE = re.compile(r"^\s*(?P<body>[“”\"](?P<content>.*\S)[”\"])\s*[―—–]\s*"
+                        r"(?P<name>[A-Z][\w.’'-]*(?:\s+(?:[A-Z][\w.’'-]*|de|da|del|van|von|al|el|bin|ibn)){0,5})\.?\s*$")
+_LABEL = re.compile(r"^\s*[\"“]?(?P<label>[A-Z][A-Z.'’ -]{1,30}):\s+(?P<rest>\S.*)$")
+
+
+def _tokens(starts: list[int], doc, s: int, e: int) -> tuple[int, int]:
+    a = bisect.bisect_left(starts, s)
+    b = a
+    while b < len(doc) and doc[b].idx < e:
+        b += 1
+    return a, b
+
+
+def _line_quotes(doc, text: str, index: EntityIndex | None, pieces: list[_Piece]) -> list[_Item]:
+    """Quotes that a line's layout attributes: "“…” ― Jane Doe" (a name after a dash closing the line),
+    "Hamas: …" (a line opening with a speaker's name and a colon: headlines), and the turns of a
+    transcript ("SMITH: …", two speakers or more, each line opening with a capitalised label)."""
+    starts = [t.idx for t in doc]
+    out: list[_Item] = []
+    labels = []
+    pos = 0
+    for line in text.split("\n"):
+        base = pos
+        pos += len(line) + 1
+        m = _DASH_LINE.match(line)
+        if m and len(m.group("content").split()) >= 3:
+            cs, ce = base + m.start("content"), base + m.end("content")
+            ns, ne = base + m.start("name"), base + m.end("name")
+            dash = _tokens(starts, doc, base + m.end("body"), ns)
+            name = _tokens(starts, doc, ns, ne)
+            for p in pieces:
+                if cs - 1 <= p.open < ce + 1:
+                    p.absorbed = True
+            cue = next(((i, i + 1) for i in range(*dash) if doc[i].text in _DASHES), None)
+            out.append(_Item(pos=cs, frags=[(cs, ce)], cue=cue, source=name, core=name, direct=True))
+            continue
+        m = _LABEL.match(line)
+        if m and len(m.group("rest").split()) >= 3 and m.group("label").upper() == m.group("label"):
+            labels.append((base, m))
+            continue
+        c = line.find(":")
+        if index is None or c <= 0 or c > 60 or len(line[:c].split()) > 5:
+            continue
+        name = line[:c].strip()
+        ns = base + line.index(name) if name else base
+        ent = next((e for s, en, e in index.mentions if s == ns and en == ns + len(name)), None)
+        if ent is None or ent.type not in _SPEAKING_TYPES:
+            continue
+        rest = line[c + 1:]
+        cs = base + c + 1 + (len(rest) - len(rest.lstrip()))
+        ce = base + len(line.rstrip())
+        while ce > cs and text[ce - 1] in ".;,":
+            ce -= 1
+        if len(text[cs:ce].split()) < 3:
+            continue
+        a, b = _tokens(starts, doc, ns, ns + len(name))
+        if b >= len(doc) or doc[b].text != ":":
+            continue
+        for p in pieces:
+            if cs - 1 <= p.open < ce + 1:
+                p.absorbed = True
+        out.append(_Item(pos=ns, frags=[(cs, ce)], cue=(b, b + 1), source=(a, b), core=(a, b),
+                         direct=text[cs:cs + 1] in ("“", '"'), kind="speech"))
+    if len({m.group("label").strip() for _, m in labels}) >= 2:       # a transcript: two speakers or more
+        for base, m in labels:
+            ls, le = base + m.start("label"), base + m.end("label")
+            cs, ce = base + m.start("rest"), base + len(m.string.rstrip())
+            while ce > cs and text[ce - 1] in '"”':
+                ce -= 1
+            a, b = _tokens(starts, doc, ls, le)
+            colon = next(((i, i + 1) for i in range(b, min(b + 2, len(doc))) if doc[i].text == ":"), None)
+            for p in pieces:
+                if cs - 2 <= p.open < ce + 1:
+                    p.absorbed = True
+            out.append(_Item(pos=ls, frags=[(cs, ce)], cue=colon, source=(a, b), core=(a, b), direct=True))
     return out
 
 

@@ -31,6 +31,8 @@ _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _PREDICATE = ("oprd", "xcomp", "ccomp", "attr", "acomp")
 _PRODUCE = {"issue", "release", "make", "publish", "deliver", "give", "send", "post", "put", "voice", "express",
             "repeat", "reiterate", "renew", "file", "lodge", "level", "announce"}
+_NOT_GENERIC = {"be", "have", "do", "make", "ensure", "mean", "seem", "appear", "get", "let", "go", "take", "give",
+                "happen", "matter", "look", "sound", "feel", "turn", "prove", "put", "keep", "find", "see"}
 _SKIP_FRONT = {"that", ",", ":", "—", "–", "-", "whether"}
 
 
@@ -204,11 +206,7 @@ def _clause(doc, t, s_lo: int, s_hi: int):
     if comp is not None:
         a, b = _subtree(comp)
         # what the verb's later modifiers add belongs to it: "said the claim was false, because …"
-        for c in t.children:
-            if c.i < b or c.dep_ not in ("advcl", "prep") or (c.dep_ == "advcl" and c.tag_ == "VBG"):
-                continue
-            if doc[c.left_edge.i - 1].text == ",":
-                b = max(b, _subtree(c)[1])
+        b = _rest_of(doc, t, b, s_hi)
         return max(a, t.i + 1), min(b, s_hi)
     # "said in a statement on Monday that …": a that-clause the parse hung elsewhere
     j = t.i + 1
@@ -222,6 +220,17 @@ def _clause(doc, t, s_lo: int, s_hi: int):
     return None
 
 
+def _rest_of(doc, t, b: int, s_hi: int) -> int:
+    """The end of what follows the verb's content and still completes it ("cited his record as proof of
+    …", "… on Tuesday"): its later dependents, short of a coordinated verb or another cue's participle."""
+    for c in t.children:
+        if c.i < b or c.dep_ in ("cc", "conj", "punct", "parataxis") or (c.dep_ == "advcl" and c.tag_ == "VBG"):
+            continue
+        if c.dep_ in ("prep", "npadvmod", "advmod", "advcl", "xcomp", "oprd", "dative", "acomp", "ccomp", "dobj"):
+            b = max(b, _subtree(c)[1])
+    return min(b, s_hi)
+
+
 def _to(doc, t, s_hi: int, with_object: bool):
     """The to-infinitive after the verb ("vowed to retake …"; with its object: "urged residents to leave")."""
     x = next((c for c in t.children if c.dep_ in ("xcomp", "ccomp") and c.i > t.i
@@ -233,7 +242,7 @@ def _to(doc, t, s_hi: int, with_object: bool):
         obj = next((c for c in t.children if c.dep_ in ("dobj", "dative") and c.i < x.i), None)
         if obj is not None:
             a = obj.left_edge.i
-    return max(a, t.i + 1), min(b, s_hi)
+    return max(a, t.i + 1), _rest_of(doc, t, b, s_hi)
 
 
 def _object(doc, t, lemma: str, cues: Cues, s_hi: int, naming: bool):
@@ -253,11 +262,7 @@ def _object(doc, t, lemma: str, cues: Cues, s_hi: int, naming: bool):
         if not pred:
             return None
         b = max(b, *(_subtree(p)[1] for p in pred))
-    preps = cues.preps.get(lemma, frozenset())
-    for c in t.children:
-        if c.dep_ == "prep" and c.i > obj.i and c.lower_ in preps:
-            b = max(b, _subtree(c)[1])
-    return a, min(b, s_hi)
+    return a, _rest_of(doc, t, b, s_hi)
 
 
 def _prepositional(doc, t, lemma: str, cues: Cues, s_hi: int):
@@ -282,7 +287,7 @@ def _prepositional(doc, t, lemma: str, cues: Cues, s_hi: int):
             dobj = next((g for g in t.children if g.dep_ == "dobj" and t.i < g.i < c.i), None)
             if dobj is not None:
                 a = dobj.left_edge.i
-            return a, min(b, s_hi)
+            return a, _rest_of(doc, t, b, s_hi)
     return None
 
 
@@ -380,11 +385,26 @@ def _according(doc, i: int, cues: Cues) -> Found | None:
     return None
 
 
+def _finite(clause) -> bool:
+    """Whether a complement clause is finite and has a subject of its own ("the army had fled")."""
+    if not any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in clause.children):
+        return False
+    if any(g.dep_ == "mark" and g.lower_ in ("that", "if", "whether") for g in clause.children):
+        return True
+    return clause.tag_ in ("VBD", "VBZ", "VBP") or any(g.dep_ in ("aux", "auxpass") and g.tag_ in ("MD", "VBD", "VBZ", "VBP")
+                                                       for g in clause.children)
+
+
 def _verb(doc, v: int, cues: Cues) -> Found | None:
     t = doc[v]
     lemma = t.lemma_.lower()
+    generic = False
     if not cues.is_verb(lemma):
-        return None
+        # a verb of its own whose complement is a finite clause with a subject ("hoped the talks would
+        # resume", "was convinced that …") reports a thought or a saying; "helped X get …" does not
+        if lemma in _NOT_GENERIC or not any(c.dep_ == "ccomp" and c.i > v and _finite(c) for c in t.children):
+            return None
+        generic = True
     s_lo, s_hi = sentence(doc, v)
     if is_headline(doc, s_lo, s_hi):
         return None
@@ -403,7 +423,7 @@ def _verb(doc, v: int, cues: Cues) -> Found | None:
     content = None
     frame = kind = None
     for fr in ("clause", "to", "naming", "object"):
-        kd = cues.kind(lemma, fr)
+        kd = "speech" if generic and fr == "clause" else cues.kind(lemma, fr)
         if kd is None:
             continue
         if fr == "clause":

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from sitrep.extract.cues import cues, speech
 from sitrep.extract.entities import INDEX_KEY, EntityIndex
+from sitrep.extract.people import title_of
 from sitrep.extract.reported import FINAL, Found, abbreviation, find_reported
 from sitrep.extract.speakers import Speakers
 from sitrep.model import ActorRef, Entity, Quote, Span
@@ -176,16 +177,19 @@ def extract_quotes(doc, doc_id: str, entities: list[Entity], text: str | None = 
         if own is not None and group is not None and group.cue is not None and own[0] == group.cue[0]:
             own = None                              # "“…,” X said, “…”": the second piece's cue is the same word
         end = p.tail if p.tail is not None else p.end
+        start = p.start
+        if own is not None and own[5] == "after" and (group is None or last is None or not _continues(text, last, p)):
+            start = _sentence_head(doc, text, p, tok)   # "With thousands of systems, “there is no …,” he said"
         if group is not None and last is not None and _continues(text, last, p) and (own is None or group.cue is None):
-            group.frags.append((p.start, end))
+            group.frags.append((start, end))
             if own is not None:
                 _set_cue(doc, group, own)
             last = p
             continue
         prev = group if group is not None and last is not None and _continues(text, last, p) else None
-        group = _Item(pos=p.open, frags=[(p.start, end)], cue=None, source=None, core=None, direct=True)
-        if p.tail is not None:
-            group.direct = p.end - p.start >= 0.5 * (end - p.start)
+        group = _Item(pos=min(p.open, start), frags=[(start, end)], cue=None, source=None, core=None, direct=True)
+        if p.tail is not None or start < p.start:
+            group.direct = p.end - p.start >= 0.5 * (end - start)
             group.quoted = [(p.start, p.end)]
         if own is not None:
             _set_cue(doc, group, own)
@@ -287,7 +291,9 @@ def _continues(text: str, a: _Piece, b: _Piece) -> bool:
     or b opening the paragraph after a's."""
     if b.line == a.line:
         between = text[a.stop:b.open]
-        return len(between.split()) <= 25 and not re.search(r"[“\"]", between)
+        ends = sum(1 for m in re.finditer(r"(\S*)[.!?](?=\s)", between + " ")
+                   if not re.fullmatch(r"\(?(?:[A-Z]\.|[A-Z]-)*[A-Z]", m.group(1)) and title_of(m.group(1) + ".") is None)
+        return len(between.split()) <= 60 and ends <= 1 and not re.search(r"[“\"]|''", between)
     gap = text[a.stop:b.open]
     return b.line - a.line <= 2 and gap.strip() == "" or (a.close is None and not gap.strip())
 
@@ -321,6 +327,11 @@ def _after_cue(doc, text: str, p: _Piece, tok, verbs, quoted) -> tuple | None:
         according = t.lower_ == "according" and v + 1 < end and doc[v + 1].lower_ == "to"
         if not according and not (t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX")):
             continue
+        if inner[-1:] in (".", "?", "!") and v + 2 < n and doc[v + 1].text in (",", ":") \
+                and doc[v + 2].text in (_OPEN, '"', "''"):
+            return None                             # "“…” She adds, “…”": the cue of the next quote
+        if inner[-1:] in (".", "?", "!") and any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > v for c in t.children):
+            return None                             # "“…” He told the crowd that …": a report of its own
         if v > k:                                   # "…,” X said" / "…,” X, a spokesman for Y, said"
             commas = [j for j in range(k, v) if doc[j].text == ","]
             if marked:
@@ -348,6 +359,23 @@ def _after_cue(doc, text: str, p: _Piece, tok, verbs, quoted) -> tuple | None:
             full = end
         return v, v + (2 if according else 1), a, b, full, "after"
     return None
+
+
+def _sentence_head(doc, text: str, p: _Piece, tok) -> int:
+    """Where the content of a quote with its cue after it starts: at its opening mark, or at the start
+    of its sentence when unquoted words of the speaker's lead into it ("Not paying taxes “makes me
+    smart,” he said")."""
+    o = tok(p.open)
+    j = o
+    while j > 0:
+        prev = doc[j - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_ or (prev.text in FINAL and not abbreviation(doc, j - 1)) \
+                or prev.text in (_OPEN, _CLOSE, '"', "''", ":", ";"):
+            break
+        j -= 1
+    if j >= o or sum(1 for t in doc[j:o] if not t.is_punct) < 2:
+        return p.start
+    return doc[j].idx
 
 
 def _opens_sentence(text: str, p: _Piece) -> bool:
@@ -542,7 +570,9 @@ def _continues(text: str, a: _Piece, b: _Piece) -> bool:
     or b opening the paragraph after a's."""
     if b.line == a.line:
         between = text[a.stop:b.open]
-        return len(between.split()) <= 25 and not re.search(r"[“\"]", between)
+        ends = sum(1 for m in re.finditer(r"(\S*)[.!?](?=\s)", between + " ")
+                   if not re.fullmatch(r"\(?(?:[A-Z]\.|[A-Z]-)*[A-Z]", m.group(1)) and title_of(m.group(1) + ".") is None)
+        return len(between.split()) <= 60 and ends <= 1 and not re.search(r"[“\"]|''", between)
     gap = text[a.stop:b.open]
     return b.line - a.line <= 2 and gap.strip() == "" or (a.close is None and not gap.strip())
 
@@ -576,6 +606,11 @@ def _after_cue(doc, text: str, p: _Piece, tok, verbs, quoted) -> tuple | None:
         according = t.lower_ == "according" and v + 1 < end and doc[v + 1].lower_ == "to"
         if not according and not (t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX")):
             continue
+        if inner[-1:] in (".", "?", "!") and v + 2 < n and doc[v + 1].text in (",", ":") \
+                and doc[v + 2].text in (_OPEN, '"', "''"):
+            return None                             # "“…” She adds, “…”": the cue of the next quote
+        if inner[-1:] in (".", "?", "!") and any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > v for c in t.children):
+            return None                             # "“…” He told the crowd that …": a report of its own
         if v > k:                                   # "…,” X said" / "…,” X, a spokesman for Y, said"
             commas = [j for j in range(k, v) if doc[j].text == ","]
             if marked:
@@ -603,6 +638,23 @@ def _after_cue(doc, text: str, p: _Piece, tok, verbs, quoted) -> tuple | None:
             full = end
         return v, v + (2 if according else 1), a, b, full, "after"
     return None
+
+
+def _sentence_head(doc, text: str, p: _Piece, tok) -> int:
+    """Where the content of a quote with its cue after it starts: at its opening mark, or at the start
+    of its sentence when unquoted words of the speaker's lead into it ("Not paying taxes “makes me
+    smart,” he said")."""
+    o = tok(p.open)
+    j = o
+    while j > 0:
+        prev = doc[j - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_ or (prev.text in FINAL and not abbreviation(doc, j - 1)) \
+                or prev.text in (_OPEN, _CLOSE, '"', "''", ":", ";"):
+            break
+        j -= 1
+    if j >= o or sum(1 for t in doc[j:o] if not t.is_punct) < 2:
+        return p.start
+    return doc[j].idx
 
 
 def _opens_sentence(text: str, p: _Piece) -> bool:

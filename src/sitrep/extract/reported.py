@@ -228,6 +228,11 @@ def _rest_of(doc, t, b: int, s_hi: int) -> int:
             continue
         if c.dep_ in ("prep", "npadvmod", "advmod", "advcl", "xcomp", "oprd", "dative", "acomp", "ccomp", "dobj"):
             b = max(b, _subtree(c)[1])
+    # the parser gave the rest of the sentence a root of its own ("remarks | Trump had made about …"):
+    # it still goes on what is reported
+    if b < s_hi and doc[b].sent.root is not t.sent.root and doc[b].sent.start == b \
+            and not any(x.pos_ in ("VERB", "AUX") and x.lemma_.lower() in ("say", "tell") for x in doc[b:s_hi]):
+        b = s_hi
     return min(b, s_hi)
 
 
@@ -249,6 +254,9 @@ def _object(doc, t, lemma: str, cues: Cues, s_hi: int, naming: bool):
     """The object ("denied the allegations"), with its predicate for naming verbs ("called the raid a
     massacre") and a preposition of the verb's ("accused the army of shelling …", "blamed X on Y")."""
     obj = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i), None)
+    if obj is None and not naming:           # "condemned what he called a breach", "discussed how …"
+        obj = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i
+                    and doc[c.left_edge.i].tag_ in ("WP", "WRB", "WDT")), None)
     if obj is None:
         return None
     heads = cues.object_heads.get(lemma)

@@ -295,7 +295,13 @@ def _continues(text: str, a: _Piece, b: _Piece) -> bool:
                    if not re.fullmatch(r"\(?(?:[A-Z]\.|[A-Z]-)*[A-Z]", m.group(1)) and title_of(m.group(1) + ".") is None)
         return len(between.split()) <= 60 and ends <= 1 and not re.search(r"[“\"]|''", between)
     gap = text[a.stop:b.open]
-    return b.line - a.line <= 2 and gap.strip() == "" or (a.close is None and not gap.strip())
+    if b.line - a.line > 2 or re.search(r"[“\"]|''", gap) or text[b.open - 1:b.open] not in ("\n", ""):
+        return False
+    if not gap.strip() or a.close is None:
+        return True
+    # "“…,” he said.\n\n“…”": the next paragraph goes on with the same speaker when only the cue stands between
+    tail = gap.strip()
+    return a.cue is not None and a.cue[5] == "after" and len(tail.split()) <= 25 and len(re.findall(r"[.!?](?=\s|$)", tail)) <= 1 and "\n" not in tail
 
 
 def _window_end(doc, k: int, quoted, limit: int = 16) -> int:
@@ -574,7 +580,13 @@ def _continues(text: str, a: _Piece, b: _Piece) -> bool:
                    if not re.fullmatch(r"\(?(?:[A-Z]\.|[A-Z]-)*[A-Z]", m.group(1)) and title_of(m.group(1) + ".") is None)
         return len(between.split()) <= 60 and ends <= 1 and not re.search(r"[“\"]|''", between)
     gap = text[a.stop:b.open]
-    return b.line - a.line <= 2 and gap.strip() == "" or (a.close is None and not gap.strip())
+    if b.line - a.line > 2 or re.search(r"[“\"]|''", gap) or text[b.open - 1:b.open] not in ("\n", ""):
+        return False
+    if not gap.strip() or a.close is None:
+        return True
+    # "“…,” he said.\n\n“…”": the next paragraph goes on with the same speaker when only the cue stands between
+    tail = gap.strip()
+    return a.cue is not None and a.cue[5] == "after" and len(tail.split()) <= 25 and len(re.findall(r"[.!?](?=\s|$)", tail)) <= 1 and "\n" not in tail
 
 
 def _window_end(doc, k: int, quoted, limit: int = 16) -> int:

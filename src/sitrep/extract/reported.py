@@ -203,6 +203,9 @@ def core_of(doc, a: int, b: int, head: int | None) -> tuple[int, int]:
 def _clause(doc, t, s_lo: int, s_hi: int):
     """The complement clause after the verb ("said (that) …"), as a range, or None."""
     comp = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i), None)
+    if comp is None:                         # "said after the talks he would …": a clause the parse calls adverbial
+        comp = next((c for c in t.children if c.dep_ == "advcl" and c.i > t.i and _finite(c)
+                     and not any(g.dep_ == "mark" for g in c.children)), None)
     if comp is not None:
         a, b = _subtree(comp)
         # what the verb's later modifiers add belongs to it: "said the claim was false, because …"
@@ -253,8 +256,17 @@ def _to(doc, t, s_hi: int, with_object: bool):
 def _object(doc, t, lemma: str, cues: Cues, s_hi: int, naming: bool):
     """The object ("denied the allegations"), with its predicate for naming verbs ("called the raid a
     massacre") and a preposition of the verb's ("accused the army of shelling …", "blamed X on Y")."""
+    if naming:
+        # "called the raid a massacre": an object and its predicate, however the parse labels them
+        parts = [c for c in t.children if c.i > t.i and (c.dep_ in ("dobj", "oprd", "ccomp", "xcomp", "attr", "acomp")
+                                                        or (c.dep_ == "prep" and c.lower_ == "as"))]
+        if not parts or (len(parts) == 1 and parts[0].dep_ not in ("ccomp", "xcomp")):
+            return None
+        a = min(p.left_edge.i for p in parts)
+        b = max(_subtree(p)[1] for p in parts)
+        return a, _rest_of(doc, t, b, s_hi)
     obj = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i), None)
-    if obj is None and not naming:           # "condemned what he called a breach", "discussed how …"
+    if obj is None:                          # "condemned what he called a breach", "discussed how …"
         obj = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i
                     and doc[c.left_edge.i].tag_ in ("WP", "WRB", "WDT")), None)
     if obj is None:
@@ -263,13 +275,6 @@ def _object(doc, t, lemma: str, cues: Cues, s_hi: int, naming: bool):
     if heads is not None and obj.lemma_.lower() not in heads and obj.lower_ not in heads:
         return None
     a, b = _subtree(obj)
-    if naming:
-        pred = [c for c in t.children if c.i > obj.i and (c.dep_ in _PREDICATE or (c.dep_ == "prep" and c.lower_ == "as"))]
-        if not pred and obj.dep_ == "dobj":
-            pred = [c for c in obj.children if c.dep_ in ("appos", "acl") and c.i > obj.i]
-        if not pred:
-            return None
-        b = max(b, *(_subtree(p)[1] for p in pred))
     return a, _rest_of(doc, t, b, s_hi)
 
 
@@ -352,6 +357,8 @@ def find_reported(doc, cues: Cues, skip: set[int], quoted: list[tuple[int, int]]
         f = None
         if t.lower_ in firsts:
             f = _according(doc, t.i, cues)
+        if f is None and t.lower_ == "in":
+            f = _in_document(doc, t.i, cues)
             if f is not None:
                 used.update(range(*f.cue))
         if f is None and t.pos_ in ("VERB", "AUX"):
@@ -401,6 +408,28 @@ def _finite(clause) -> bool:
         return True
     return clause.tag_ in ("VBD", "VBZ", "VBP") or any(g.dep_ in ("aux", "auxpass") and g.tag_ in ("MD", "VBD", "VBZ", "VBP")
                                                        for g in clause.children)
+
+
+def _in_document(doc, i: int, cues: Cues) -> Found | None:
+    """"In its report, the monitor …" / "In this poll, X leads …": a text that opens the sentence is its source,
+    unless a reporting verb of the sentence names one of its own ("In a statement, the army said …")."""
+    s_lo, s_hi = sentence(doc, i)
+    if i != s_lo or is_headline(doc, s_lo, s_hi):
+        return None
+    obj = next((c for c in doc[i].children if c.dep_ == "pobj"), None)
+    if obj is None or obj.lemma_.lower() not in cues.document_nouns:
+        return None
+    b = obj.right_edge.i + 1
+    if b >= s_hi or doc[b].text != ",":
+        return None
+    s_hi = trim(doc, s_lo, s_hi)[1]
+    rest = (b + 1, s_hi)
+    if any(x.pos_ in ("VERB", "AUX") and cues.is_verb(x.lemma_.lower()) for x in doc[rest[0]:rest[1]]):
+        return None
+    if _words(doc, *rest) < 3:
+        return None
+    src = trim(doc, i + 1, b)
+    return Found((i, i + 1), src, [rest], "evidence", "in", head=obj.i, core=core_of(doc, *src, obj.i))
 
 
 def _verb(doc, v: int, cues: Cues) -> Found | None:

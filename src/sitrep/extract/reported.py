@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sitrep.extract.cues import Cues
+from sitrep.extract.cues import cues as load_cues
 from sitrep.extract.people import title_of
 
 FINAL = {".", "!", "?"}
@@ -187,14 +188,15 @@ def _phrase(doc, subj, verb, cues: Cues):
 
 
 def core_of(doc, a: int, b: int, head: int | None) -> tuple[int, int]:
-    """The source phrase [a, b) up to its head's first apposition, relative clause or comma:
+    """The source phrase [a, b) up to the first apposition, relative clause or comma after its head:
     "Elaine Kamarck, a veteran of the committee" → "Elaine Kamarck"."""
     if head is None or not a <= head < b:
         return a, b
     end = b
-    for c in doc[head].children:
-        if c.i > head and c.dep_ in ("appos", "relcl", "acl", "punct"):
-            end = min(end, c.left_edge.i)
+    for j in range(head + 1, b):
+        if doc[j].text in (",", "(", "—", "–") or doc[j].dep_ in ("appos", "relcl", "acl"):
+            end = doc[j].left_edge.i if doc[j].dep_ in ("relcl", "acl") else j
+            break
     return trim(doc, a, max(end, head + 1))
 
 
@@ -223,11 +225,31 @@ def _clause(doc, t, s_lo: int, s_hi: int):
     return None
 
 
+_ANONYMITY = {"name", "identify", "quote", "cite", "disclose", "reveal", "publish"}
+_MEDIUM_PREPS = {"in", "on", "via", "during", "through", "at", "over", "to"}
+
+
+def _setting(doc, c) -> bool:
+    """Whether the verb's dependent c says where, when or through what it was said ("in a statement",
+    "on Telegram", "on Tuesday") rather than what."""
+    if c.ent_type_ in ("DATE", "TIME"):
+        return True
+    if c.dep_ != "prep" or c.lower_ not in _MEDIUM_PREPS:
+        return False
+    obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+    if obj is None:
+        return False
+    return obj.ent_type_ in ("DATE", "TIME", "ORG", "GPE", "FAC") or obj.lemma_.lower() in load_cues().document_nouns \
+        or obj.lemma_.lower() in ("reporter", "reporters", "journalist", "journalists", "television", "radio", "interview")
+
+
 def _rest_of(doc, t, b: int, s_hi: int) -> int:
     """The end of what follows the verb's content and still completes it ("cited his record as proof of
-    …", "… on Tuesday"): its later dependents, short of a coordinated verb or another cue's participle."""
+    …"): its later dependents, short of a coordinated verb, another cue's participle, or a setting
+    ("in a statement", "on Tuesday")."""
     for c in t.children:
-        if c.i < b or c.dep_ in ("cc", "conj", "punct", "parataxis") or (c.dep_ == "advcl" and c.tag_ == "VBG"):
+        if c.i < b or c.dep_ in ("cc", "conj", "punct", "parataxis") or (c.dep_ == "advcl" and c.tag_ == "VBG") \
+                or _setting(doc, c):
             continue
         if c.dep_ in ("prep", "npadvmod", "advmod", "advcl", "xcomp", "oprd", "dative", "acomp", "ccomp", "dobj"):
             b = max(b, _subtree(c)[1])
@@ -245,6 +267,8 @@ def _to(doc, t, s_hi: int, with_object: bool):
               and any(g.lower_ == "to" and g.dep_ == "aux" for g in c.children)), None)
     if x is None:
         return None
+    if x.lemma_.lower() in _ANONYMITY and any(g.dep_ == "auxpass" for g in x.children):
+        return None                          # "asked not to be named": a condition of the source, not a report
     a, b = _subtree(x)
     if with_object:
         obj = next((c for c in t.children if c.dep_ in ("dobj", "dative") and c.i < x.i), None)
@@ -436,6 +460,7 @@ def _verb(doc, v: int, cues: Cues) -> Found | None:
     t = doc[v]
     lemma = t.lemma_.lower()
     generic = False
+    cue_end = v + 1
     if not cues.is_verb(lemma):
         # a verb of its own whose complement is a finite clause with a subject ("hoped the talks would
         # resume", "was convinced that …") reports a thought or a saying; "helped X get …" does not
@@ -476,6 +501,10 @@ def _verb(doc, v: int, cues: Cues) -> Found | None:
         r = _prepositional(doc, t, lemma, cues, s_hi)
         if r is not None:
             content, frame, kind = [r], "prep", cues.any_kind(lemma)
+            k = v + 1                                    # the cue is the phrase: "called for", "spoke out about"
+            while k < r[0] and k - v <= 2 and doc[k].dep_ in ("prt", "prep") and doc[k].head.i == v:
+                k += 1
+            cue_end = k
     if content is None and cues.kind(lemma, "clause") is not None:
         if v + 1 < s_hi and doc[v + 1].text == ":":            # "X said: the road is closed."
             content, frame = [(v + 2, s_hi)], "colon"
@@ -492,7 +521,7 @@ def _verb(doc, v: int, cues: Cues) -> Found | None:
         return None
     if any(a <= src[0] < b for a, b in content) and frame not in ("inverted",):
         return None                                      # the source inside what it says: a bad parse
-    return Found((v, v + 1), src, content, kind or "speech", frame, head=head, refers_to=refers,
+    return Found((v, cue_end), src, content, kind or "speech", frame, head=head, refers_to=refers,
                  core=core_of(doc, *src, head))
 
 

@@ -14,6 +14,7 @@ from sitrep.extract.claims import extract_claims
 from sitrep.extract.entities import extract_entities
 from sitrep.extract.events import extract_events
 from sitrep.extract.places import extract_places
+from sitrep.extract.quote_events import link_quotes
 from sitrep.extract.quotes import extract_quotes
 from sitrep.extract.timexes import extract_timexes
 from sitrep.ingest import prepare
@@ -77,10 +78,12 @@ class Pipeline:
     def build(self, src: SourceDoc, doc) -> Extraction:
         """One parsed document's items; each stage may use what the stages before it found."""
         places = extract_places(doc, self.gazetteer)
-        entities = extract_entities(doc, src.id, places, src.text)
+        entities = extract_entities(doc, src.id, places, src.text,
+                                    skip=[(b.start, b.end) for b in src.byline])   # a byline names no one in the story
         timexes = extract_timexes(doc, src.published)
         events = extract_events(doc, src.id, entities, places, timexes, src.published)
         quotes = extract_quotes(doc, src.id, entities, src.text)      # adds unnamed sources to entities
+        link_quotes(doc, events, quotes, entities)                    # events get the quotes they rest on
         claims = extract_claims(doc, entities, quotes, timexes, src.published, src.text)
         return Extraction(
             id=src.id, published=src.published, published_source=src.published_source,
@@ -88,4 +91,5 @@ class Pipeline:
             quotes=quotes, claims=claims,
             title=src.title, url=src.url, source=src.source, text=src.text,
             published_evidence=src.published_evidence,
+            author=src.author, outlet=src.outlet, byline=list(src.byline),
         )

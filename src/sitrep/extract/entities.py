@@ -137,8 +137,10 @@ class EntityIndex:
         return list({e.id: e for e in out}.values())
 
 
-def extract_entities(doc, doc_id: str, places=None, text: str | None = None) -> list[Entity]:
-    """The document's entities; `places` (its resolved places) lets names that are places be places."""
+def extract_entities(doc, doc_id: str, places=None, text: str | None = None,
+                     skip: list[tuple[int, int]] | None = None) -> list[Entity]:
+    """The document's entities; `places` (its resolved places) lets names that are places be places;
+    nothing inside `skip` (a byline's lines) is a mention."""
     text = doc.text if text is None else text
     kb = load_kb()
     uses = label_uses()
@@ -317,6 +319,8 @@ def extract_entities(doc, doc_id: str, places=None, text: str | None = None) -> 
 
     groups: dict[str, list[_M]] = {}
     for m in mentions:
+        if skip and any(a <= m.start < b for a, b in skip):
+            continue
         groups.setdefault(m.key, []).append(m)
     out: list[Entity] = []
     index = EntityIndex(out)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from sitrep.extract.cues import Cues
 from sitrep.extract.cues import cues as load_cues
+from sitrep.extract.lexicon import rules as event_rules
 from sitrep.extract.people import title_of
 
 FINAL = {".", "!", "?"}
@@ -424,6 +425,12 @@ def _according(doc, i: int, cues: Cues) -> Found | None:
     return None
 
 
+def _adjacent(doc, v: int, clause) -> bool:
+    """Whether a clause follows its verb straight on ("hoped the talks …", "was convinced that …"),
+    with no comma between."""
+    return not any(doc[k].text in (",", ";", ":", "—", "–") for k in range(v + 1, clause.left_edge.i))
+
+
 def _finite(clause) -> bool:
     """Whether a complement clause is finite and has a subject of its own ("the army had fled")."""
     if not any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in clause.children):
@@ -464,8 +471,9 @@ def _verb(doc, v: int, cues: Cues) -> Found | None:
     if not cues.is_verb(lemma):
         # a verb of its own whose complement is a finite clause with a subject ("hoped the talks would
         # resume", "was convinced that …") reports a thought or a saying; "helped X get …" does not
-        if lemma in _NOT_GENERIC or not any(c.dep_ == "ccomp" and c.i > v and _finite(c) for c in t.children):
-            return None
+        if lemma in _NOT_GENERIC or lemma in event_rules() or \
+                not any(c.dep_ == "ccomp" and c.i > v and _finite(c) and _adjacent(doc, v, c) for c in t.children):
+            return None                          # an event's verb ("surrendered, 600 were displaced") reports nothing
         generic = True
     s_lo, s_hi = sentence(doc, v)
     if is_headline(doc, s_lo, s_hi):

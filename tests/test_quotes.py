@@ -322,3 +322,27 @@ def test_a_line_that_attributes_its_quote(pipeline):
     turn = _one(qs, "We are ready, but we wait for the order")
     assert turn.speaker.text == "KARIM" and turn.cue.text == ":"
     _offsets_ok(ext)
+
+
+def test_passives_name_no_source_unless_an_agent_or_a_feeling(pipeline):
+    text = ("Peacekeepers were accused of abusing civilians in the camp. "
+            "The strike was first reported by a local radio station. "
+            "Officials were convinced that the fire had spread to the depot. "
+            "Ten houses were mentioned in the list.")
+    ext, qs = _quotes(pipeline, text)
+    acc = _one(qs, "abusing civilians in the camp", "accused of")
+    assert acc.speaker.text is None and acc.speaker.entity_id is None and acc.source is None   # nobody is named
+    assert acc.content.text.startswith("Peacekeepers") and [p.text for p in acc.parts][0] == "Peacekeepers"
+    radio = _one(qs, "The strike", "reported")
+    assert radio.speaker.text == "a local radio station"
+    alarm = _one(qs, "the fire had spread to the depot", "convinced")
+    assert alarm.speaker.text == "Officials" and alarm.kind == "belief"
+    assert not any(q.speaker.text == "Ten houses" for q in qs)                # what is mentioned does not speak
+    _offsets_ok(ext)
+
+
+def test_beliefs_held_in_adjectives(pipeline):
+    text = "The commander was confident that the town would fall within days."
+    ext, qs = _quotes(pipeline, text)
+    q = _one(qs, "the town would fall within days", "confident")
+    assert q.kind == "belief" and q.speaker.text == "The commander"

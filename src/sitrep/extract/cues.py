@@ -30,6 +30,7 @@ class Cues:
     object_heads: dict[str, frozenset[str]]     # lemma -> the only object heads its object frame takes
     preps: dict[str, frozenset[str]]            # lemma -> prepositions whose object is the content
     nouns: dict[str, str]                       # noun lemma -> kind
+    adjectives: frozenset[str]                  # "were confident that …": a belief
     quote_only: frozenset[str]                  # verbs that cue a direct quote but report nothing alone
     according: tuple[tuple[str, ...], ...]      # "according to", "as reported by" … as word tuples
     not_sources: frozenset[str]
@@ -85,6 +86,7 @@ def cues() -> Cues:
         object_heads={k: frozenset(v) for k, v in d["object_heads"].items() if not k.startswith("_")},
         preps={k: frozenset(v) for k, v in d["prepositional_verbs"].items() if not k.startswith("_")},
         nouns=nouns,
+        adjectives=frozenset(d["belief_adjectives"]["lemmas"]),
         quote_only=frozenset(d["quote_only_verbs"]),
         according=tuple(tuple(p.split()) for p in d["according_to"]),
         not_sources=frozenset(d["not_sources"]),

@@ -69,6 +69,7 @@ class _Item:
     quoted: list[tuple[int, int]] = field(default_factory=list)
     follow: _Item | None = None            # a cueless quote takes this one's speaker
     speaker: ActorRef | None = None
+    unsourced: bool = False                # "X was accused of …": a report whose source the text does not give
 
 
 def _pieces(text: str) -> list[_Piece]:
@@ -203,7 +204,9 @@ def extract_quotes(doc, doc_id: str, entities: list[Entity], text: str | None = 
     # 4. speakers in reading order
     items.sort(key=lambda it: it.pos)
     for it in items:
-        if it.core is not None:
+        if it.unsourced:
+            it.speaker = ActorRef()                      # an honest null: nobody is named
+        elif it.core is not None:
             it.speaker = speakers.resolve(*it.core, head=it.head, refers=it.refers, loose=True)
         elif it.follow is not None:
             it.speaker = it.follow.speaker
@@ -283,7 +286,7 @@ def _from_found(doc, text: str, f: Found, pieces: list[_Piece]) -> _Item | None:
     direct = bool(inside) and qchars >= 0.5 * total
     return _Item(pos=doc[f.cue[0]].idx, frags=frags, cue=f.cue, source=f.source, core=f.core or f.source,
                  direct=direct, kind=f.kind, frame=f.frame, head=f.head, refers=f.refers_to,
-                 quoted=[(p.start, p.end) for p in inside])
+                 quoted=[(p.start, p.end) for p in inside], unsourced=f.source is None)
 
 
 def _continues(text: str, a: _Piece, b: _Piece) -> bool:
@@ -568,7 +571,7 @@ def _from_found(doc, text: str, f: Found, pieces: list[_Piece]) -> _Item | None:
     direct = bool(inside) and qchars >= 0.5 * total
     return _Item(pos=doc[f.cue[0]].idx, frags=frags, cue=f.cue, source=f.source, core=f.core or f.source,
                  direct=direct, kind=f.kind, frame=f.frame, head=f.head, refers=f.refers_to,
-                 quoted=[(p.start, p.end) for p in inside])
+                 quoted=[(p.start, p.end) for p in inside], unsourced=f.source is None)
 
 
 def _continues(text: str, a: _Piece, b: _Piece) -> bool:

@@ -38,11 +38,14 @@ _NOT_GENERIC = {"be", "have", "do", "make", "ensure", "mean", "seem", "appear", 
 _SKIP_FRONT = {"that", ",", ":", "—", "–", "-", "whether"}
 
 
+PASSIVE = "passive"                      # source_of: a passive verb with no agent ("X was accused of …")
+
+
 @dataclass
 class Found:
     """One attribution as token ranges [a, b) of the Doc."""
     cue: tuple[int, int]
-    source: tuple[int, int]
+    source: tuple[int, int] | None       # None: an unsourced report ("X was accused of …")
     content: list[tuple[int, int]]       # one range, or two around a cue set inside the content
     kind: str
     frame: str
@@ -136,9 +139,13 @@ def source_of(doc, v: int, cues: Cues):
     while seen < 4:
         seen += 1
         subj = _subject(cur)
-        if subj is None and cur.tag_ == "VBN":
+        if cur is t and any(c.dep_ in ("nsubjpass", "auxpass") for c in cur.children):
+            subj = _agent(cur)                               # "was reported by X"; "X was mentioned": X is no source
+            if subj is None:
+                return PASSIVE
+        elif subj is None and cur.tag_ == "VBN":
             subj = _agent(cur)
-        if subj is not None and subj.dep_ != "expl":
+        if subj is not None and subj.dep_ not in ("expl", "nsubjpass"):
             return _phrase(doc, subj, cur, cues)
         if cur.dep_ in ("conj", "xcomp", "advcl") and cur.head.pos_ in ("VERB", "AUX") and cur.head.i != cur.i:
             if cur.dep_ == "advcl" and cur.tag_ not in ("VBG", "VBN"):
@@ -166,8 +173,8 @@ def _phrase(doc, subj, verb, cues: Cues):
     off, "Col. | Ahmed Saleh", joins it)."""
     a, b = _subtree(subj)
     if subj.i < verb.i:
-        for c in verb.children:
-            if c.i < verb.i and c.dep_ in _SUBJ + ("npadvmod",) and c is not subj and c.right_edge.i + 1 >= a - 1 \
+        for c in sorted(verb.children, key=lambda x: -x.i):          # nearest first
+            if c.i < verb.i and c.dep_ in _SUBJ + ("npadvmod",) and c is not subj and c.right_edge.i + 1 == a \
                     and c.i < subj.i:
                 a = min(a, c.left_edge.i)
         b = min(b, verb.i)
@@ -390,6 +397,8 @@ def find_reported(doc, cues: Cues, skip: set[int], quoted: list[tuple[int, int]]
             f = _verb(doc, t.i, cues)
         if f is None and t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() in cues.nouns:
             f = _noun(doc, t.i, cues)
+        if f is None and t.lower_ in cues.adjectives and t.dep_ in ("acomp", "ROOT", "ccomp", "conj"):
+            f = _adjective(doc, t.i, cues)
         if f is not None:
             out.append(f)
     return out
@@ -474,12 +483,26 @@ def _verb(doc, v: int, cues: Cues) -> Found | None:
         if lemma in _NOT_GENERIC or lemma in event_rules() or \
                 not any(c.dep_ == "ccomp" and c.i > v and _finite(c) and _adjacent(doc, v, c) for c in t.children):
             return None                          # an event's verb ("surrendered, 600 were displaced") reports nothing
+        if t.pos_ != "VERB" or not t.text.isalpha():
+            return None
         generic = True
     s_lo, s_hi = sentence(doc, v)
     if is_headline(doc, s_lo, s_hi):
         return None
     s_hi = trim(doc, s_lo, s_hi)[1]
     got = source_of(doc, v, cues)
+    passive_subj = None
+    if got == PASSIVE:
+        subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None) or \
+            next((g for c in t.children if c.dep_ == "auxpass" for g in c.children if g.dep_ in _SUBJ), None)
+        if subj is None:
+            return None
+        if generic:                              # "Republicans were incensed that …": they are the ones incensed
+            got = _phrase(doc, subj, t, cues)
+            if got is None:
+                return None
+        else:                                    # "X was accused of …", "Y is expected to …": no one says who says so
+            got, passive_subj = (None, None, None), subj
     if got is None:
         # "…, said Colonel X, a spokesman for Y." / "Said X: …" — the parse does not see the subject after the verb
         if v + 1 < s_hi and doc[v + 1].text[:1].isupper() and (v == s_lo or doc[v - 1].text in (",", "—", "–")):
@@ -493,7 +516,7 @@ def _verb(doc, v: int, cues: Cues) -> Found | None:
     content = None
     frame = kind = None
     for fr in ("clause", "to", "naming", "object"):
-        kd = "speech" if generic and fr == "clause" else cues.kind(lemma, fr)
+        kd = "belief" if generic and fr == "clause" else cues.kind(lemma, fr)   # an unlisted verb: mostly thinking
         if kd is None:
             continue
         if fr == "clause":
@@ -513,7 +536,7 @@ def _verb(doc, v: int, cues: Cues) -> Found | None:
             while k < r[0] and k - v <= 2 and doc[k].dep_ in ("prt", "prep") and doc[k].head.i == v:
                 k += 1
             cue_end = k
-    if content is None and cues.kind(lemma, "clause") is not None:
+    if content is None and cues.kind(lemma, "clause") is not None and src is not None:
         if v + 1 < s_hi and doc[v + 1].text == ":":            # "X said: the road is closed."
             content, frame = [(v + 2, s_hi)], "colon"
         else:
@@ -521,15 +544,52 @@ def _verb(doc, v: int, cues: Cues) -> Found | None:
             if parts is not None:
                 content, frame = parts, "inverted"
         kind = cues.kind(lemma, "clause")
+    patient = next((c for c in t.children if c.dep_ == "nsubjpass" and c.i < v), None)
+    if content is None and patient is not None and src is not None and not generic:
+        content, frame = [trim(doc, *_subtree(patient))], "passive"   # "The strike was reported by radio"
+        kind = cues.any_kind(lemma)
     if content is None:
         return None
     content = [trim(doc, a, b, lead=_SKIP_FRONT) for a, b in content]
     content = [r for r in content if r[1] > r[0]]
     if not content or sum(_words(doc, *r) for r in content) < 2:
         return None
+    if src is None:                                      # unsourced: what is said of the passive's subject
+        a, b = _subtree(passive_subj)
+        if b > v or a < s_lo:
+            return None
+        subject = trim(doc, a, b)
+        content = [subject] + [r for r in content if r[0] >= v]
+        return Found((v, cue_end), None, content, kind or "speech", frame)
     if any(a <= src[0] < b for a, b in content) and frame not in ("inverted",):
         return None                                      # the source inside what it says: a bad parse
     return Found((v, cue_end), src, content, kind or "speech", frame, head=head, refers_to=refers,
+                 core=core_of(doc, *src, head))
+
+
+def _adjective(doc, i: int, cues: Cues) -> Found | None:
+    """"Officials were confident that the road would reopen": a belief of the copula's subject."""
+    t = doc[i]
+    s_lo, s_hi = sentence(doc, i)
+    if is_headline(doc, s_lo, s_hi):
+        return None
+    s_hi = trim(doc, s_lo, s_hi)[1]
+    comp = next((c for c in t.children if c.dep_ == "ccomp" and c.i > i and _finite(c)), None)
+    cop = t.head if t.dep_ == "acomp" else t
+    if comp is None:
+        comp = next((c for c in cop.children if c.dep_ == "ccomp" and c.i > i and _finite(c)), None)
+    subj = _subject(cop) or next((g for c in cop.children if c.dep_ in ("aux", "auxpass")
+                                  for g in c.children if g.dep_ in _SUBJ), None)
+    if comp is None or subj is None or subj.i > i:
+        return None
+    got = _phrase(doc, subj, cop, cues)
+    if got is None:
+        return None
+    src, head, refers = got
+    content = trim(doc, max(comp.left_edge.i, i + 1), min(comp.right_edge.i + 1, s_hi), lead=_SKIP_FRONT)
+    if _words(doc, *content) < 2:
+        return None
+    return Found((i, i + 1), src, [content], "belief", "clause", head=head, refers_to=refers,
                  core=core_of(doc, *src, head))
 
 

@@ -12,33 +12,44 @@ resolving a source to an entity and joining direct quotes are `sitrep.extract.qu
 * the cue after or inside what is reported: "…, X said.", "…, said X, a spokesman for Y.",
   "Y, X said, Z.", and after a colon: "X said: …";
 * "according to X, …" and "as reported by X";
-* nouns: "the ministry's claim that …", "a pledge by the army to …";
-* the source from the parse: the subject, the subject of the verb a participle or a
-  conjoined verb hangs on ("…, adding that …", "X criticised A and called for B"), the
-  agent of a passive ("was reported by X"), the noun a relative clause describes ("officials,
-  who said …"), or the maker of a statement ("X issued a statement saying …").
+* nouns: "the ministry's claim that …", "a pledge by the army to …"; adjectives of belief:
+  "officials were confident that …"; "In its report, the monitor …";
+* a verb outside the lists whose complement is a finite clause straight after it ("hoped the
+  talks would resume"), unless it is an event's word;
+* a passive with no agent: "X was accused of …" is a report whose source the text does not give.
+
+Sentences, spans and sources come from `sitrep.extract.clauses`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sitrep.extract.clauses import (
+    FINAL,
+    PASSIVE,
+    PRODUCE,
+    QUOTE_MARKS,
+    SUBJ,
+    adjacent,
+    core_of,
+    count_words,
+    finite,
+    is_headline,
+    sentence,
+    source_of,
+    source_phrase,
+    subject_of,
+    subtree,
+    trim,
+)
 from sitrep.extract.cues import Cues
 from sitrep.extract.cues import cues as load_cues
 from sitrep.extract.lexicon import rules as event_rules
-from sitrep.extract.people import title_of
 
-FINAL = {".", "!", "?"}
-_QUOTE_MARKS = {"“", "”", '"', "‘", "’", "''", "``"}
-_SUBJ = ("nsubj", "nsubjpass", "csubj")
 _PREDICATE = ("oprd", "xcomp", "ccomp", "attr", "acomp")
-_PRODUCE = {"issue", "release", "make", "publish", "deliver", "give", "send", "post", "put", "voice", "express",
-            "repeat", "reiterate", "renew", "file", "lodge", "level", "announce"}
 _NOT_GENERIC = {"be", "have", "do", "make", "ensure", "mean", "seem", "appear", "get", "let", "go", "take", "give",
                 "happen", "matter", "look", "sound", "feel", "turn", "prove", "put", "keep", "find", "see"}
 _SKIP_FRONT = {"that", ",", ":", "—", "–", "-", "whether"}
-
-
-PASSIVE = "passive"                      # source_of: a passive verb with no agent ("X was accused of …")
 
 
 @dataclass
@@ -59,165 +70,16 @@ class Found:
         return self.content[0][0], self.content[-1][1]
 
 
-# --------------------------------------------------------------------------- sentences
-
-def abbreviation(doc, j: int) -> bool:
-    """Whether the period at j closes an abbreviation ("Maj. Gen.", "J. Smith") rather than a sentence."""
-    if doc[j].text != "." or j == 0 or doc[j - 1].whitespace_:
-        return False
-    prev = doc[j - 1].text
-    return (len(prev) == 1 and prev.isupper()) or title_of(prev + ".") is not None
-
-
-def sentence(doc, i: int) -> tuple[int, int]:
-    """The sentence around token i, read off punctuation and line breaks (a title's period ends none)."""
-    n = len(doc)
-    lo = i
-    while lo > 0 and "\n" not in doc[lo - 1].text and "\n" not in doc[lo - 1].whitespace_ \
-            and not (doc[lo - 1].text in FINAL and not abbreviation(doc, lo - 1)):
-        lo -= 1
-    hi = i + 1
-    while hi < n and "\n" not in doc[hi].text and not (doc[hi].text in FINAL and not abbreviation(doc, hi)):
-        if "\n" in doc[hi].whitespace_:
-            hi += 1
-            break
-        hi += 1
-    if hi < n and doc[hi].text in FINAL:
-        hi += 1
-    while hi < n and doc[hi].text in ("”", '"', "’"):
-        hi += 1
-    return lo, hi
-
-
-def is_headline(doc, s_lo: int, s_hi: int) -> bool:
-    """A line that ends without a sentence's final mark: a headline or a caption, where nobody speaks."""
-    while s_hi > s_lo and doc[s_hi - 1].is_space:
-        s_hi -= 1
-    return s_hi > s_lo and doc[s_hi - 1].text not in FINAL and doc[s_hi - 1].text not in ("”", '"', "’") \
-        and (s_hi >= len(doc) or "\n" in doc[s_hi - 1].whitespace_ or "\n" in doc[s_hi].text)
-
-
-def trim(doc, a: int, b: int, lead: set[str] = frozenset()) -> tuple[int, int]:
-    """[a, b) without punctuation, spaces (and the words in `lead`) at its edges; quotation marks stay
-    when they are part of what is quoted (their partner is inside)."""
-    while a < b and (doc[a].is_space or (doc[a].is_punct and doc[a].text not in _QUOTE_MARKS)
-                     or doc[a].lower_ in lead):
-        a += 1
-    while b > a and (doc[b - 1].is_space or (doc[b - 1].is_punct and doc[b - 1].text not in _QUOTE_MARKS)):
-        b -= 1
-    return a, b
-
-
-def _subtree(tok) -> tuple[int, int]:
-    return tok.left_edge.i, tok.right_edge.i + 1
-
-
-def _words(doc, a: int, b: int) -> int:
-    return sum(1 for t in doc[a:b] if not (t.is_punct or t.is_space))
-
-
-# --------------------------------------------------------------------------- sources
-
-def _subject(tok):
-    """The verb's subject; of two ("Col. | Ahmed Saleh said"), the one next to the verb."""
-    subs = [c for c in tok.children if c.dep_ in _SUBJ]
-    if len(subs) > 1 and all(c.i < tok.i for c in subs):
-        return subs[-1]
-    return subs[0] if subs else None
-
-
-def _agent(tok):
-    by = next((c for c in tok.children if c.dep_ == "agent"), None)
-    return next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
-
-
-def source_of(doc, v: int, cues: Cues):
-    """(source token range, head token, the phrase a relative pronoun stands for) of the verb at v, or None."""
-    t = doc[v]
-    seen = 0
-    cur = t
-    while seen < 4:
-        seen += 1
-        subj = _subject(cur)
-        if cur is t and any(c.dep_ in ("nsubjpass", "auxpass") for c in cur.children):
-            subj = _agent(cur)                               # "was reported by X"; "X was mentioned": X is no source
-            if subj is None:
-                return PASSIVE
-        elif subj is None and cur.tag_ == "VBN":
-            subj = _agent(cur)
-        if subj is not None and subj.dep_ not in ("expl", "nsubjpass"):
-            return _phrase(doc, subj, cur, cues)
-        if cur.dep_ in ("conj", "xcomp", "advcl") and cur.head.pos_ in ("VERB", "AUX") and cur.head.i != cur.i:
-            if cur.dep_ == "advcl" and cur.tag_ not in ("VBG", "VBN"):
-                return None                                  # "when X arrived, …": another clause's subject
-            if cur.dep_ == "xcomp" and cur.head.lemma_.lower() not in cues.through_verbs:
-                return None                                  # "refused to disclose": no disclosure
-            cur = cur.head                                   # "…, saying …" / "X criticised A and called for B"
-            continue
-        if cur.dep_ == "acl" and cur.head.pos_ in ("NOUN", "PROPN") and cur.tag_ in ("VBG", "VBN") \
-                and cur.head.lemma_.lower() in cues.document_nouns:
-            noun = cur.head                                  # "a statement saying …", "a letter urging …"
-            maker = noun.head
-            if noun.dep_ == "dobj" and maker.lemma_.lower() in _PRODUCE:
-                subj = _subject(maker)
-                if subj is not None:
-                    return _phrase(doc, subj, maker, cues)
-            a, _ = _subtree(noun)
-            return (a, noun.i + 1), noun.i, None
-        return None
-    return None
-
-
-def _phrase(doc, subj, verb, cues: Cues):
-    """The source phrase of a subject: the whole noun phrase, up to the verb (a title the parse split
-    off, "Col. | Ahmed Saleh", joins it)."""
-    a, b = _subtree(subj)
-    if subj.i < verb.i:
-        for c in sorted(verb.children, key=lambda x: -x.i):          # nearest first
-            if c.i < verb.i and c.dep_ in _SUBJ + ("npadvmod",) and c is not subj and c.right_edge.i + 1 == a \
-                    and c.i < subj.i:
-                a = min(a, c.left_edge.i)
-        b = min(b, verb.i)
-    a, b = trim(doc, a, b)
-    if a >= b:
-        return None
-    low = subj.lower_
-    if subj.tag_ in ("WP", "WDT") or (low in ("who", "which", "that") and verb.dep_ == "relcl"):
-        if verb.dep_ != "relcl":
-            return None
-        ante = verb.head                                      # "officials, who said …": the officials
-        ra, _ = _subtree(ante)
-        return (a, b), ante.i, trim(doc, ra, ante.i + 1)
-    if b - a == 1 and low in cues.not_sources:
-        return None
-    if subj.pos_ not in ("NOUN", "PROPN", "PRON", "NUM", "X") and subj.dep_ != "csubj":
-        return None
-    return (a, b), subj.i, None
-
-
-def core_of(doc, a: int, b: int, head: int | None) -> tuple[int, int]:
-    """The source phrase [a, b) up to the first apposition, relative clause or comma after its head:
-    "Elaine Kamarck, a veteran of the committee" → "Elaine Kamarck"."""
-    if head is None or not a <= head < b:
-        return a, b
-    end = b
-    for j in range(head + 1, b):
-        if doc[j].text in (",", "(", "—", "–") or doc[j].dep_ in ("appos", "relcl", "acl"):
-            end = doc[j].left_edge.i if doc[j].dep_ in ("relcl", "acl") else j
-            break
-    return trim(doc, a, max(end, head + 1))
-
-
 # --------------------------------------------------------------------------- the verb's content
 
 def _clause(doc, t, s_lo: int, s_hi: int):
     """The complement clause after the verb ("said (that) …"), as a range, or None."""
     comp = next((c for c in t.children if c.dep_ == "ccomp" and c.i > t.i), None)
     if comp is None:                         # "said after the talks he would …": a clause the parse calls adverbial
-        comp = next((c for c in t.children if c.dep_ == "advcl" and c.i > t.i and _finite(c)
+        comp = next((c for c in t.children if c.dep_ == "advcl" and c.i > t.i and finite(c)
                      and not any(g.dep_ == "mark" for g in c.children)), None)
     if comp is not None:
-        a, b = _subtree(comp)
+        a, b = subtree(comp)
         # what the verb's later modifiers add belongs to it: "said the claim was false, because …"
         b = _rest_of(doc, t, b, s_hi)
         return max(a, t.i + 1), min(b, s_hi)
@@ -260,7 +122,7 @@ def _rest_of(doc, t, b: int, s_hi: int) -> int:
                 or _setting(doc, c):
             continue
         if c.dep_ in ("prep", "npadvmod", "advmod", "advcl", "xcomp", "oprd", "dative", "acomp", "ccomp", "dobj"):
-            b = max(b, _subtree(c)[1])
+            b = max(b, subtree(c)[1])
     # the parser gave the rest of the sentence a root of its own ("remarks | Trump had made about …"):
     # it still goes on what is reported
     if b < s_hi and doc[b].sent.root is not t.sent.root and doc[b].sent.start == b \
@@ -277,7 +139,7 @@ def _to(doc, t, s_hi: int, with_object: bool):
         return None
     if x.lemma_.lower() in _ANONYMITY and any(g.dep_ == "auxpass" for g in x.children):
         return None                          # "asked not to be named": a condition of the source, not a report
-    a, b = _subtree(x)
+    a, b = subtree(x)
     if with_object:
         obj = next((c for c in t.children if c.dep_ in ("dobj", "dative") and c.i < x.i), None)
         if obj is not None:
@@ -295,7 +157,7 @@ def _object(doc, t, lemma: str, cues: Cues, s_hi: int, naming: bool):
         if not parts or (len(parts) == 1 and parts[0].dep_ not in ("ccomp", "xcomp")):
             return None
         a = min(p.left_edge.i for p in parts)
-        b = max(_subtree(p)[1] for p in parts)
+        b = max(subtree(p)[1] for p in parts)
         return a, _rest_of(doc, t, b, s_hi)
     obj = next((c for c in t.children if c.dep_ == "dobj" and c.i > t.i), None)
     if obj is None:                          # "condemned what he called a breach", "discussed how …"
@@ -306,7 +168,7 @@ def _object(doc, t, lemma: str, cues: Cues, s_hi: int, naming: bool):
     heads = cues.object_heads.get(lemma)
     if heads is not None and obj.lemma_.lower() not in heads and obj.lower_ not in heads:
         return None
-    a, b = _subtree(obj)
+    a, b = subtree(obj)
     return a, _rest_of(doc, t, b, s_hi)
 
 
@@ -328,7 +190,7 @@ def _prepositional(doc, t, lemma: str, cues: Cues, s_hi: int):
             obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             if obj is None:
                 continue
-            a, b = _subtree(obj)
+            a, b = subtree(obj)
             dobj = next((g for g in t.children if g.dep_ == "dobj" and t.i < g.i < c.i), None)
             if dobj is not None:
                 a = dobj.left_edge.i
@@ -344,7 +206,7 @@ def _cue_edge(doc, v: int, src: tuple[int, int], s_hi: int) -> int:
     end = max(v + 1, src[1])
     j = end
     while j < s_hi and doc[j].text not in (",", ";", ":", "—", "–") and doc[j].text not in FINAL:
-        if doc[j].text in _QUOTE_MARKS:
+        if doc[j].text in QUOTE_MARKS:
             return end
         j += 1
     if j - end > 12:
@@ -365,8 +227,8 @@ def _inverted(doc, v: int, src: tuple[int, int], s_lo: int, s_hi: int):
         return None
     left = trim(doc, s_lo, a - 1)
     right = trim(doc, b + 1, s_hi) if b < s_hi else (s_hi, s_hi)
-    parts = [r for r in (left, right) if r[1] > r[0] and _words(doc, *r) >= 1]
-    if not parts or _words(doc, *left) < 2:
+    parts = [r for r in (left, right) if r[1] > r[0] and count_words(doc, *r) >= 1]
+    if not parts or count_words(doc, *left) < 2:
         return None
     return parts
 
@@ -426,28 +288,12 @@ def _according(doc, i: int, cues: Cues) -> Found | None:
         a = i
         left = trim(doc, s_lo, a)
         right = trim(doc, b, s_hi)
-        parts = [r for r in (left, right) if _words(doc, *r) >= 2]
+        parts = [r for r in (left, right) if count_words(doc, *r) >= 2]
         if not parts:
             return None
         head = obj.i if obj is not None else src[1] - 1
         return Found((i, i + k), src, parts, "speech", "according", head=head, core=core_of(doc, *src, head))
     return None
-
-
-def _adjacent(doc, v: int, clause) -> bool:
-    """Whether a clause follows its verb straight on ("hoped the talks …", "was convinced that …"),
-    with no comma between."""
-    return not any(doc[k].text in (",", ";", ":", "—", "–") for k in range(v + 1, clause.left_edge.i))
-
-
-def _finite(clause) -> bool:
-    """Whether a complement clause is finite and has a subject of its own ("the army had fled")."""
-    if not any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in clause.children):
-        return False
-    if any(g.dep_ == "mark" and g.lower_ in ("that", "if", "whether") for g in clause.children):
-        return True
-    return clause.tag_ in ("VBD", "VBZ", "VBP") or any(g.dep_ in ("aux", "auxpass") and g.tag_ in ("MD", "VBD", "VBZ", "VBP")
-                                                       for g in clause.children)
 
 
 def _in_document(doc, i: int, cues: Cues) -> Found | None:
@@ -466,7 +312,7 @@ def _in_document(doc, i: int, cues: Cues) -> Found | None:
     rest = (b + 1, s_hi)
     if any(x.pos_ in ("VERB", "AUX") and cues.is_verb(x.lemma_.lower()) for x in doc[rest[0]:rest[1]]):
         return None
-    if _words(doc, *rest) < 3:
+    if count_words(doc, *rest) < 3:
         return None
     src = trim(doc, i + 1, b)
     return Found((i, i + 1), src, [rest], "evidence", "in", head=obj.i, core=core_of(doc, *src, obj.i))
@@ -481,7 +327,7 @@ def _verb(doc, v: int, cues: Cues) -> Found | None:
         # a verb of its own whose complement is a finite clause with a subject ("hoped the talks would
         # resume", "was convinced that …") reports a thought or a saying; "helped X get …" does not
         if lemma in _NOT_GENERIC or lemma in event_rules() or \
-                not any(c.dep_ == "ccomp" and c.i > v and _finite(c) and _adjacent(doc, v, c) for c in t.children):
+                not any(c.dep_ == "ccomp" and c.i > v and finite(c) and adjacent(doc, v, c) for c in t.children):
             return None                          # an event's verb ("surrendered, 600 were displaced") reports nothing
         if t.pos_ != "VERB" or not t.text.isalpha():
             return None
@@ -494,11 +340,11 @@ def _verb(doc, v: int, cues: Cues) -> Found | None:
     passive_subj = None
     if got == PASSIVE:
         subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None) or \
-            next((g for c in t.children if c.dep_ == "auxpass" for g in c.children if g.dep_ in _SUBJ), None)
+            next((g for c in t.children if c.dep_ == "auxpass" for g in c.children if g.dep_ in SUBJ), None)
         if subj is None:
             return None
         if generic:                              # "Republicans were incensed that …": they are the ones incensed
-            got = _phrase(doc, subj, t, cues)
+            got = source_phrase(doc, subj, t, cues)
             if got is None:
                 return None
         else:                                    # "X was accused of …", "Y is expected to …": no one says who says so
@@ -546,16 +392,16 @@ def _verb(doc, v: int, cues: Cues) -> Found | None:
         kind = cues.kind(lemma, "clause")
     patient = next((c for c in t.children if c.dep_ == "nsubjpass" and c.i < v), None)
     if content is None and patient is not None and src is not None and not generic:
-        content, frame = [trim(doc, *_subtree(patient))], "passive"   # "The strike was reported by radio"
+        content, frame = [trim(doc, *subtree(patient))], "passive"   # "The strike was reported by radio"
         kind = cues.any_kind(lemma)
     if content is None:
         return None
     content = [trim(doc, a, b, lead=_SKIP_FRONT) for a, b in content]
     content = [r for r in content if r[1] > r[0]]
-    if not content or sum(_words(doc, *r) for r in content) < 2:
+    if not content or sum(count_words(doc, *r) for r in content) < 2:
         return None
     if src is None:                                      # unsourced: what is said of the passive's subject
-        a, b = _subtree(passive_subj)
+        a, b = subtree(passive_subj)
         if b > v or a < s_lo:
             return None
         subject = trim(doc, a, b)
@@ -574,20 +420,20 @@ def _adjective(doc, i: int, cues: Cues) -> Found | None:
     if is_headline(doc, s_lo, s_hi):
         return None
     s_hi = trim(doc, s_lo, s_hi)[1]
-    comp = next((c for c in t.children if c.dep_ == "ccomp" and c.i > i and _finite(c)), None)
+    comp = next((c for c in t.children if c.dep_ == "ccomp" and c.i > i and finite(c)), None)
     cop = t.head if t.dep_ == "acomp" else t
     if comp is None:
-        comp = next((c for c in cop.children if c.dep_ == "ccomp" and c.i > i and _finite(c)), None)
-    subj = _subject(cop) or next((g for c in cop.children if c.dep_ in ("aux", "auxpass")
-                                  for g in c.children if g.dep_ in _SUBJ), None)
+        comp = next((c for c in cop.children if c.dep_ == "ccomp" and c.i > i and finite(c)), None)
+    subj = subject_of(cop) or next((g for c in cop.children if c.dep_ in ("aux", "auxpass")
+                                  for g in c.children if g.dep_ in SUBJ), None)
     if comp is None or subj is None or subj.i > i:
         return None
-    got = _phrase(doc, subj, cop, cues)
+    got = source_phrase(doc, subj, cop, cues)
     if got is None:
         return None
     src, head, refers = got
     content = trim(doc, max(comp.left_edge.i, i + 1), min(comp.right_edge.i + 1, s_hi), lead=_SKIP_FRONT)
-    if _words(doc, *content) < 2:
+    if count_words(doc, *content) < 2:
         return None
     return Found((i, i + 1), src, [content], "belief", "clause", head=head, refers_to=refers,
                  core=core_of(doc, *src, head))
@@ -617,7 +463,7 @@ def _noun(doc, i: int, cues: Cues) -> Found | None:
     head = None
     poss = next((c for c in t.children if c.dep_ == "poss"), None)
     if poss is not None:
-        a, b = _subtree(poss)
+        a, b = subtree(poss)
         src, head = trim(doc, a, b), poss.i
         if doc[src[1] - 1].lower_ in ("'s", "’s", "'"):
             src = (src[0], src[1] - 1)
@@ -625,17 +471,17 @@ def _noun(doc, i: int, cues: Cues) -> Found | None:
         by = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
         obj = next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
         if obj is not None:
-            src, head = trim(doc, *_subtree(obj)), obj.i
-        elif t.dep_ == "dobj" and t.head.lemma_.lower() in _PRODUCE:
-            subj = _subject(t.head)
+            src, head = trim(doc, *subtree(obj)), obj.i
+        elif t.dep_ == "dobj" and t.head.lemma_.lower() in PRODUCE:
+            subj = subject_of(t.head)
             if subj is not None:
-                got = _phrase(doc, subj, t.head, cues)
+                got = source_phrase(doc, subj, t.head, cues)
                 if got is not None:
                     src, head, _ = got
     if src is None or src[0] >= src[1]:
         return None
     comp = trim(doc, comp[0], min(comp[1], s_hi))
-    if _words(doc, *comp) < 2:
+    if count_words(doc, *comp) < 2:
         return None
     return Found((i, i + 1), src, [comp], cues.nouns[t.lemma_.lower()], "noun", head=head,
                  core=core_of(doc, *src, head))

@@ -346,3 +346,12 @@ def test_beliefs_held_in_adjectives(pipeline):
     ext, qs = _quotes(pipeline, text)
     q = _one(qs, "the town would fall within days", "confident")
     assert q.kind == "belief" and q.speaker.text == "The commander"
+
+
+def test_a_headline_that_opens_with_its_speaker(pipeline):
+    text = ("Nasser: Army Will Not Withdraw From the Northern Villages\n\n"
+            "Defense Minister Karim Nasser said on Monday that the army would stay in the north.")
+    ext, qs = _quotes(pipeline, text)
+    h = _one(qs, "Army Will Not Withdraw", ":")
+    assert h.speaker.text == "Nasser" and h.speaker.name == "Karim Nasser" and not h.direct
+    _offsets_ok(ext)

@@ -315,7 +315,7 @@ def line_quotes(doc, text: str, index: EntityIndex | None, pieces: list[Piece]) 
             continue
         name = line[:c].strip()
         ns = base + line.index(name) if name else base
-        ent = next((e for s, en, e in index.mentions if s == ns and en == ns + len(name)), None)
+        ent = next((e for s, en, e in index.mentions if s == ns and en == ns + len(name)), None) or index.named(name)
         if ent is None or ent.type not in _SPEAKING_TYPES:
             continue
         rest = line[c + 1:]

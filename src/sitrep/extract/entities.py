@@ -118,6 +118,19 @@ class EntityIndex:
             return None
         return max(inside, key=lambda x: (x[2].type == "PERSON", x[1] - x[0], -x[0]))[2]
 
+    def named(self, name: str) -> Entity | None:
+        """The entity `name` names on its own ("Pence" for Mike Pence, "Hamas"): one of its names or
+        mentions, or a person's last name; None when none or several people share it."""
+        k = key_of(name)
+        if not k:
+            return None
+        exact = [e for e in self.entities if k == key_of(e.canonical) or k in (key_of(a) for a in e.aliases)
+                 or any(k == key_of(m.text) for m in e.mentions)]
+        if exact:
+            return exact[0]
+        last = [e for e in self.entities if e.type == "PERSON" and key_of(e.canonical).endswith(" " + k)]
+        return last[0] if len(last) == 1 else None
+
     def overlapping(self, start: int, end: int) -> list[tuple[int, int, Entity]]:
         return [(s, e, ent) for s, e, ent in self.mentions if s < end and start < e]
 

@@ -119,6 +119,10 @@ class Speakers:
             return self._ref(ent, phrase, s, e) if ent else ActorRef(None, None, phrase, s, e)
         if hd in self.source_nouns or any(w in self.source_nouns for w in words[-2:]):
             return self._unnamed(a, b)
+        if self.index is not None and phrase[:1].isupper() and b - a <= 3 and all(t.pos_ == "PROPN" for t in doc[a:b]):
+            ent = self.index.named(phrase)                 # "Pence" that the recogniser missed, for Mike Pence
+            if ent is not None:
+                return self._ref(ent, phrase, s, e)
         if loose and not (b - a == 1 and words[0] in self.not_sources) \
                 and last_tok.pos_ in ("NOUN", "PROPN", "PRON", "X", "NUM"):
             return ActorRef(None, None, phrase, s, e)

@@ -59,3 +59,14 @@ def test_an_event_told_by_the_narrator_has_no_source(pipeline):
     ext = _extract(pipeline, "Gunmen attacked a checkpoint near Mosul on Monday, killing four soldiers.")
     assert ext.events and all(not e.sources for e in ext.events)
     assert all(c.source is None for e in ext.events for c in e.count_evidence)
+
+
+def test_no_claim_claims_nothing(pipeline):
+    ext = _extract(pipeline, "A bomb exploded outside a police station in the town on Monday, wounding three "
+                             "officers. No group has claimed responsibility for the attack.")
+    assert ext.events and not any(e.sources for e in ext.events)
+    assert not any(e.actor1 is not None and e.actor1.text == "No group" for e in ext.events)
+    ext = _extract(pipeline, "Gunmen shot dead a village chief on Sunday. Police claimed the gunmen belonged to "
+                             "a militia that had claimed responsibility for earlier killings.")
+    assert not any(s.relation == "claims_responsibility" and s.speaker.text == "Police"
+                   for e in ext.events for s in e.sources)

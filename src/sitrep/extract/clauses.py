@@ -136,6 +136,10 @@ def source_phrase(doc, subj, verb, cues: Cues):
                     and c.i < subj.i:
                 a = min(a, c.left_edge.i)
         b = min(b, verb.i)
+    elif subj.pos_ == "PROPN":                                        # "said Brig. | Gen. Sami Okar, …"
+        while b < len(doc) and (doc[b].pos_ == "PROPN" or (doc[b].text == "." and abbreviation(doc, b))) \
+                and "\n" not in doc[b - 1].whitespace_:
+            b += 1
     a, b = trim(doc, a, b)
     if a >= b:
         return None

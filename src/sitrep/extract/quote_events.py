@@ -73,8 +73,10 @@ def link_quotes(doc, events: list[Event], quotes: list[Quote], entities: list[En
             continue
         content = (q.content.start, q.content.end)
         cue = lemma_at(q.cue.start) if q.cue is not None else ""
-        words = {t.lower() for t in q.content.text.replace(",", " ").split()}
-        responsibility = cue in w.claims and bool(words & w.responsibility)
+        first = q.content.text.split()[0].lower() if q.content.text.split() else ""
+        responsibility = cue in w.claims and first in w.responsibility     # "claimed responsibility for …"
+        if _negated(doc, starts, q):
+            continue                                        # "No group has claimed responsibility", "did not say"
         relation = "claims_responsibility" if responsibility else \
             "denies" if cue in w.denies else "claims" if cue in w.claims else "reports"
         about = [ev for ev in events if _inside((ev.trigger.start, ev.trigger.end), content)]
@@ -104,6 +106,17 @@ def link_quotes(doc, events: list[Event], quotes: list[Quote], entities: list[En
         spans = [(q.content.start, q.content.end) for q in quotes if q.id in claims]
         if spans and ev.evidence and all(any(_overlap((e.start, e.end), sp) for sp in spans) for e in ev.evidence):
             ev.modality = "claimed"                       # nothing but a party's word stands for it
+
+
+def _negated(doc, starts: list[int], q: Quote) -> bool:
+    """Whether the quote's cue is denied ("has not claimed") or its source is nobody ("No group claimed")."""
+    if q.cue is None:
+        return False
+    i = max(0, bisect.bisect_right(starts, q.cue.start) - 1)
+    if any(c.dep_ == "neg" for c in doc[i].children):
+        return True
+    src = (q.speaker.text or "").lower().split()
+    return bool(src) and src[0] in ("no", "nobody", "none", "neither")
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:

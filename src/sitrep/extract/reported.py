@@ -30,6 +30,7 @@ from sitrep.extract.clauses import (
     PRODUCE,
     QUOTE_MARKS,
     SUBJ,
+    abbreviation,
     adjacent,
     core_of,
     count_words,
@@ -351,10 +352,14 @@ def _verb(doc, v: int, cues: Cues) -> Found | None:
             got, passive_subj = (None, None, None), subj
     if got is None:
         # "…, said Colonel X, a spokesman for Y." / "Said X: …" — the parse does not see the subject after the verb
-        if v + 1 < s_hi and doc[v + 1].text[:1].isupper() and (v == s_lo or doc[v - 1].text in (",", "—", "–")):
+        if v + 1 < s_hi and doc[v + 1].text[:1].isupper() and (v == s_lo or doc[v - 1].text in (",", "—", "–")) \
+                and cues.kind(lemma, "clause") == "speech" and t.dep_ not in ("amod", "compound", "acl", "relcl", "nmod"):
             b = v + 1
-            while b < s_hi and doc[b].text not in (",", ":", ";") and doc[b].text not in FINAL and b - v <= 10:
+            while b < s_hi and doc[b].text not in (",", ":", ";") and b - v <= 10 \
+                    and not (doc[b].text in FINAL and not abbreviation(doc, b)):
                 b += 1
+            if any(x.pos_ in ("VERB", "AUX") for x in doc[v + 1:b]):
+                return None
             got = ((v + 1, b), b - 1, None)
         else:
             return None

@@ -142,10 +142,10 @@ def test_same_id_with_different_text_is_refused(pipeline, db_path, tmp_path):
 
 def test_sqlite_is_in_wal_mode_with_a_schema_version(db_path):
     with Store.open(db_path) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == 5
     con = sqlite3.connect(db_path)
     assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
-    assert con.execute("select value from meta where key = 'schema_version'").fetchone()[0] == "4"
+    assert con.execute("select value from meta where key = 'schema_version'").fetchone()[0] == "5"
     con.close()
 
 
@@ -166,14 +166,16 @@ def test_an_older_store_is_brought_up_to_date(db_path):
     for table, column in (("places", "relation"), ("places", "phrase_start"), ("places", "phrase_end"),
                           ("places", "in_name"), ("timexes", "future"), ("timexes", "month"), ("timexes", "day"),
                           ("entities", "actor_type"), ("entities", "acled_actor"), ("entities", "inter"),
-                          ("entities", "country")):
+                          ("entities", "country"), ("documents", "author"), ("documents", "outlet"),
+                          ("documents", "byline")):
         con.execute(f"alter table {table} drop column {column}")
     con.execute("update meta set value = '1' where key = 'schema_version'")
     con.commit()
     con.close()
     with Store.open(db_path) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == 5
     con = sqlite3.connect(db_path)
     assert "in_name" in [r[1] for r in con.execute("pragma table_info(places)")]
     assert "inter" in [r[1] for r in con.execute("pragma table_info(entities)")]
+    assert {"author", "outlet", "byline"} <= {r[1] for r in con.execute("pragma table_info(documents)")}
     con.close()

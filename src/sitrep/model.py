@@ -181,6 +181,18 @@ class CountEvidence:
     text: str
     start: int
     end: int
+    # additions: who gives the figure, when a quote does ("40 were killed, the ministry said")
+    source: ActorRef | None = None
+    quote_id: str | None = None
+
+
+@dataclass
+class EventSource:
+    """A quote the event rests on, and how: it reports the event, claims it (or responsibility for
+    it), or denies it."""
+    quote_id: str
+    relation: str                      # reports | claims | claims_responsibility | denies
+    speaker: ActorRef | None = None
 
 
 @dataclass
@@ -204,6 +216,8 @@ class Event:
     # and weapons named in the trigger's clause ("F-16s, F-15s, and A-10s")
     responsibility_claimed: bool = False
     instruments: list[Span] = field(default_factory=list)
+    # addition: the quotes that report, claim or deny it (sitrep.extract.quote_events)
+    sources: list[EventSource] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- speech
@@ -214,6 +228,18 @@ class Quote:
     cue: Span | None
     content: Span
     direct: bool = True
+    # additions (optional for readers): a stable id (events that rest on the quote name it); what
+    # is attributed (speech, belief, intention, or evidence such as a poll or a video); the whole
+    # source phrase ("Elaine Kamarck, a veteran of the committee") where `speaker` is its name;
+    # the pieces of a content the cue interrupts ("'We will respond,' he said, 'in time.'"); the
+    # speaker's own words in quotation marks inside a reported content; the id of the quote whose
+    # content holds this one ("X said Y told him that …")
+    id: str | None = None
+    kind: str = "speech"
+    source: Span | None = None
+    parts: list[Span] = field(default_factory=list)
+    quoted: list[Span] = field(default_factory=list)
+    within: str | None = None
 
 
 @dataclass
@@ -283,6 +309,9 @@ class SourceDoc:
     published_evidence: Span | None = None     # the words that state it (cleaned offsets)
     debris: list[Span] = field(default_factory=list)   # removed lines (offsets into raw_text)
     offsets: OffsetMap | None = None
+    author: str | None = None                  # from a byline ("By Jane Doe, Example Desk")
+    outlet: str | None = None                  # from a byline, an outlet line or a wire dateline
+    byline: list[Span] = field(default_factory=list)   # the header lines that name them (cleaned offsets)
 
     @property
     def words(self) -> int:
@@ -317,6 +346,10 @@ class Extraction:
     published_evidence: Span | None = None
     debris: list[Span] = field(default_factory=list)
     near_duplicate_of: str | None = None
+    # who wrote it and for whom, and the header lines that say so (no part of the story)
+    author: str | None = None
+    outlet: str | None = None
+    byline: list[Span] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
@@ -328,7 +361,7 @@ class Extraction:
         if src.offsets is None or src.raw_text is None:
             return self
         d = self.to_dict()
-        for key in ("entities", "places", "timexes", "events", "quotes", "claims", "published_evidence"):
+        for key in ("entities", "places", "timexes", "events", "quotes", "claims", "published_evidence", "byline"):
             d[key] = _remap(d[key], src.offsets)
         d["text"] = src.raw_text
         d["debris"] = [dataclasses.asdict(s) for s in src.debris]

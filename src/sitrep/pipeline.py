@@ -17,6 +17,7 @@ from sitrep.extract.event_types import classify as classify_events
 from sitrep.extract.events import extract_events
 from sitrep.extract.events import prepare as prepare_events
 from sitrep.extract.places import extract_places
+from sitrep.extract.quote_events import link_quotes
 from sitrep.extract.quotes import extract_quotes
 from sitrep.extract.timexes import extract_timexes
 from sitrep.ingest import prepare
@@ -101,10 +102,12 @@ class Pipeline:
         """One parsed document's items; each stage may use what the stages before it found.
         `typing`: the document's passages already classified (`_typings`), if they were."""
         places = extract_places(doc, self.gazetteer, self.countries)
-        entities = extract_entities(doc, src.id, places, src.text)
+        entities = extract_entities(doc, src.id, places, src.text,
+                                    skip=[(b.start, b.end) for b in src.byline])   # a byline names no one in the story
         timexes = extract_timexes(doc, src.published)
         events = extract_events(doc, src.id, entities, places, timexes, src.published, typing)
         quotes = extract_quotes(doc, src.id, entities, src.text)      # adds unnamed sources to entities
+        link_quotes(doc, events, quotes, entities)                    # events get the quotes they rest on
         claims = extract_claims(doc, entities, quotes, timexes, src.published, src.text)
         return Extraction(
             id=src.id, published=src.published, published_source=src.published_source,
@@ -112,4 +115,5 @@ class Pipeline:
             quotes=quotes, claims=claims,
             title=src.title, url=src.url, source=src.source, text=src.text,
             published_evidence=src.published_evidence,
+            author=src.author, outlet=src.outlet, byline=list(src.byline),
         )

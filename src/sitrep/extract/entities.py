@@ -118,6 +118,19 @@ class EntityIndex:
             return None
         return max(inside, key=lambda x: (x[2].type == "PERSON", x[1] - x[0], -x[0]))[2]
 
+    def named(self, name: str) -> Entity | None:
+        """The entity `name` names on its own ("Pence" for Mike Pence, "Hamas"): one of its names or
+        mentions, or a person's last name; None when none or several people share it."""
+        k = key_of(name)
+        if not k:
+            return None
+        exact = [e for e in self.entities if k == key_of(e.canonical) or k in (key_of(a) for a in e.aliases)
+                 or any(k == key_of(m.text) for m in e.mentions)]
+        if exact:
+            return exact[0]
+        last = [e for e in self.entities if e.type == "PERSON" and key_of(e.canonical).endswith(" " + k)]
+        return last[0] if len(last) == 1 else None
+
     def overlapping(self, start: int, end: int) -> list[tuple[int, int, Entity]]:
         return [(s, e, ent) for s, e, ent in self.mentions if s < end and start < e]
 
@@ -137,8 +150,10 @@ class EntityIndex:
         return list({e.id: e for e in out}.values())
 
 
-def extract_entities(doc, doc_id: str, places=None, text: str | None = None) -> list[Entity]:
-    """The document's entities; `places` (its resolved places) lets names that are places be places."""
+def extract_entities(doc, doc_id: str, places=None, text: str | None = None,
+                     skip: list[tuple[int, int]] | None = None) -> list[Entity]:
+    """The document's entities; `places` (its resolved places) lets names that are places be places;
+    nothing inside `skip` (a byline's lines) is a mention."""
     text = doc.text if text is None else text
     kb = load_kb()
     uses = label_uses()
@@ -317,6 +332,8 @@ def extract_entities(doc, doc_id: str, places=None, text: str | None = None) -> 
 
     groups: dict[str, list[_M]] = {}
     for m in mentions:
+        if skip and any(a <= m.start < b for a, b in skip):
+            continue
         groups.setdefault(m.key, []).append(m)
     out: list[Entity] = []
     index = EntityIndex(out)

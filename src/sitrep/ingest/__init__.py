@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from sitrep.ingest import pubdate
+from sitrep.ingest import byline, pubdate
 from sitrep.ingest.clean import clean_text, content_hash
 from sitrep.ingest.readers import DEFAULT_MAX_BYTES, BadInput, RawRecord, read_paths
 from sitrep.model import Failure, SourceDoc
@@ -29,6 +29,7 @@ def prepare(raw: RawRecord) -> SourceDoc:
             raise BadInput(str(e)) from None
         published_meta = None  # a page's unparseable date is no reason to lose the page
     found = pubdate.detect(cleaned.text, published_meta, meta.get("url"))
+    by = byline.detect(cleaned.text)
     h = content_hash(cleaned.text)
     return SourceDoc(
         id=meta.get("id") or h[:16],
@@ -45,6 +46,9 @@ def prepare(raw: RawRecord) -> SourceDoc:
         published_evidence=found.evidence if found else None,
         debris=cleaned.debris,
         offsets=cleaned.offsets,
+        author=by.author,
+        outlet=by.outlet,
+        byline=by.lines,
     )
 
 

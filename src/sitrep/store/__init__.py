@@ -116,7 +116,8 @@ class Store:
                 published_end=ev.end if ev else None, text=src.text, words=src.words,
                 ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 near_duplicate_of=near.doc_id if near else None, near_duplicate_score=near.score if near else None,
-                source_key=source_key))
+                source_key=source_key, author=src.author, outlet=src.outlet,
+                byline=[dataclasses.asdict(b) for b in src.byline]))
             c.execute(insert(S.doc_signatures).values(doc_id=src.id, signature=dedup.to_bytes(sig)))
             c.execute(insert(S.doc_bands), [{"key": k, "doc_id": src.id} for k in dedup.band_keys(sig)])
             self._save_items(c, src.id, ext, d)
@@ -259,7 +260,9 @@ class Store:
         return Extraction(id=doc_id, published=doc["published"], published_source=doc["published_source"],
                           entities=ents, places=places, timexes=tx, events=rest.events, quotes=rest.quotes,
                           claims=rest.claims, title=doc["title"], url=doc["url"], source=doc["source"],
-                          text=doc["text"], published_evidence=ev, near_duplicate_of=doc["near_duplicate_of"])
+                          text=doc["text"], published_evidence=ev, near_duplicate_of=doc["near_duplicate_of"],
+                          author=doc.get("author"), outlet=doc.get("outlet"),
+                          byline=[Span(**b) for b in doc.get("byline") or []])
 
     def stats(self) -> dict[str, Any]:
         with self.engine.connect() as c:

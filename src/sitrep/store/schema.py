@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # columns added since version 1, by version: (table, column DDL), or ("sql", statement) for
 # an index. Stores of an older version are brought up to date when opened (all additions
@@ -47,6 +47,7 @@ MIGRATIONS = {
         ("sql", "CREATE INDEX IF NOT EXISTS ix_events_cluster_id ON events (cluster_id)"),
         ("sql", "CREATE INDEX IF NOT EXISTS ix_events_match ON events (event_type, match_start)"),
         ("sql", "CREATE INDEX IF NOT EXISTS ix_quotes_speaker_canonical_id ON quotes (speaker_canonical_id)")],
+    5: [("documents", "author TEXT"), ("documents", "outlet TEXT"), ("documents", "byline JSON")],
 }
 
 metadata = MetaData()
@@ -81,6 +82,9 @@ documents = Table(
     Column("near_duplicate_of", String, index=True),
     Column("near_duplicate_score", Float),
     Column("source_key", String, index=True),     # near-duplicate articles share one: one independent source
+    Column("author", Text),                       # from its byline (version 5)
+    Column("outlet", Text),
+    Column("byline", JSON),                       # the byline's lines: [{text, start, end}]
 )
 
 doc_signatures = Table(

@@ -153,7 +153,7 @@ S.pages = (function () {
       add(e.trigger, "hl-trigger", `${e.event_type} / ${e.sub_event_type} (${e.modality})`, ids[e.id] ? eventHref(ids[e.id]) : null);
       for (const c of e.count_evidence || []) add(c, "hl-count", `${c.field}`);
     }
-    for (const q of d.quotes || []) add(q.content, "hl-quote", `quote of ${q.speaker && q.speaker.name}`);
+    for (const q of d.quotes || []) add(q.content, "hl-quote", `${q.kind && q.kind !== "speech" ? q.kind : "quote"} of ${(q.speaker && (q.speaker.name || q.speaker.text)) || "unknown"}`);
     if (d.published_evidence) add(d.published_evidence, "hl-date", `published ${d.published}`);
 
     const body = h("div", {class: "doc-text"}, S.highlight(d.text, 0, d.text.length, spans));
@@ -161,7 +161,7 @@ S.pages = (function () {
       h("input", {type: "checkbox", checked: "", onchange: (ev) => body.classList.toggle("hide-" + k, !ev.target.checked)}), label)));
     el.replaceChildren(h("div", {class: "page"},
       h("h1", {}, d.title || d.id),
-      facts([["source", d.source], ["published", d.published ? `${d.published} (from ${d.published_source})` : "unknown"],
+      facts([["source", d.source], ["author", d.author], ["outlet", d.outlet], ["published", d.published ? `${d.published} (from ${d.published_source})` : "unknown"],
         ["url", d.url ? S.urlLink(d.url) : null],
         ["near duplicate of", d.near_duplicate_of ? h("a", {href: docHref(d.near_duplicate_of)}, d.near_duplicate_of) : null],
         ["id", d.id]]),

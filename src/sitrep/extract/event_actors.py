@@ -55,8 +55,6 @@ class Actors:
             if not words_:
                 return None
             s, e = words_[0].idx, words_[-1].idx + len(words_[-1])
-            if head.lower_ in ("forces", "troops", "militias", "fighters", "militants") and len(words_) == 1:
-                return None                  # a bare "forces": nobody in particular
             return ActorRef(None, span_text(head.doc, s, e), span_text(head.doc, s, e), s, e)
         return None
 

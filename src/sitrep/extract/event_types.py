@@ -5,13 +5,13 @@ them; the classifier (`classifier`) reads passages and says which of ACLED's 25 
 types (or none) each reports, with a calibrated probability. The rule that combines them
 (numbers and word lists in `data/event_decision.json`):
 
-1. **What is read.** Each sentence that holds a trigger or an event word (`candidate_lemmas`)
-   is classified as a passage together with the next sentence of its paragraph, which often
+1. **What is read.** Each sentence of the lead (the first three) and each later one that
+   holds a trigger or an event word (`candidate_lemmas`) is classified as a passage together with the next sentence of its paragraph, which often
    says what the first one leaves open ("Police dispersed them with tear gas."). All
    sentences of a batch of documents go to the encoder at once, each once (`classify`).
 2. **What the codebook allows.** Before any choice, classes that the words and actors found
-   rule out are set aside: a protest or riot of demonstrators needs a word of demonstration
-   (`protest_words`); a capture of a person is no capture of territory; Mob violence is by a crowd, never by an organised armed actor
+   rule out are set aside: force met by a protest needs a word of demonstration
+   (`protest_words`: else an arrest or a shooting is no Protest with intervention); a capture of a person is no capture of territory; Mob violence is by a crowd, never by an organised armed actor
    (`organised_words`); Attack, Abduction and Sexual violence are by armed actors, never by a
    crowd (`crowd_words`).
 3. **Type.** A trigger takes the classifier's best allowed sub-type when its probability is at
@@ -23,8 +23,8 @@ types (or none) each reports, with a calibrated probability. The rule that combi
    codebook rules out always gives way.
 4. **No event.** A noun trigger that would be asserted, in a passage the classifier calls no
    event with at least `drop`, is dropped ("the EU condemned the attacks"); a verb with a
-   subject of its own stays, so does a noun anchored to a place, a day or a number ("condemns
-   the attack on a market in Baghdad on Monday": that attack happened), and so does a negated,
+   subject of its own stays, so does a noun anchored to a place, a day, a number or a definite
+   article ("denied any part in the attack on the market": that attack happened), and so does a negated,
    planned or hypothetical event.
 5. **Events without a trigger.** A sentence with no trigger that the classifier calls an event
    with at least `new_event` becomes one; its trigger is a word of that sub-type's class
@@ -53,10 +53,9 @@ from sitrep.extract.lexicon import REPORTING, Rule, rules, taxonomy
 
 NONE = "none"
 MAX_PASSAGE_TOKENS = 90
+LEAD_SENTENCES = 3          # a report's lead is read whatever its words: it tells the main event
 _STATE = {"state military", "police", "intelligence service", "government", "ministry"}
 _NON_STATE = {"rebel group", "jihadist group", "militia", "identity militia"}
-_PROTEST_SUBS = {"Peaceful protest", "Protest with intervention", "Excessive force against protesters",
-                 "Violent demonstration"}
 _DEFINITE = frozenset(("the", "this", "that", "these", "those"))
 _ARMED_ON_CIVILIANS = {"Attack", "Abduction/forced disappearance", "Sexual violence"}
 
@@ -67,7 +66,7 @@ def policy() -> dict:
     d["candidate_lemmas"] = frozenset(d["candidate_lemmas"]) | frozenset(rules())
     d["class_words"] = {k: tuple(v) for k, v in d["class_words"].items() if not k.startswith("_")}
     d["protest"] = {k: frozenset(v) for k, v in d["protest"].items() if not k.startswith("_")}
-    for k in ("protest_words", "organised_words", "crowd_words", "territory_subs", "not_anchors"):
+    for k in ("protest_words", "organised_words", "crowd_words", "territory_subs", "not_anchors", "protest_only_subs"):
         d[k] = frozenset(d[k])
     d["families"] = [frozenset(v) for k, v in d["families"].items() if not k.startswith("_")]
     return d
@@ -123,7 +122,8 @@ class Typing:
         self.candidates: list[int] = []
         self.passages: dict[int, tuple[int, int]] = {}     # sentence → (first, last) sentence of its passage
         for i, s in enumerate(self.sents):
-            if s.start in skip or not (i in by_sent or any(lemma(t) in lem or t.lower_ in lem for t in s)):
+            if s.start in skip or not (i in by_sent or i < LEAD_SENTENCES
+                                       or any(lemma(t) in lem or t.lower_ in lem for t in s)):
                 continue
             last = i
             if i + 1 < len(self.sents) and para_of[i + 1] == para_of[i] and self.sents[i + 1].start not in skip \
@@ -169,7 +169,7 @@ class Typing:
                                                 or ent.actor_type in _STATE | _NON_STATE)
             organised = bool(head & pol["organised_words"]) or armed_entity
         for k, c in enumerate(self.clf.classes):
-            if c in _PROTEST_SUBS and not words & pol["protest_words"]:
+            if c in pol["protest_only_subs"] and not words & pol["protest_words"]:
                 ok[k] = False
             if c == "Mob violence" and organised:
                 ok[k] = False
@@ -193,7 +193,8 @@ class Typing:
         si = self._si(tok)
         top, p = self.best(si)
         anchored = any(t.ent_type_ in ("GPE", "LOC", "FAC", "DATE") for t in tok.subtree) or any(
-            c.dep_ == "nummod" for c in tok.children) or (tok.head.lower_ == "of" and lemma(tok.head.head) == "number")
+            c.dep_ == "nummod" or (c.dep_ == "det" and c.lower_ in _DEFINITE) for c in tok.children) or (
+            tok.head.lower_ == "of" and lemma(tok.head.head) == "number")
         return si in self.probs and top == NONE and p >= self.th["drop"] and tok.pos_ != "VERB" and not anchored
 
     def decide(self, tok, rule: Rule, actor1=None) -> tuple[Rule, float | None]:
@@ -266,7 +267,8 @@ def classify(typings: list[Typing]) -> None:
 # --------------------------------------------------------------------------- the codebook's actor rules
 
 def _kind(ref, entities_by_id: dict) -> str | None:
-    """state | non-state | civilian | None for an event's actor reference."""
+    """state | non-state | civilian | None for an event's actor reference: what the knowledge
+    base says of its entity, else what its words say ("soldiers", "militiamen", "villagers")."""
     if ref is None:
         return None
     ent = entities_by_id.get(ref.entity_id) if ref.entity_id else None
@@ -277,7 +279,28 @@ def _kind(ref, entities_by_id: dict) -> str | None:
             return "non-state"
         if ent.actor_type == "civilians" or ent.inter == 7:
             return "civilian"
+    words = {w.lower() for w in (ref.text or "").replace("-", " ").split()}
+    kinds = actor_words()
+    if words & kinds["state"]:
+        return "state"
+    if words & kinds["non-state"]:
+        return "non-state"
+    if words & kinds["civilian"]:
+        return "civilian"
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def actor_words() -> dict[str, frozenset[str]]:
+    """The words that make a generic actor state forces, a non-state armed group or civilians
+    (from `data/acled_actor_names.json`)."""
+    from sitrep.resolve.acled_actors import names
+
+    n = names()
+    return {"state": n["military"] | n["police"],
+            "non-state": n["unidentified"] | n["gang"] | frozenset(("militia", "militias", "militiamen", "rebels",
+                                                                   "rebel", "fighters")),
+            "civilian": n["civilians"]}
 
 
 def _armed_words(ref) -> bool:

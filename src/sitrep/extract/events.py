@@ -26,7 +26,7 @@ from sitrep.extract.counts import casualties, quantity, zero_or_unknown
 from sitrep.extract.event_actors import Actors, arguments
 from sitrep.extract.event_place import CAPTION, dateline_spans, event_location, location, paragraphs
 from sitrep.extract.event_types import Typing, classify, codebook
-from sitrep.extract.grammar import chain, clause_root, np_of, object_of, patient_of, subject_of, word_class
+from sitrep.extract.grammar import chain, clause_root, lemma, np_of, object_of, patient_of, subject_of, word_class
 from sitrep.extract.lexicon import VIOLENT, rules, words
 from sitrep.extract.triggers import find_triggers, modality, responsibility_claimed
 from sitrep.model import (
@@ -124,7 +124,7 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
         )
         ev.instruments = _instruments(tok)
         drafts.append(_Draft(ev, tok, si, anaphoric))
-    drafts = _fold_anaphors(_fold_into_instrument(drafts))
+    drafts = _fold_casualty_clauses(_fold_anaphors(_fold_into_instrument(drafts)), paras)
     drafts += _weapons_alongside_arrests(doc_id, drafts)
     _sentence_counts(doc, sents, drafts)
     _inherit(drafts)
@@ -215,6 +215,40 @@ def _fold_anaphors(drafts: list[_Draft]) -> list[_Draft]:
         for fld in ("fatalities", "injured", "arrested", "captured", "weapons_seized"):
             if getattr(h.counts, fld) is None and getattr(ev.counts, fld) is not None:
                 setattr(h.counts, fld, getattr(ev.counts, fld))
+    return out
+
+
+_CASUALTY_VERBS = frozenset(("kill", "die", "wound", "injure", "dead", "death", "fatality", "martyr", "perish"))
+
+
+def _fold_casualty_clauses(drafts: list[_Draft], paras: list[tuple[int, int]]) -> list[_Draft]:
+    """"… clashed near X. One militant was killed in the encounter.", "an explosion … One
+    civilian was killed": a killing or wounding with no agent of its own, read by the lexicon
+    as a generic clash or attack, tells the toll of the event beside it, not an event of its
+    own. It goes into another violent event of its sentence, else the latest one before it in
+    its paragraph (at most three sentences back); its counts follow."""
+    def para_of(d: _Draft) -> int:
+        return next((k for k, (lo, hi) in enumerate(paras) if lo <= d.tok.idx < hi), -1)
+
+    def toll(d: _Draft) -> bool:
+        return (lemma(d.tok) in _CASUALTY_VERBS and d.event.sub_event_type in ("Armed clash", "Attack")
+                and d.event.actor1 is None)
+
+    out = []
+    for d in drafts:
+        if not toll(d):
+            out.append(d)
+            continue
+        same = [o for o in drafts if o is not d and not toll(o) and o.sentence == d.sentence
+                and o.event.event_type in VIOLENT]
+        before = [o for o in drafts if o is not d and not toll(o) and o.event.event_type in VIOLENT
+                  and 0 < d.sentence - o.sentence <= 3 and para_of(o) == para_of(d)]
+        host = min(same, key=lambda o: abs(o.tok.i - d.tok.i)) if same else (before[-1] if before else None)
+        if host is None:
+            out.append(d)
+            continue
+        host.event.actor2 = host.event.actor2 or d.event.actor2
+        host.event.evidence += [e for e in d.event.evidence if e not in host.event.evidence]
     return out
 
 
@@ -338,7 +372,9 @@ def _attach_casualties(doc, sents, drafts: list[_Draft]) -> None:
             if getattr(target.counts, fld) is None:
                 setattr(target.counts, fld, v)
                 target.count_evidence.append(CountEvidence(fld, ev.text, ev.start_char, ev.end_char))
-        target.evidence.append(Span(sent.text, sent.start_char, sent.end_char))
+        span = Span(sent.text, sent.start_char, sent.end_char)
+        if span not in target.evidence:
+            target.evidence.append(span)
 
 
 def _compatible(a: Event, b: Event) -> bool:

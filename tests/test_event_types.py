@@ -1,0 +1,115 @@
+"""The event classifier and the one decision it makes with the lexicon and the codebook,
+on sentences we wrote (the real model, the real gazetteer)."""
+from __future__ import annotations
+
+import pytest
+
+from sitrep.extract.classifier import classifier
+from sitrep.extract.lexicon import taxonomy
+
+
+def events(pipeline, text, published="2025-03-10"):
+    return [e for e in pipeline.extract(text, published).events if e.modality == "asserted"]
+
+
+def sub_types(pipeline, text):
+    return [e.sub_event_type for e in events(pipeline, text)]
+
+
+# --------------------------------------------------------------------------- the classifier itself
+
+def test_the_committed_head_covers_acleds_25_sub_types_and_none():
+    clf = classifier()
+    assert set(clf.classes) == set(taxonomy()) | {"none"}
+    assert clf.temperature > 0 and clf.W.shape == (26, 384 + 26)
+    assert clf.figures["rows"] >= 2500 and 0 <= clf.figures["ece"] < 0.1
+
+
+@pytest.mark.parametrize("text,label", [
+    ("Warplanes bombed a fuel depot outside the town on Sunday, residents said.", "Air/drone strike"),
+    ("Police used tear gas and water cannon to break up a sit-in by students outside the parliament.",
+     "Protest with intervention"),
+    ("The foreign minister met his counterpart in Paris to discuss trade.", "none"),
+    ("Unknown assailants abducted two aid workers on the road to the camp and demanded a ransom.",
+     "Abduction/forced disappearance"),
+])
+def test_the_classifier_reads_sentences_it_never_saw(text, label):
+    clf = classifier()
+    p = clf.classify([text], [[0]], [set()])[0]
+    assert abs(float(p.sum()) - 1.0) < 1e-4
+    assert clf.classes[int(p.argmax())] == label
+
+
+# --------------------------------------------------------------------------- the codebook's distinctions
+
+@pytest.mark.parametrize("text,sub", [
+    # state forces arrest; a non-state armed group that detains civilians abducts
+    ("Police arrested three opposition activists in Kaduna on Monday.", "Arrests"),
+    ("Fighters of a local militia detained three shepherds at a checkpoint near Dhamar on Monday.",
+     "Abduction/forced disappearance"),
+    # violence by an armed group on civilians is an Attack, not a clash
+    ("Gunmen shot dead a farmer in his field near Jos on Tuesday.", "Attack"),
+    # what protesters did makes a protest violent; what was done to them makes an intervention or excessive force
+    ("Protesters blocked the highway with burning tyres in Kasese on Monday.", "Violent demonstration"),
+    ("Riot police fired tear gas to disperse protesters outside the governor's office in Lagos on Monday.",
+     "Protest with intervention"),
+    ("Soldiers opened fire on peaceful protesters in Mandalay on Sunday, killing three of them.",
+     "Excessive force against protesters"),
+    # a crowd outside any demonstration
+    ("A mob beat a suspected thief to death at a market in Kampala on Friday.", "Mob violence"),
+])
+def test_codebook_distinctions(pipeline, text, sub):
+    assert sub in sub_types(pipeline, text)
+
+
+def test_a_militia_capturing_a_militant_leader_arrests_him(pipeline):
+    text = "Kurdish-led forces captured the leader of an Islamic State cell near Hasakah on Tuesday."
+    subs = sub_types(pipeline, text)
+    assert "Arrests" in subs and "Non-state actor overtakes territory" not in subs
+
+
+def test_a_sentence_without_a_trigger_word_can_still_report_an_event(pipeline):
+    # "set ... alight" and "looted" aside, no lexicon word: the classifier finds the event
+    evs = events(pipeline, "On 4 May 2024, armed men emptied the shops of the market in Gao and drove off with the goods.")
+    assert [e.sub_event_type for e in evs] == ["Looting/property destruction"]
+    assert evs[0].trigger.text in ("emptied", "drove") and evs[0].confidence >= 0.45
+
+
+def test_a_clash_and_the_air_strikes_it_drew_stay_two_events(pipeline):
+    text = ("Islamic State fighters engaged Coalition forces near Hajin on Monday, resulting in "
+            "Coalition air strikes on their positions.")
+    subs = sub_types(pipeline, text)
+    assert "Armed clash" in subs and "Air/drone strike" in subs
+
+
+def test_a_definite_noun_names_the_event_told_before(pipeline):
+    text = ("A roadside bomb killed three soldiers near Baiji on Monday.\n\n"
+            "The bomb struck their vehicle on the road north of the town, officials said.")
+    evs = events(pipeline, text)
+    assert len([e for e in evs if e.sub_event_type == "Remote explosive/landmine/IED"]) == 1
+
+
+def test_a_killing_with_no_agent_is_the_toll_of_the_event_before_it(pipeline):
+    evs = events(pipeline, "Troops and militants clashed near Sahel village on Sunday. Four militants were killed.")
+    assert len(evs) == 1 and evs[0].sub_event_type == "Armed clash" and evs[0].counts.fatalities == 4
+
+
+def test_confidence_is_the_classifiers_probability(pipeline):
+    e = events(pipeline, "Warplanes bombed a fuel depot outside Idlib on Sunday, residents said.")[0]
+    clf = classifier()
+    assert 0.5 < e.confidence <= 1.0 and e.sub_event_type in clf.classes
+
+
+# --------------------------------------------------------------------------- actors as ACLED names them
+
+def test_protesters_and_civilians_as_acled_names_them(pipeline):
+    protest = events(pipeline, "Hundreds of teachers marched in Nairobi on Monday to demand higher pay.")[0]
+    assert protest.event_type == "Protests" and protest.actor1.acled_actor == "Protesters (Kenya)"
+    attack = events(pipeline, "Gunmen killed two traders on the road outside Maiduguri on Sunday.")[0]
+    assert attack.actor1.acled_actor == "Unidentified Armed Group (Nigeria)" and attack.actor1.text == "Gunmen"
+    assert attack.actor2.acled_actor == "Civilians (Nigeria)"
+
+
+def test_soldiers_and_police_are_the_forces_of_the_events_country(pipeline):
+    e = events(pipeline, "Soldiers arrested five suspected militants in Mopti on Tuesday.")[0]
+    assert e.sub_event_type == "Arrests" and e.actor1.acled_actor == "Military Forces of Mali"

@@ -7,7 +7,7 @@ DB     ?= sitrep.db
 VENDOR := src/sitrep/web/vendor
 NPM_MODULES := web/node_modules
 
-.PHONY: install run test lint train bench bench-places bench-time bench-events bench-entities bench-attribution bench-dedup bench-api bench-api-load browser postgres clean
+.PHONY: install run test lint train bench bench-places bench-time bench-events bench-entities bench-attribution bench-classifier bench-dedup bench-api bench-api-load browser postgres clean
 
 install: $(STAMP) $(VENDOR)/.installed
 
@@ -82,6 +82,9 @@ bench-api: install
 # 60 s of mixed API requests at 150/s against `sitrep serve --workers 2` while an ingest writes to its store
 bench-api-load: install
 	$(BIN)/python benchmarks/api_load.py
+
+bench-classifier: install
+	$(BIN)/python benchmarks/classifier.py
 
 bench-attribution: install
 	$(BIN)/python benchmarks/attribution.py

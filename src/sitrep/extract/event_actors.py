@@ -7,6 +7,8 @@ agents and "enabled by X". `Actors` links each head word to the document's entit
 """
 from __future__ import annotations
 
+import functools
+
 from sitrep.extract.grammar import (
     agent_of,
     chain,
@@ -24,6 +26,15 @@ from sitrep.model import ActorRef, Entity
 _ACTOR_TYPES = {"ORG", "ARMED_GROUP", "PERSON", "NORP", "GPE", "MILITARY_UNIT"}
 
 
+@functools.lru_cache(maxsize=1)
+def force_words() -> frozenset[str]:
+    """Head words of state forces and armed groups ("military", "police", "gendarmerie", "militia")."""
+    from sitrep.extract.event_types import actor_words
+
+    w = actor_words()
+    return frozenset(x for x in w["state"] | w["non-state"] if " " not in x)
+
+
 class Actors:
     """Links the words of a noun phrase to the document's entities."""
 
@@ -39,17 +50,20 @@ class Actors:
         np = np_of(head) if head.pos_ not in ("VERB", "AUX") else head.doc[head.i:head.i + 1]
         lo, hi = np.start_char, np.end_char
         inside = [(s, e, ent) for s, e, ent in self.spans if s < hi and lo < e]
-        if inside:
+        force = lemma(head) in force_words() or head.lower_ in force_words()
+        if inside and not (force and all(ent.type in ("GPE", "NORP") and e <= head.idx for s, e, ent in inside)):
             # the entity nearest the head: "ISIS fighters" → ISIS, "a Syrian Democratic Forces (SDF) base" → SDF
             s, e, ent = min(inside, key=lambda x: (abs(x[1] - hi), -(x[1] - x[0])))
             return ActorRef(ent.id, ent.canonical, span_text(head.doc, s, e), s, e)
+        # "the Myanmar military forces", "the police": a state's forces, named by the words (and the
+        # country) of the whole phrase, not by the country's name alone
         group = next((t for t in np if lemma(t) == "group" and any(c.lower_ == "the" for c in t.children)), None)
         if group is not None:
             before = [(s, e, ent) for s, e, ent in self.spans if e <= group.idx and ent.type in ("ORG", "ARMED_GROUP")]
             if before:      # "the group's leader": the armed group named last
                 s, e, ent = before[-1]
                 return ActorRef(ent.id, ent.canonical, np.text, np.start_char, np.end_char)
-        if head.pos_ == "PROPN" or word_class(head, "person") or (head.is_upper and len(head) >= 2):
+        if head.pos_ == "PROPN" or force or word_class(head, "person") or (head.is_upper and len(head) >= 2):
             words_ = [t for t in np if t.i >= np.start and t.dep_ not in ("det", "punct", "nummod", "quantmod", "amod", "case")
                       or t.pos_ == "PROPN" or t.i == head.i]
             if not words_:
@@ -127,6 +141,30 @@ def _associates(tok, agent) -> list:
     return out
 
 
+_MUTUAL = frozenset(("clash", "fight", "fighting", "battle", "skirmish", "exchange", "engage", "confrontation",
+                     "scuffle", "brawl", "firefight", "gunfight", "shootout", "encounter"))
+
+
+def _sides(tok, agent, target):
+    """The two sides of a mutual fight: "A clashed with B", "clashes between A and B", "clashes
+    broke out between A and B"."""
+    kids = list(tok.children) + (list(tok.head.children) if tok.dep_ in ("nsubj", "nsubjpass") else [])
+    for c in kids:
+        if c.dep_ != "prep":
+            continue
+        g = next((g for g in c.children if g.dep_ == "pobj"), None)
+        if g is None:
+            continue
+        if c.lower_ == "with" and target is None:
+            return agent, g
+        if c.lower_ == "between":
+            other = next((x for x in g.children if x.dep_ == "conj"), None)
+            if agent is None:
+                return g, other or target
+            return agent, target or g
+    return agent, target
+
+
 def arguments(tok, rule: Rule):
     """(agent, target, associates) token heads for a trigger."""
     agent = target = None
@@ -162,6 +200,9 @@ def arguments(tok, rule: Rule):
             target = patient_of(tok)
     if target is not None and target.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
         target = tok.head                    # "the group's leader, who was eliminated"
+    if target is None and rule.event_type in ("Battles", "Riots") or lemma(tok) in _MUTUAL:
+        # "clashed with X", "fighting between A and B", "clashes between A and B"
+        agent, target = _sides(tok, agent, target)
     if target is None and rule.event_type in VIOLENT + ("Strategic developments",):
         target = _targets_in(tok, clause_root)
     if rule.sub_event_type == "Non-violent transfer of territory":

@@ -25,7 +25,16 @@ from dataclasses import dataclass
 from sitrep.extract.counts import casualties, quantity, zero_or_unknown
 from sitrep.extract.event_actors import Actors, arguments
 from sitrep.extract.event_place import CAPTION, dateline_spans, event_location, location, paragraphs
-from sitrep.extract.grammar import chain, clause_root, np_of, object_of, patient_of, subject_of, word_class
+from sitrep.extract.grammar import (
+    chain,
+    clause_root,
+    np_of,
+    object_of,
+    patient_of,
+    sentence_span,
+    subject_of,
+    word_class,
+)
 from sitrep.extract.lexicon import VIOLENT, rules, words
 from sitrep.extract.triggers import find_triggers, modality, responsibility_claimed
 from sitrep.model import (
@@ -88,7 +97,7 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
             plover=Plover(rule.plover_event, rule.plover_mode), modality=mod, date=date,
             location=event_location(place), actor1=ref1, actor2=ref2, assoc_actors=assoc_refs, counts=counts,
             count_evidence=evidence, confidence=round(min(score, 0.95), 2),
-            evidence=[Span(sent.text, sent.start_char, sent.end_char)],
+            evidence=[Span(*sentence_span(sent))],
             responsibility_claimed=responsibility_claimed(tok),
         )
         ev.instruments = _instruments(tok)
@@ -218,7 +227,7 @@ def _sentence_counts(doc, sents, drafts: list[_Draft]) -> None:
             for d in group:
                 if getattr(d.event.counts, fld) is None and d.event.event_type in VIOLENT:
                     setattr(d.event.counts, fld, v)
-                    d.event.count_evidence.append(CountEvidence(fld, sent.text, sent.start_char, sent.end_char))
+                    d.event.count_evidence.append(CountEvidence(fld, *sentence_span(sent)))
 
 
 def _instruments(tok) -> list[Span]:
@@ -265,7 +274,7 @@ def _attach_casualties(doc, sents, drafts: list[_Draft]) -> None:
             for fld, v in zeros.items():
                 if getattr(target.counts, fld) is None:
                     setattr(target.counts, fld, v)
-                    target.count_evidence.append(CountEvidence(fld, sent.text, sent.start_char, sent.end_char))
+                    target.count_evidence.append(CountEvidence(fld, *sentence_span(sent)))
         found = casualties(doc, sent.start, sent.end)
         found = [f for f in found if f[0] in ("fatalities", "injured")]
         if not found:
@@ -282,7 +291,7 @@ def _attach_casualties(doc, sents, drafts: list[_Draft]) -> None:
             if getattr(target.counts, fld) is None:
                 setattr(target.counts, fld, v)
                 target.count_evidence.append(CountEvidence(fld, ev.text, ev.start_char, ev.end_char))
-        target.evidence.append(Span(sent.text, sent.start_char, sent.end_char))
+        target.evidence.append(Span(*sentence_span(sent)))
 
 
 def _compatible(a: Event, b: Event) -> bool:

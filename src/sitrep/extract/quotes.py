@@ -27,6 +27,7 @@ from importlib import resources
 
 from sitrep.extract.entities import INDEX_KEY, EntityIndex, entity_id, key_of
 from sitrep.extract.people import families, lexicon, title_of
+from sitrep.extract.spans import Intervals
 from sitrep.model import ActorRef, Entity, Quote, Role, Span
 
 _OPEN = "“"
@@ -199,7 +200,7 @@ def extract_quotes(doc, doc_id: str, entities: list[Entity], text: str | None = 
         return max(0, bisect.bisect_right(starts, char) - 1)
 
     pieces = _pieces(text)
-    quoted: list[tuple[int, int]] = [(p.open, (p.close if p.close is not None else p.end) + 1) for p in pieces]
+    quoted = Intervals((p.open, (p.close if p.close is not None else p.end) + 1) for p in pieces)
     used_cues: set[int] = set()
     quotes: list[tuple[int, Quote]] = []
     direct_cues: dict[int, tuple[int, int, int]] = {}
@@ -219,7 +220,7 @@ def extract_quotes(doc, doc_id: str, entities: list[Entity], text: str | None = 
             c = direct_cues.get(i)
             order.append(((doc[c[0]].idx if c and c[1] >= c[0] else p.open), "direct", i))
     for t in doc:
-        if t.i in used_cues or any(lo <= t.idx < hi for lo, hi in quoted):
+        if t.i in used_cues or quoted.contains(t.idx):
             continue
         if (t.lemma_.lower() in verbs and t.pos_ == "VERB" and t.lemma_.lower() not in sp["not_indirect"]) or \
                 (t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to"):
@@ -269,7 +270,7 @@ def _window_end(doc, k: int, quoted, limit: int = 16) -> int:
     j = k
     while j < n and j - k < limit:
         t = doc[j]
-        if "\n" in t.text or t.text in (_OPEN, '"') or any(lo <= t.idx < hi for lo, hi in quoted):
+        if "\n" in t.text or t.text in (_OPEN, '"') or quoted.contains(t.idx):
             break
         if t.text in _FINAL and not _abbreviation(doc, j):
             break
@@ -313,7 +314,7 @@ def _before_cue(doc, p: _Piece, tok, verbs: set[str], quoted) -> tuple[int, int,
     j = o - 1
     while j >= 0 and o - j <= 30:
         t = doc[j]
-        if "\n" in t.text or (t.text in _FINAL and not _abbreviation(doc, j)) or any(lo <= t.idx < hi for lo, hi in quoted):
+        if "\n" in t.text or (t.text in _FINAL and not _abbreviation(doc, j)) or quoted.contains(t.idx):
             return None
         if t.lemma_.lower() in verbs and t.pos_ in ("VERB", "AUX") and not _abbreviation(doc, j):
             subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -392,7 +393,7 @@ def _indirect(doc, v: int, speakers: _Speakers, quoted, text: str) -> Quote | No
     if c_hi - c_lo < 4:
         return None
     cs, ce = doc[c_lo].idx, doc[c_hi - 1].idx + len(doc[c_hi - 1].text)
-    if any(lo < ce and cs < hi for lo, hi in quoted):
+    if quoted.overlaps(cs, ce):
         return None
     return Quote(speaker=speaker, cue=Span(cue.text, cue.start_char, cue.end_char),
                  content=Span(text[cs:ce], cs, ce), direct=False)

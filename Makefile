@@ -7,7 +7,7 @@ DB     ?= sitrep.db
 VENDOR := src/sitrep/web/vendor
 NPM_MODULES := web/node_modules
 
-.PHONY: install run test lint bench bench-places bench-time bench-events bench-entities bench-dedup bench-api browser postgres clean
+.PHONY: install run test lint bench bench-places bench-time bench-events bench-entities bench-dedup bench-api bench-fuzz browser postgres clean
 
 install: $(STAMP) $(VENDOR)/.installed
 
@@ -74,6 +74,9 @@ bench-entities: install
 
 bench-api: install
 	$(BIN)/python benchmarks/api.py
+
+bench-fuzz: install
+	$(BIN)/python benchmarks/fuzz.py --n 50000 --seed $${SEED:-1}
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache src/*.egg-info $(VENDOR) $(NPM_MODULES) test-artifacts

@@ -254,8 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     import multiprocessing
 
-    import sitrep
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    import sitrep
 
     if args.only is not None:
         text, published = generate(seed, args.only)

@@ -407,7 +407,7 @@ class _QuoteTracker:
 
 
 def _records_from_csv(fh: IO[str], origin: str, max_bytes: int) -> Iterator[RawRecord | Failure]:
-    field_limit = 6 * max_bytes + 65536
+    field_limit = 2 * max_bytes + 65536       # a text within max_bytes, its quotes doubled
     csv.field_size_limit(field_limit)
     lines = _QuoteTracker(fh)
     reader = csv.DictReader(lines)

@@ -57,11 +57,11 @@ def load(model: str = MODEL, gazetteer_path: str | None = None):
     return nlp
 
 
-def parse(nlp, text: str) -> Doc:
+def parse(nlp, text: str, part_chars: int = PART_CHARS) -> Doc:
     """`nlp(text)`, for a text of any length."""
-    if len(text) <= PART_CHARS:
+    if len(text) <= part_chars:
         return nlp(text)
-    return _parse_long(nlp, text)
+    return _parse_long(nlp, text, part_chars)
 
 
 def pipe(nlp, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
@@ -98,9 +98,9 @@ def split_parts(text: str, limit: int = PART_CHARS) -> list[str]:
     return parts
 
 
-def _parse_long(nlp, text: str) -> Doc:
+def _parse_long(nlp, text: str, part_chars: int = PART_CHARS) -> Doc:
     ours = [name for name in OUR_COMPONENTS if name in nlp.pipe_names]
-    docs = list(nlp.pipe(split_parts(text), disable=ours, batch_size=1))   # one part in memory at a time
+    docs = list(nlp.pipe(split_parts(text, part_chars), disable=ours, batch_size=1))   # one part at a time
     doc = Doc.from_docs(docs, ensure_whitespace=False)
     for name in ours:
         doc = nlp.get_pipe(name)(doc)

@@ -92,6 +92,9 @@ def _read_dir(root: Path, max_bytes: int) -> Iterator[RawRecord | Failure]:
             fp = Path(here) / f
             if f.startswith(".") or fp.suffix.lower() not in SUPPORTED:
                 continue
+            if not fp.is_file():        # a pipe or a device would block the walk; a broken link holds nothing
+                yield Failure(printable(str(fp)), "not a regular file (a pipe, a device or a broken link)")
+                continue
             yield from read_file(fp, max_bytes, name=printable(fp.relative_to(root).as_posix()))
     for e in unreadable:
         yield Failure(printable(e.filename or str(root)), f"cannot read the folder: {e.strerror or e}")
@@ -222,12 +225,17 @@ def _first_char(fh: IO[str]) -> str:
 
 
 def _check_decoded(text: str, encoding: str, where: str = "") -> None:
-    """BadInput when decoding left undecodable bytes behind (as lone surrogates)."""
-    for i, ch in enumerate(text):
-        if "\udc80" <= ch <= "\udcff":
-            label = "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
-            raise BadInput(f"not valid {label}: byte 0x{ord(ch) - 0xDC00:02x} at {where or 'character'} {i + 1}"
-                           + (" (re-encode the file as UTF-8)" if label == "UTF-8" else ""))
+    """BadInput when decoding left undecodable bytes behind (as lone surrogates U+DC80-U+DCFF)."""
+    try:
+        text.encode("utf-8")            # the common case, at C speed: nothing was left behind
+        return
+    except UnicodeEncodeError as e:
+        i = e.start
+    ch = text[i]
+    if "\udc80" <= ch <= "\udcff":
+        label = "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
+        raise BadInput(f"not valid {label}: byte 0x{ord(ch) - 0xDC00:02x} at {where or 'character'} {i + 1}"
+                       + (" (re-encode the file as UTF-8)" if label == "UTF-8" else ""))
 
 
 def _check_size(text: str, max_bytes: int) -> str:

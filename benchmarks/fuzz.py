@@ -274,17 +274,22 @@ def main(argv: list[str] | None = None) -> int:
     tally = Tally()
     t0 = time.perf_counter()
     ctx = multiprocessing.get_context("fork")
+    plain = not sys.stderr.isatty()       # a log file: a plain line every 1,000 inputs instead of a bar
     with Progress(TextColumn("[bold]fuzz"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[defects]} defects"), TimeRemainingColumn(), transient=False) as bar, \
-            ctx.Pool(max(1, args.workers)) as pool:
+                  TextColumn("{task.fields[defects]} defects"), TimeRemainingColumn(), transient=False,
+                  disable=plain) as bar, ctx.Pool(max(1, args.workers)) as pool:
         task = bar.add_task("fuzz", total=args.n, defects=0)
         for t in pool.imap_unordered(_run_chunk, jobs):
             for d in t.defects:
-                bar.console.print(f"[red]DEFECT[/] {d}")
+                print(f"DEFECT {d}", flush=True)
+            before = tally.inputs
             _merge(tally, t)
             bar.update(task, advance=t.inputs, defects=len(tally.defects))
+            if plain and tally.inputs // 1000 > before // 1000:
+                print(f"  {tally.inputs:,}/{args.n:,} inputs, {len(tally.defects)} defects, "
+                      f"{tally.inputs / (time.perf_counter() - t0):.1f} inputs/s", file=sys.stderr, flush=True)
             if len(tally.defects) >= args.max_defects:
-                bar.console.print(f"stopping after {len(tally.defects)} defects")
+                print(f"stopping after {len(tally.defects)} defects", file=sys.stderr)
                 pool.terminate()
                 break
     seconds = time.perf_counter() - t0

@@ -209,6 +209,8 @@ def test_first_use_of_a_gazetteer_by_two_workers_at_once(tmp_path):
                                                            f"Monday, killing {i + 2} soldiers."}) + "\n"
                             for i in range(6)), encoding="utf-8")
     gaz = tmp_path / "cache" / "gazetteer-test.sqlite"
+    gaz.parent.mkdir()
+    (gaz.parent / "gazetteer-test.sqlite.k1ll3d.building").write_bytes(b"half a file from a build that was killed")
     env = {**os.environ, "SITREP_GAZETTEER": str(gaz), "COLUMNS": "250"}
     r = subprocess.run([sys.executable, "-m", "sitrep", "extract", str(feed), "-o", str(tmp_path / "out.jsonl"),
                         "--workers", "2"], capture_output=True, text=True, env=env, timeout=900, cwd=ROOT)

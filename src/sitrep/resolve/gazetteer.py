@@ -40,6 +40,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from importlib import resources
 from pathlib import Path
 
@@ -237,6 +238,8 @@ def build(path: Path | None = None, progress: Callable[[str], None] | None = Non
     with build_lock(path):
         if only_if_missing and path.exists():
             return path
+        for orphan in path.parent.glob(glob_escape(path.name) + ".*.building"):
+            orphan.unlink(missing_ok=True)   # left by a build that was killed: only a lock holder writes these
         return _build(path, progress)
 
 

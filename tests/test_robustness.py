@@ -105,6 +105,18 @@ def test_carriage_returns_and_indents_keep_every_span_exact(pipeline):
     assert ext.events and ext.quotes and not _spans_hold(ext)
 
 
+def test_an_entity_of_only_a_determiner_and_white_space_is_no_name(pipeline):
+    """Found by the fuzzer (seed 12, input 7125): spaCy tagged "The  " as an organisation."""
+    from spacy.tokens import Span
+
+    from sitrep.extract.entities import trim
+
+    doc = pipeline.nlp.make_doc("The  militia attacked Basra.")
+    assert [t.text for t in doc[:2]] == ["The", " "]
+    assert trim(Span(doc, 0, 2, label="ORG")) is None
+    assert trim(Span(doc, 1, 3, label="ORG")) == ("militia", 5, 12)
+
+
 # --------------------------------------------------------------------------- long documents
 
 def test_documents_over_a_million_characters_are_read_in_parts(pipeline):

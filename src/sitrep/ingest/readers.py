@@ -134,7 +134,8 @@ def _read_file(path: Path, origin: str, max_bytes: int, name: str | None) -> Ite
         rec.meta["id"] = name
         yield rec
     else:
-        yield RawRecord(origin, _check_size(_decode(_read_bytes(path, max_bytes)), max_bytes), {"id": name})
+        # up to 4 bytes a character (UTF-32) on disk; the limit is on the text, counted in UTF-8
+        yield RawRecord(origin, _check_size(_decode(_read_bytes(path, 4 * max_bytes)), max_bytes), {"id": name})
 
 
 def _read_stdin(max_bytes: int) -> Iterator[RawRecord | Failure]:

@@ -7,7 +7,7 @@ DB     ?= sitrep.db
 VENDOR := src/sitrep/web/vendor
 NPM_MODULES := web/node_modules
 
-.PHONY: install run test lint train bench bench-places bench-time bench-events bench-entities bench-attribution bench-classifier bench-dedup bench-api bench-api-load browser postgres clean
+.PHONY: install run test lint train bench bench-places bench-time bench-events bench-entities bench-attribution bench-classifier bench-dedup bench-api bench-api-load bench-fuzz browser postgres clean
 
 install: $(STAMP) $(VENDOR)/.installed
 
@@ -88,6 +88,8 @@ bench-classifier: install
 
 bench-attribution: install
 	$(BIN)/python benchmarks/attribution.py
+bench-fuzz: install
+	$(BIN)/python benchmarks/fuzz.py --n 50000 --seed $${SEED:-1}
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache src/*.egg-info $(VENDOR) $(NPM_MODULES) test-artifacts

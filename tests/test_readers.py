@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 
 import pytest
@@ -155,3 +156,135 @@ def test_html_without_main_text(tmp_path):
     f = tmp_path / "blank.html"
     f.write_text("<html><head><title>x</title><script>var a = 1;</script></head><body><img src='a.png'></body></html>", encoding="utf-8")
     assert "no main text" in _only_failure(f).reason
+
+
+# --------------------------------------------------------------------------- hostile input (issue 12)
+
+def _by_origin(items):
+    good = {i.id: i for i in items if isinstance(i, SourceDoc)}
+    bad = {i.origin.rsplit("/", 1)[-1]: i.reason for i in items if isinstance(i, Failure)}
+    return good, bad
+
+
+def test_deeply_nested_json_fails_its_line_only(tmp_path):
+    f = tmp_path / "deep.jsonl"
+    deep = '{"id": "deep", "text": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    f.write_text('{"id": "a", "text": "Gunmen attacked a post in Hit."}\n' + deep + "\n"
+                 '{"id": "b", "text": "A drone struck a car near Baiji."}\n', encoding="utf-8")
+    good, bad = _by_origin(_docs(f))
+    assert set(good) == {"a", "b"}
+    assert set(bad) == {"deep.jsonl:2"} and "nested too deeply" in bad["deep.jsonl:2"]
+
+
+def test_deeply_nested_json_array_element(tmp_path):
+    f = tmp_path / "deep.json"
+    f.write_text('[{"id": "a", "text": "Clashes in Hajin."}, ' + "[" * 100_000 + "]" * 100_000 + "]", encoding="utf-8")
+    good, bad = _by_origin(_docs(f))
+    assert set(good) == {"a"} and "nested too deeply" in bad["deep.json[2]"]
+
+
+def test_lone_surrogate_escape_fails_its_record_only(tmp_path):
+    f = tmp_path / "sur.jsonl"
+    f.write_text('{"id": "s1", "text": "Gunmen \\ud800 attacked a post."}\n'
+                 '{"id": "s2", "text": "Fine text about Mosul.", "title": "bad \\udfff title"}\n'
+                 '{"id": "ok", "text": "A convoy was ambushed near Sinjar."}\n', encoding="utf-8")
+    good, bad = _by_origin(_docs(f))
+    assert set(good) == {"ok"}
+    assert "'text' is not valid Unicode" in bad["sur.jsonl:1"] and "U+D800" in bad["sur.jsonl:1"]
+    assert "'title' is not valid Unicode" in bad["sur.jsonl:2"]
+
+
+def test_file_name_that_is_not_utf8_is_read_with_its_neighbours(tmp_path):
+    bad_name = os.path.join(os.fsencode(tmp_path), b"r\xe9port.txt")
+    with open(bad_name, "wb") as fh:
+        fh.write(b"Militants attacked a checkpoint near Kirkuk on Sunday.")
+    (tmp_path / "good.txt").write_text("Police arrested three men in Basra.", encoding="utf-8")
+    items = _docs(tmp_path)
+    assert all(isinstance(i, SourceDoc) for i in items), items
+    ids = sorted(i.id for i in items)
+    assert ids == ["good.txt", "r\\xe9port.txt"]
+    for i in items:
+        i.origin.encode("utf-8")          # printable and storable
+
+
+def test_any_other_reader_error_fails_its_line_only(tmp_path):
+    f = tmp_path / "bigint.jsonl"
+    f.write_text('{"id": 1' + "0" * 5000 + ', "text": "An ambush near Mosul."}\n'
+                 '{"id": "ok", "text": "A bomb exploded in Kirkuk."}\n', encoding="utf-8")
+    good, bad = _by_origin(_docs(f))
+    assert set(good) == {"ok"} and "unreadable JSON" in bad["bigint.jsonl:1"]
+
+
+def test_undecodable_bytes_fail_their_line_only(tmp_path):
+    f = tmp_path / "mixed.jsonl"
+    f.write_bytes(b'{"id": "a", "text": "Attaque pr\xe8s de Raqqa."}\n{"id": "b", "text": "Clashes in Raqqa."}\n')
+    good, bad = _by_origin(_docs(f))
+    assert set(good) == {"b"} and "not valid UTF-8" in bad["mixed.jsonl:1"] and "0xe8" in bad["mixed.jsonl:1"]
+
+
+@pytest.mark.parametrize("name", ["empty.json", "empty.jsonl", "blank.jsonl", "empty.csv", "header.csv", "array.json"])
+def test_files_without_records_are_reported(tmp_path, name):
+    content = {"blank.jsonl": "\n  \n\n", "header.csv": "id,text,title\n", "array.json": " [ ] "}.get(name, "")
+    f = tmp_path / name
+    f.write_text(content, encoding="utf-8")
+    assert "no records" in _only_failure(f).reason
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+@pytest.mark.parametrize("suffix", [".txt", ".jsonl", ".csv", ".json"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_decoded(tmp_path, encoding, suffix):
+    text = "Gunmen attacked a checkpoint near Deir ez-Zor on Monday — two were killed."
+    content = {".txt": text, ".jsonl": json.dumps({"id": "u", "text": text}, ensure_ascii=False) + "\n",
+               ".csv": 'id,text\nu,"' + text + '"\n', ".json": json.dumps([{"id": "u", "text": text}])}[suffix]
+    data = content.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    f = tmp_path / f"doc{suffix}"
+    f.write_bytes(data)
+    (d,) = _docs(f)
+    assert isinstance(d, SourceDoc), d
+    assert d.text == text
+
+
+def test_utf16_without_a_byte_order_mark_is_named(tmp_path):
+    f = tmp_path / "doc.txt"
+    f.write_bytes("Gunmen attacked a checkpoint near Mosul.".encode("utf-16-le"))
+    assert "UTF-16" in _only_failure(f).reason
+
+
+def test_over_long_csv_field_fails_its_row_and_the_file_goes_on(tmp_path):
+    f = tmp_path / "feed.csv"
+    long_field = ('He said ""stop"" and\n' + "x" * 100) * 2000    # a quoted field over many lines, with quotes
+    f.write_text('id,text\na,"First report about Mosul."\nlong,"' + long_field + '"\n'
+                 'b,"Second report, about Raqqa."\nc,Third report about Hit.\n', encoding="utf-8")
+    items = _docs(f, max_bytes=20_000)
+    good, bad = _by_origin(items)
+    assert set(good) == {"a", "b", "c"}
+    assert set(bad) == {"feed.csv:3"} and "too large" in bad["feed.csv:3"]
+    assert good["b"].origin.endswith(f"feed.csv:{3 + long_field.count(chr(10)) + 1}")
+
+
+def test_jsonl_and_csv_are_streamed(tmp_path):
+    """A 60 MB file is read with memory for one record at a time, not for the whole file."""
+    import subprocess
+
+    line = json.dumps({"text": "Gunmen attacked a checkpoint near Mosul on Monday. " * 40}) + "\n"
+    jsonl = tmp_path / "big.jsonl"
+    with open(jsonl, "w", encoding="utf-8") as fh:
+        for i in range(60_000_000 // len(line)):
+            fh.write(line.replace("Gunmen", f"Gunmen {i}", 1))
+    csvf = tmp_path / "big.csv"
+    with open(csvf, "w", encoding="utf-8", newline="") as fh:
+        w = __import__("csv").writer(fh)
+        w.writerow(["text"])
+        for i in range(60_000_000 // len(line)):
+            w.writerow([f"Report {i}: " + "Militants ambushed a convoy near Kirkuk.\n" * 40])
+    probe = ("import resource, sys; from sitrep.ingest.readers import read_path; "
+             "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+             "n = sum(1 for r in read_path(sys.argv[1]) if r.text); "
+             "print(n, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)")
+    for f in (jsonl, csvf):
+        out = subprocess.run([sys.executable, "-c", probe, str(f)], capture_output=True, text=True, check=True)
+        n, grown_mb = map(int, out.stdout.split())
+        assert n > 20_000
+        assert grown_mb < 25, f"{f.name}: reading grew memory by {grown_mb} MB"

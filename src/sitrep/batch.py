@@ -17,7 +17,7 @@ from sitrep.ingest import DEFAULT_MAX_BYTES, dedup, documents
 from sitrep.model import Extraction, Failure, SourceDoc
 from sitrep.nlp import MODEL
 from sitrep.pipeline import Pipeline
-from sitrep.store import Store
+from sitrep.store import Store, StoreError
 
 Progress = Callable[[str], None]   # called once per record handled, with what became of it
 
@@ -123,9 +123,16 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max
                 fail(result.origin, result.reason)
                 continue
             try:
-                store.save(src, result, q.sig, q.near)
+                stored = store.save(src, result, q.sig, q.near)
+            except StoreError as e:
+                fail(src.origin, str(e))
+                continue
             except Exception as e:  # the transaction rolled back: nothing half-written
                 fail(src.origin, f"could not store: {type(e).__name__}: {e}")
+                continue
+            if not stored:            # another ingest into this store stored the same text meanwhile
+                summary.skipped_duplicates += 1
+                progress("skipped")
                 continue
             summary.count(result, src)
             summary.near_duplicates += q.near is not None

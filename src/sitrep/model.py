@@ -17,6 +17,7 @@ import bisect
 import dataclasses
 import functools
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -276,6 +277,10 @@ class OffsetMap:
     """
     segments: list[tuple[int, int, int]] = field(default_factory=list)
 
+    @functools.cached_property
+    def _starts(self) -> list[int]:
+        return [s[0] for s in self.segments]
+
     @classmethod
     def identity(cls, length: int) -> OffsetMap:
         return cls([(0, 0, length)])
@@ -286,8 +291,7 @@ class OffsetMap:
             return i
         if end and i > 0:
             return self.to_original(i - 1) + 1
-        starts = [s[0] for s in self.segments]
-        k = max(0, bisect.bisect_right(starts, i) - 1)
+        k = max(0, bisect.bisect_right(self._starts, i) - 1)
         cs, os_, length = self.segments[k]
         return os_ + min(i - cs, length)
 
@@ -318,11 +322,30 @@ class SourceDoc:
         return len(self.text.split())
 
 
+def printable(s: str) -> str:
+    """`s` as valid Unicode: a lone surrogate (an undecodable byte of a file name, a bad
+    escape in a record) is written as its escape (`\\xe9`, `\\ud800`), so the text can be
+    printed, stored and sent as UTF-8."""
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape" if _only_escaped_bytes(s) else "backslashreplace"
+                        ).decode("utf-8", "backslashreplace")
+
+
+def _only_escaped_bytes(s: str) -> bool:
+    return all(not ("\ud800" <= c <= "\udfff") or "\udc80" <= c <= "\udcff" for c in s)
+
+
 @dataclass
 class Failure:
     """A record that could not be read or processed; the batch goes on."""
     origin: str
     reason: str
+
+    def __post_init__(self) -> None:
+        self.origin, self.reason = printable(str(self.origin)), printable(str(self.reason))
 
 
 @dataclass
@@ -362,7 +385,7 @@ class Extraction:
             return self
         d = self.to_dict()
         for key in ("entities", "places", "timexes", "events", "quotes", "claims", "published_evidence", "byline"):
-            d[key] = _remap(d[key], src.offsets)
+            d[key] = _remap(d[key], src.offsets, src.raw_text)
         d["text"] = src.raw_text
         d["debris"] = [dataclasses.asdict(s) for s in src.debris]
         return Extraction.from_dict(d)
@@ -372,24 +395,42 @@ class Extraction:
         return _build(cls, d)
 
 
-def _remap(obj: Any, offsets: OffsetMap) -> Any:
-    """Map every int start/end (and start_char/end_char) in a JSON tree through `offsets`."""
+def _remap(obj: Any, offsets: OffsetMap, raw: str) -> Any:
+    """Map every int start/end (and start_char/end_char) in a JSON tree through `offsets`; a
+    span's `text` becomes what `raw` holds there. The two differ where cleaning reshaped white
+    space inside the span (an indented line, a trailing space or a carriage return before a
+    line break): the span then quotes the text as given."""
     if isinstance(obj, list):
-        return [_remap(x, offsets) for x in obj]
+        return [_remap(x, offsets, raw) for x in obj]
     if not isinstance(obj, dict):
         return obj
-    out = {k: _remap(v, offsets) for k, v in obj.items()}
+    out = {k: _remap(v, offsets, raw) for k, v in obj.items()}
     for s, e in (("start", "end"), ("start_char", "end_char")):
         if isinstance(out.get(s), int) and isinstance(out.get(e), int) and not isinstance(out.get(s), bool):
             out[s] = offsets.to_original(out[s])
             out[e] = offsets.to_original(out[e], end=True)
+            if isinstance(out.get("text"), str):
+                out["text"] = raw[out[s]:out[e]]
     return out
 
 
-@functools.cache
-def _hints(tp: type) -> dict[str, Any]:
-    """A dataclass's resolved field types (resolving them is slow; they never change)."""
-    return typing.get_type_hints(tp)
+def iter_spans(obj: Any, path: str = "") -> Iterator[tuple[str, str, int, int]]:
+    """Every span of an extraction's JSON tree (`Extraction.to_dict()`): (where, text, start,
+    end) for each object holding a `text` with int `start`/`end` (or `start_char`/`end_char`).
+    The contract promises `document_text[start:end] == text` for each."""
+    if isinstance(obj, list):
+        for i, x in enumerate(obj):
+            yield from iter_spans(x, f"{path}[{i}]")
+        return
+    if not isinstance(obj, dict):
+        return
+    for s, e in (("start", "end"), ("start_char", "end_char")):
+        a, b = obj.get(s), obj.get(e)
+        if isinstance(obj.get("text"), str) and isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool):
+            yield path, obj["text"], a, b
+    for k, v in obj.items():
+        if isinstance(v, (dict, list)):
+            yield from iter_spans(v, f"{path}.{k}" if path else k)
 
 
 def _build(tp: Any, value: Any) -> Any:
@@ -406,7 +447,12 @@ def _build(tp: Any, value: Any) -> Any:
     if origin is tuple:
         return tuple(value)
     if dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        kwargs = {f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value}
-        return tp(**kwargs)
+        hints, names = _fields_of(tp)
+        return tp(**{n: _build(hints[n], value[n]) for n in names if n in value})
     return value
+
+
+@functools.cache
+def _fields_of(tp: type) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A dataclass's resolved field types and names (resolving them is slow: once per type)."""
+    return typing.get_type_hints(tp), tuple(f.name for f in dataclasses.fields(tp))

@@ -47,7 +47,7 @@ class Pipeline:
             src = prepare(raw)
         except BadInput as e:
             raise ValueError(str(e)) from None
-        return self.build(src, self.nlp(src.text)).remapped(src)
+        return self.build(src, nlp_mod.parse(self.nlp, src.text)).remapped(src)
 
     # ------------------------------------------------------------------ many documents
     def process(self, docs: Iterable[SourceDoc]) -> Iterator[tuple[SourceDoc, Extraction | Failure]]:
@@ -63,7 +63,7 @@ class Pipeline:
 
     def _batch(self, batch: list[SourceDoc]) -> Iterator[tuple[SourceDoc, Extraction | Failure]]:
         try:
-            parsed = list(self.nlp.pipe(d.text for d in batch))
+            parsed = list(nlp_mod.pipe(self.nlp, (d.text for d in batch)))
         except Exception:  # one document broke the batch: find it, keep the others
             for d in batch:
                 yield d, self._one(d)
@@ -93,7 +93,7 @@ class Pipeline:
 
     def _one(self, d: SourceDoc) -> Extraction | Failure:
         try:
-            return self.build(d, self.nlp(d.text))
+            return self.build(d, nlp_mod.parse(self.nlp, d.text))
         except Exception as e:
             return Failure(d.origin, f"extraction failed: {type(e).__name__}: {e}")
 

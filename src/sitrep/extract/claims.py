@@ -20,6 +20,7 @@ import re
 
 from sitrep.extract.entities import INDEX_KEY, EntityIndex
 from sitrep.extract.quotes import speech
+from sitrep.extract.spans import Intervals
 from sitrep.model import Claim, ClaimDate, ClaimSpeaker, Quote, Span, Timex
 
 _SKIP_ENTS = {"DATE", "TIME", "ORDINAL", "PERCENT", "MONEY"}
@@ -52,8 +53,8 @@ def extract_claims(doc, entities, quotes: list[Quote], timexes: list[Timex], pub
     currencies = set(sp["currencies"])
     quals = sorted(sp["qualifiers"].items(), key=lambda kv: -len(kv[0]))
     index: EntityIndex | None = doc.user_data.get(INDEX_KEY)
-    named = [(s, e) for s, e, ent in (index.mentions if index else [])]
-    times = [(t.start, t.end) for t in timexes]
+    named = Intervals((s, e) for s, e, ent in (index.mentions if index else []))
+    times = Intervals((t.start, t.end) for t in timexes)
     out: list[Claim] = []
     by_sentence: dict[int, list[Claim]] = {}
     pending: list[tuple[int, int, float | int, str | None, object]] = []
@@ -70,7 +71,7 @@ def extract_claims(doc, entities, quotes: list[Quote], timexes: list[Timex], pub
             continue
         value, j = got
         s_char, e_char = t.idx, doc[j - 1].idx + len(doc[j - 1].text)
-        if any(s < e_char and s_char < e for s, e in named) or any(s <= s_char < e for s, e in times) \
+        if named.overlaps(s_char, e_char) or times.contains(s_char) \
                 or "-" in t.text or (i > 0 and doc[i - 1].text in ("-", "–", "#", "$", "€", "£")) \
                 or (j < n and doc[j].text in ("-", "–", "/")):      # "two-thirds", "60-plus", "24/7"
             i = j

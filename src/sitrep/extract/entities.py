@@ -56,7 +56,8 @@ _ACRONYM = re.compile(r"^[A-Z][A-Za-z&\-–]*[A-Z][A-Za-z]*$|^[A-Z]{2,}s?$")
 
 
 def trim(span) -> tuple[str, int, int] | None:
-    """The span's text without leading determiners and trailing possessive or punctuation.
+    """The span's text without leading determiners, trailing possessive or punctuation, or white space
+    at either end ("The  " tagged ORG is no name).
 
     A name never runs across a line break ("Abu Hamam\\nMilitants" after a title line):
     the span is cut there, keeping the part before the break.
@@ -66,9 +67,9 @@ def trim(span) -> tuple[str, int, int] | None:
         if "\n" in tok.text or "\n" in tok.whitespace_:
             tokens = tokens[:i + (0 if tok.is_space else 1)] or tokens[i + 1:]
             break
-    while tokens and tokens[0].lower_ in _DETERMINERS:
+    while tokens and (tokens[0].lower_ in _DETERMINERS or tokens[0].is_space):
         tokens.pop(0)
-    while tokens and (tokens[-1].lower_ in {"'s", "’s", "'", "’"} or tokens[-1].is_punct):
+    while tokens and (tokens[-1].lower_ in {"'s", "’s", "'", "’"} or tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
     if not tokens:
         return None

@@ -7,6 +7,7 @@ agents and "enabled by X". `Actors` links each head word to the document's entit
 """
 from __future__ import annotations
 
+import bisect
 import functools
 
 from sitrep.extract.grammar import (
@@ -41,6 +42,20 @@ class Actors:
     def __init__(self, entities: list[Entity]):
         self.spans = sorted(((m.start, m.end, e) for e in entities for m in e.mentions if e.type in _ACTOR_TYPES),
                             key=lambda x: x[0])
+        self._starts = [s for s, _, _ in self.spans]
+        self._longest = max((e - s for s, e, _ in self.spans), default=0)
+
+    def _overlapping(self, lo: int, hi: int) -> list:
+        """The mentions that share a character with [lo, hi), in order (found by bisection: a long
+        document has many)."""
+        out = []
+        j = bisect.bisect_left(self._starts, hi) - 1
+        while j >= 0 and self._starts[j] >= lo - self._longest:
+            if lo < self.spans[j][1]:
+                out.append(self.spans[j])
+            j -= 1
+        out.reverse()
+        return out
 
     def ref(self, head) -> ActorRef | None:
         if head is None:
@@ -49,7 +64,7 @@ class Actors:
             return None
         np = np_of(head) if head.pos_ not in ("VERB", "AUX") else head.doc[head.i:head.i + 1]
         lo, hi = np.start_char, np.end_char
-        inside = [(s, e, ent) for s, e, ent in self.spans if s < hi and lo < e]
+        inside = self._overlapping(lo, hi)
         force = lemma(head) in force_words() or head.lower_ in force_words()
         if inside and not (force and all(ent.type in ("GPE", "NORP") and e <= head.idx for s, e, ent in inside)):
             # the entity nearest the head: "ISIS fighters" → ISIS, "a Syrian Democratic Forces (SDF) base" → SDF

@@ -26,7 +26,17 @@ from sitrep.extract.counts import casualties, quantity, zero_or_unknown
 from sitrep.extract.event_actors import Actors, arguments
 from sitrep.extract.event_place import CAPTION, dateline_spans, event_location, location, paragraphs
 from sitrep.extract.event_types import Typing, classify, codebook
-from sitrep.extract.grammar import chain, clause_root, lemma, np_of, object_of, patient_of, subject_of, word_class
+from sitrep.extract.grammar import (
+    chain,
+    clause_root,
+    lemma,
+    np_of,
+    object_of,
+    patient_of,
+    sentence_span,
+    subject_of,
+    word_class,
+)
 from sitrep.extract.lexicon import VIOLENT, rules, words
 from sitrep.extract.triggers import find_triggers, modality, responsibility_claimed
 from sitrep.model import (
@@ -119,7 +129,7 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
             plover=Plover(rule.plover_event, rule.plover_mode), modality=mod, date=date,
             location=event_location(place), actor1=ref1, actor2=ref2, assoc_actors=assoc_refs, counts=counts,
             count_evidence=evidence, confidence=round(p if p is not None else min(score, 0.95), 3),
-            evidence=[Span(sent.text, sent.start_char, sent.end_char)],
+            evidence=[Span(*sentence_span(sent))],
             responsibility_claimed=responsibility_claimed(tok),
         )
         ev.instruments = _instruments(tok)
@@ -230,9 +240,16 @@ def _fold_casualty_clauses(drafts: list[_Draft], paras: list[tuple[int, int]]) -
     def para_of(d: _Draft) -> int:
         return next((k for k, (lo, hi) in enumerate(paras) if lo <= d.tok.idx < hi), -1)
 
+    triggers = {d.tok.i: d for d in drafts}
+
     def toll(d: _Draft) -> bool:
-        return (lemma(d.tok) in _CASUALTY_VERBS and d.event.sub_event_type in ("Armed clash", "Attack")
-                and d.event.actor1 is None)
+        if lemma(d.tok) not in _CASUALTY_VERBS or d.event.sub_event_type not in ("Armed clash", "Attack"):
+            return False
+        if d.event.actor1 is None:
+            return True
+        # "gunmen attacked a checkpoint, killing two": the participle tells the attack's toll
+        host = triggers.get(d.tok.head.i) if d.tok.dep_ == "advcl" and d.tok.tag_ == "VBG" else None
+        return host is not None and host is not d and host.event.event_type in VIOLENT
 
     out = []
     for d in drafts:
@@ -308,7 +325,7 @@ def _sentence_counts(doc, sents, drafts: list[_Draft]) -> None:
             for d in group:
                 if getattr(d.event.counts, fld) is None and d.event.event_type in VIOLENT:
                     setattr(d.event.counts, fld, v)
-                    d.event.count_evidence.append(CountEvidence(fld, sent.text, sent.start_char, sent.end_char))
+                    d.event.count_evidence.append(CountEvidence(fld, *sentence_span(sent)))
 
 
 def _instruments(tok) -> list[Span]:
@@ -355,7 +372,7 @@ def _attach_casualties(doc, sents, drafts: list[_Draft]) -> None:
             for fld, v in zeros.items():
                 if getattr(target.counts, fld) is None:
                     setattr(target.counts, fld, v)
-                    target.count_evidence.append(CountEvidence(fld, sent.text, sent.start_char, sent.end_char))
+                    target.count_evidence.append(CountEvidence(fld, *sentence_span(sent)))
         found = casualties(doc, sent.start, sent.end)
         found = [f for f in found if f[0] in ("fatalities", "injured")]
         if not found:
@@ -372,7 +389,7 @@ def _attach_casualties(doc, sents, drafts: list[_Draft]) -> None:
             if getattr(target.counts, fld) is None:
                 setattr(target.counts, fld, v)
                 target.count_evidence.append(CountEvidence(fld, ev.text, ev.start_char, ev.end_char))
-        span = Span(sent.text, sent.start_char, sent.end_char)
+        span = Span(*sentence_span(sent))
         if span not in target.evidence:
             target.evidence.append(span)
 

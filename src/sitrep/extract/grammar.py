@@ -7,6 +7,15 @@ from __future__ import annotations
 from sitrep.extract.lexicon import REPORTING, words
 
 
+def sentence_span(sent) -> tuple[str, int, int]:
+    """A sentence as evidence: (text, start, end) without the white space around it (a sentence
+    that ends at a line break holds the break as its last token)."""
+    text = sent.text
+    lead = len(text) - len(text.lstrip())
+    core = text.strip()
+    return core, sent.start_char + lead, sent.start_char + lead + len(core)
+
+
 def lemma(t) -> str:
     return t.lemma_.lower()
 

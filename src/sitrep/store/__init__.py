@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import create_engine, event, func, insert, inspect, select, text, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from sitrep.ingest import dedup
 from sitrep.model import Entity, Extraction, Place, Role, SourceDoc, Span, Timex
@@ -36,7 +37,10 @@ class Store:
     def __init__(self, target: str, *, near_threshold: float = dedup.THRESHOLD):
         self.url = _url(target)
         self.near_threshold = near_threshold
-        self.engine: Engine = create_engine(self.url)
+        sqlite = self.url.startswith("sqlite")
+        # another process writing to the same file holds its lock for one document's transaction:
+        # wait for it (a long document takes a while) rather than fail after SQLite's 5 s
+        self.engine: Engine = create_engine(self.url, connect_args={"timeout": 120} if sqlite else {})
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         S.metadata.create_all(self.engine)
@@ -100,8 +104,21 @@ class Store:
         return dedup.best_match(sig, ((r.doc_id, dedup.from_bytes(r.signature)) for r in rows), self.near_threshold)
 
     # ------------------------------------------------------------------ writing
-    def save(self, src: SourceDoc, ext: Extraction, sig: np.ndarray, near: dedup.Match | None = None) -> None:
-        """Write one document and all its items in one transaction."""
+    def save(self, src: SourceDoc, ext: Extraction, sig: np.ndarray, near: dedup.Match | None = None) -> bool:
+        """Write one document and all its items in one transaction. False when the same text was
+        stored meanwhile (another process ingesting into this store won the race): nothing is
+        written then. A different text under the same id raises `StoreError`."""
+        try:
+            self._save(src, ext, sig, near)
+            return True
+        except IntegrityError:
+            if self.find_exact(src.content_hash):
+                return False
+            if self.has_id(src.id):
+                raise StoreError(f"id {src.id!r} is already stored with a different text") from None
+            raise
+
+    def _save(self, src: SourceDoc, ext: Extraction, sig: np.ndarray, near: dedup.Match | None) -> None:
         ev = src.published_evidence
         d = X.derived(ext)
         with self.engine.begin() as c:

@@ -175,7 +175,7 @@ def candidate_groups(c, m: R.Mention) -> dict[str, list[R.Mention]]:
     """Existing clusters with a member whose type and dates could fit `m`, with all their members."""
     r = R.rules()
     types = sorted({m.event_type} | {t for pair in r.compatible_types if m.event_type in pair for t in pair})
-    floor = (dt.date.fromisoformat(m.date_start) - dt.timedelta(days=r.max_window_days)).isoformat()
+    floor = R.days_before(m.date_start, r.max_window_days)
     e = S.events.c
     ids = list(c.execute(select(e.cluster_id).where(
         e.cluster_id.is_not(None), e.event_type.in_(types), e.match_start <= m.date_end, e.match_start >= floor,

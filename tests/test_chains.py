@@ -239,3 +239,27 @@ def test_offsets_hold_for_every_place_and_phrase(pipeline):
             assert text[p.phrase.start:p.phrase.end] == p.phrase.text
         if p.container:
             assert text[p.container.start:p.container.end] == p.container.text
+
+
+# --------------------------------------------------------------------------- containers the writer names
+
+def test_a_namesake_outside_the_named_province_is_not_taken(pipeline):
+    # every Novoselivka the gazetteer knows lies outside Luhansk oblast: the village stays unknown
+    # and falls back to its container, which is read as written (Luhansk, not a village "Luhanske")
+    ps = places(pipeline, "Russian artillery shelled positions in Novoselivka, Luhansk on Monday.",
+                published="2022-05-02")
+    village, container = at(ps, "Novoselivka"), at(ps, "Luhansk")
+    assert container.name == "Luhansk" and container.admin1.startswith("Luhansk")
+    assert village.geonameid is None and village.fallback and village.admin1 == container.admin1
+    assert (village.lat, village.lon) == (container.lat, container.lon)
+
+
+@pytest.mark.parametrize("text, name, admin1", [
+    ("Gunmen killed two men in Campo Grande, Mato Grosso do Sul, on Sunday.", "Mato Grosso do Sul",
+     "Mato Grosso do Sul"),
+    ("Farmers blocked a highway near Natal (Rio Grande do Norte) on Tuesday.", "Rio Grande do Norte",
+     "Rio Grande do Norte"),
+])
+def test_names_with_lower_case_words_inside(pipeline, text, name, admin1):
+    p = at(places(pipeline, text, published="2022-05-02"), name)
+    assert p.admin1 == admin1 and p.precision == "admin1"

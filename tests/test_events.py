@@ -233,3 +233,11 @@ def test_instruments(pipeline):
     text = "Coalition air strikes using F-16s and A-10s hit ISIS positions near Hajin on Monday."
     e = only(events(pipeline, text), "Air/drone strike")
     assert [i.text for i in e.instruments] == ["F-16s", "A-10s"]
+
+
+def test_a_main_clause_the_parser_reads_as_a_participle_keeps_its_agent(pipeline):
+    # the small parser makes "arrested" a participle of "forces" after an apposition of places
+    ext = pipeline.extract("On 28 March, in Soyapango municipality, San Salvador, police forces arrested "
+                           "20 members of a criminal gang.", "2022-03-30")
+    (ev,) = [e for e in ext.events if e.sub_event_type == "Arrests"]
+    assert ev.actor1 is not None and ev.actor1.acled_actor.startswith("Police Forces")

@@ -78,12 +78,20 @@ def subject_of(tok, exclude=None, through: frozenset = frozenset()):
         subj = next((c for c in t.children if c.dep_ in ("nsubj", "csubj")
                      and (exclude is None or c.i != exclude.i)), None)
         if subj is not None:
+            appos = next((c for c in subj.children if c.dep_ == "appos"), None)
+            if appos is not None and subj.ent_type_ in ("GPE", "LOC", "FAC") and not appos.ent_type_:
+                return appos, False     # "in X, San Salvador, police forces arrested …": the place is no subject
             return subj, False
         agent = agent_of(t)
         if agent is not None:
             return agent, True
         if t.dep_ == "ROOT" or t.head.i == t.i:
             return None, False
+        if t.dep_ == "acl" and t.tag_ in ("VBD", "VBN") and any(c.dep_ == "dobj" for c in t.children):
+            # "…, San Salvador, police forces arrested 66 members": the small parser makes the main
+            # clause a participle of the noun before it; a participle with an object of its own is
+            # that noun's act ("the men arrested yesterday" has none)
+            return t.head, False
         if t.dep_ == "relcl":
             # "militants who attacked…": the antecedent did it; "a leader who was killed": it was done to him
             passive = any(c.dep_ == "nsubjpass" for c in t.children)

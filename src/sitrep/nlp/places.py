@@ -34,7 +34,10 @@ KEY = "sitrep.place_candidates"
 VOTES = "sitrep.country_mentions"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAX_TOKENS = 6
-_CONNECTORS = {"-", "–", "'", "’", "of", "de", "du", "la", "le", "bin", "abu", "umm", "ibn", "bani", "beni"}
+# lower-case words inside a name: "Mato Grosso do Sul", "Pinar del Río", "Newcastle upon Tyne"
+# (a run is a place only when the gazetteer knows the whole of it)
+_CONNECTORS = {"-", "–", "'", "’", "of", "de", "du", "la", "le", "bin", "abu", "umm", "ibn", "bani", "beni",
+               "do", "da", "dos", "das", "del", "della", "des", "di", "los", "las", "el", "en", "sur", "upon"}
 _DETERMINERS = {"the", "a", "an"}
 # the kinds of place that follow a name and make it one, known or not ("Xyz village", "Abc district")
 _NAMING_FEATURES = {"village", "town", "city", "district", "sub-district", "subdistrict", "sub", "township", "neighbourhood",

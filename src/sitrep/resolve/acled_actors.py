@@ -107,7 +107,14 @@ def name_actors(events: list[Event], entities: list[Entity], places: list[Place]
             if ev.actor1.acled_actor is None and ev.actor1.entity_id is None:
                 ev.actor1.acled_actor = _named(crowd, cc)      # "teachers", "the opposition": the crowd
         else:
-            ev.actor1 = _name_ref(ev.actor1, ("police", "military", "gang", "unidentified"), cc, by_id)
+            kinds = ("police", "military", "gang", "unidentified")
+            if ev.sub_event_type == "Other":
+                # displacement, evacuation, refugees arriving: the codebook codes the civilians who
+                # move as actor 1 ("52 people were evacuated" has them as the patient)
+                if ev.actor1 is None and ev.actor2 is not None and _kind(ev.actor2.text) == "civilians":
+                    ev.actor1, ev.actor2 = ev.actor2, None
+                kinds += ("civilians",)
+            ev.actor1 = _name_ref(ev.actor1, kinds, cc, by_id)
             if ev.actor1 is None and ev.event_type in violent:
                 ev.actor1 = _conventional("unidentified", cc)
         ev.actor2 = _name_ref(ev.actor2, ("police", "military", "gang", "unidentified", "civilians", "protesters"),

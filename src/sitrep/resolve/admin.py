@@ -126,6 +126,19 @@ class Outlines:
         return None
 
 
+@functools.lru_cache(maxsize=1)
+def _outlines() -> tuple[Outlines, dict[str, str]]:
+    return Outlines(), {d.ne_code: d.code for d in divisions() if d.code}
+
+
+def admin1_at(lat: float, lon: float) -> str | None:
+    """The GeoNames admin1 code of the division whose outline holds the point (GeoNames' own code
+    for a place can be stale where a boundary moved). The outlines load once, on first use."""
+    outlines, codes = _outlines()
+    found = outlines.locate(lat, lon)
+    return codes.get(found) if found else None
+
+
 def _in_ring(x: float, y: float, ring: list[tuple[float, float]]) -> bool:
     inside = False
     j = len(ring) - 1

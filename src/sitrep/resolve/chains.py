@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
+from sitrep.resolve import admin
 from sitrep.resolve.gazetteer import Entry, distance_km
 
 
@@ -76,6 +77,9 @@ def _in_brackets(text: str, pos: int) -> bool:
 
 
 _ADMIN = ("ADM1", "ADM2", "ADM3", "ADM4", "ADMD")
+# a reading the text's own container rules out costs more than leaving the part unknown (which
+# then falls back to the container): the writer said where it is
+_CANNOT = -4.0
 
 
 def fit(inner: Entry, outer: Entry) -> float:
@@ -90,18 +94,22 @@ def fit(inner: Entry, outer: Entry) -> float:
     if fo == "ADM1":
         if fi == "ADM1":
             return -1.0
-        return 3.0 if inner.admin1_code and inner.admin1_code == outer.admin1_code else -2.0
+        if inner.admin1_code and inner.admin1_code == outer.admin1_code:
+            return 3.0
+        # GeoNames' code may predate a boundary change: the division's outline decides
+        return 2.5 if inner.lat is not None and admin.admin1_at(inner.lat, inner.lon) == outer.admin1_code else _CANNOT
     if fi == "ADM1":
         return -1.5                                   # a province inside a town or district
     near = _km(inner, outer)
+    same = bool(inner.admin1_code) and inner.admin1_code == outer.admin1_code
     if fo in _ADMIN:
-        same = inner.admin1_code and inner.admin1_code == outer.admin1_code
         if near is not None:
-            return 3.0 if near < 60 else 1.5 if same and near < 150 else -2.0
+            return 3.0 if near < 60 else 1.5 if same and near < 150 else _CANNOT
         return 1.5 if same else -1.0
     if near is None:
         return 0.0
-    return 3.0 if near < 25 else 1.5 if near < 50 else 0.0 if near < 100 else -2.5
+    # a town as container: "X, Donetsk" may name the town or the province that shares its name
+    return 3.0 if near < 25 else 1.5 if near < 50 else 1.0 if same else 0.0 if near < 100 else _CANNOT
 
 
 def _km(a: Entry, b: Entry) -> float | None:

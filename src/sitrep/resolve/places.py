@@ -146,7 +146,9 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             best, e = ranked[i][0] if ranked[i] else (None, None)
         supported = support.get(i, False)
         if e is None or (best < MIN_SCORE_WITHOUT_NER and c.source != "ner" and not supported):
-            keep = c.source in ("ner", "context") or (in_chain and c.entries == [])
+            # a name the gazetteer knows only elsewhere than its chain says stays, unknown, and falls
+            # back to its container ("Xyz, Luhansk" where every Xyz known lies in other provinces)
+            keep = c.source in ("ner", "context") or in_chain
             places.append(_unresolved(c) if keep and _worth_keeping(c, in_chain) else None)
             continue
         exact = any(x is e and t == 0 for x, t in c.entries)
@@ -201,6 +203,11 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
             opts: list[tuple[float, Entry | None]] = list(ranked[m][:_TOP])
             if k > 0:     # a container: a division or a country is what the words lead one to expect
                 opts = [(s + (0.6 if (e.feature_code or "") in ("ADM1", "ADM2") else 0.0), e) for s, e in opts]
+                # and a container is written as its name: a loose reading ("Luhansk" as the village
+                # Luhanske) must not win over an exact one because it sits near a namesake of the part
+                exact_ids = {id(e) for e, t in cands[m].entries if t == 0}
+                if exact_ids:
+                    opts = [(s - (0.0 if id(e) in exact_ids else 3.0), e) for s, e in opts]
             # "unknown" costs what a reading is worth: little for loose matches only, most for a container
             exact = any(t == 0 for _, t in cands[m].entries)
             opts.append(((opts[0][0] - (4.0 if k > 0 else 3.0 if exact else 0.5)) if opts else 0.0, None))
@@ -243,6 +250,8 @@ def _complete(places: list[Place | None], links: dict[int, int], gazetteer: Gaze
         if j is not None:
             up = places[j]
             p.container = Span(up.text, up.start, up.end)
+            if up.feature_code == "ADM1" and up.admin1 and p.country_code == up.country_code and p.lat is not None:
+                p.admin1 = up.admin1     # the writer's province (GeoNames' code for a place can be stale)
         # the smallest container with a point, for a part that has none
         if p.lat is None:
             k = j

@@ -57,6 +57,14 @@ def test_the_classifier_reads_sentences_it_never_saw(text, label):
      "Excessive force against protesters"),
     # a crowd outside any demonstration
     ("A mob beat a suspected thief to death at a market in Kampala on Friday.", "Mob violence"),
+    # killing armed men (police, soldiers, militants) is a clash, however one-sided
+    ("Militants shot and killed three police officers near a market in Garissa on Tuesday.", "Armed clash"),
+    ("Police shot and killed two gang members in Cap-Haitien on Sunday.", "Armed clash"),
+    # demonstrators who throw stones make a violent demonstration, though the police disperse them
+    ("Students threw stones at police during a demonstration in Nairobi on Monday; police fired tear gas to "
+     "disperse them.", "Violent demonstration"),
+    # an arrest after another act of the same forces ("stopped a bus and detained …") is no prevention
+    ("Gendarmes stopped a minibus near Van and detained 30 migrants on Sunday.", "Arrests"),
 ])
 def test_codebook_distinctions(pipeline, text, sub):
     assert sub in sub_types(pipeline, text)
@@ -113,3 +121,11 @@ def test_protesters_and_civilians_as_acled_names_them(pipeline):
 def test_soldiers_and_police_are_the_forces_of_the_events_country(pipeline):
     e = events(pipeline, "Soldiers arrested five suspected militants in Mopti on Tuesday.")[0]
     assert e.sub_event_type == "Arrests" and e.actor1.acled_actor == "Military Forces of Mali"
+
+
+def test_an_irregular_past_tagged_as_present_keeps_its_verb(pipeline):
+    # the tagger calls "retook" a present form; its lemma must still be "retake"
+    doc = pipeline.nlp("Ukrainian forces retook Hlybivka on Thursday.")
+    assert [t.lemma_ for t in doc if t.text == "retook"] == ["retake"]
+    assert any(e.event_type in ("Battles", "Strategic developments") for e in
+               events(pipeline, "Ukrainian forces retook Hlybivka, Chernihiv. No details on any fighting."))

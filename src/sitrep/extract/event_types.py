@@ -322,11 +322,20 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         a2_words = {w.lower() for w in (actor2.text or "").split()}
         if _kind(actor2, entities_by_id) == "civilian" or a2_words & civilian_words:
             return rule_for("Attack", base=rule)
-    if sub == "Peaceful protest":
+    if sub == "Attack" and actor1 is not None and k1 != "civilian" and (
+            _kind(actor2, entities_by_id) in ("state", "non-state") or _armed_words(actor2)):
+        # the codebook's violence against civilians is against the unarmed: killing soldiers, police
+        # or militants is a fight between armed, organised groups, however one-sided
+        return rule_for("Armed clash", base=rule)
+    if sub in ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"):
         pro = policy()["protest"]
         lethal, dispersed, violent = (bool(words & pro[k]) for k in ("lethal", "dispersal", "violent"))
-        if violent and not dispersed:
+        # demonstrators who throw, burn, storm or smash make a violent demonstration, whether or not
+        # the police then intervene (a blocked road alone is no violence once the police are there)
+        if violent and (not dispersed or words & (pro["violent"] - {"block", "barricade"})):
             return rule_for("Violent demonstration", base=rule)
+        if sub != "Peaceful protest":
+            return rule
         if dispersed and lethal:
             return rule_for("Excessive force against protesters", base=rule)
         if dispersed:

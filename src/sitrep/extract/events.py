@@ -103,6 +103,7 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
         typed = rule if p is not None else None        # an untriggered event: typed already
         if typed is None:
             typed, p = typing.decide(tok, rule, ref1)
+        decided = typed
         typed = codebook(typed, typing.passage_words(si), ref1, actors.ref(a2), by_id, w["civilian"])
         if typed is not rule:
             if (typed.event_type in VIOLENT) != (rule.event_type in VIOLENT) or "Arrests" in (
@@ -111,6 +112,10 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
                 ref1 = actors.ref(a1)
             rule = typed
             p = typing.prob(si, rule.sub_event_type)
+            if typed is not decided and typing.prob(si, decided.sub_event_type) is not None:
+                # the codebook chose between two readings of one event (who was hit decides
+                # Attack or Armed clash): the event holds with the probability of either
+                p = min(1.0, p + typing.prob(si, decided.sub_event_type))
         ref2 = actors.ref(a2)
         if ref1 and ref2 and ref1.entity_id and ref1.entity_id == ref2.entity_id:
             ref2 = None

@@ -90,8 +90,9 @@ def modality(tok, rule: Rule) -> str | None:
                 not any(c.dep_ == "amod" for c in kids)
             if not indefinite:
                 return None                  # "the number of IS attacks", "the threat of attacks"
-        if i > 0 and lem in PREVENTION:
-            return None                      # "securing roads from attacks"
+        if i > 0 and lem in PREVENTION and above[i - 1].dep_ != "conj":
+            # "securing roads from attacks"; not "stopped a vehicle and detained 20 migrants"
+            return None
         if t is own_verb or (i == 0 and t.pos_ == "VERB"):
             if any(c.dep_ == "neg" for c in kids):
                 return "negated"

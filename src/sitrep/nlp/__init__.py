@@ -5,7 +5,10 @@ another name on PyPI), so nothing is downloaded at run time. After spaCy's NER c
 own components: `sitrep_places` (gazetteer place candidates, `sitrep.nlp.places`) and
 `sitrep_actors` (actor knowledge-base names, typing slips, forces named by nationality,
 `sitrep.nlp.actors`). Before the parser, `sitrep_line_breaks` starts a new sentence after every line break: a title,
-a dateline or a caption is never one sentence with the paragraph that follows it.
+a dateline or a caption is never one sentence with the paragraph that follows it. After spaCy's
+lemmatizer, `sitrep_verb_lemmas` gives an irregular past form the tagger mistook for a present
+("forces retook X" tagged VBP keeps the lemma "retook") its lemma from the lemmatizer's own
+table of exceptions.
 
 `parse` and `pipe` run the pipeline on texts of any length: a text longer than `PART_CHARS`
 is cut at line breaks (where a sentence ends anyway) into parts that spaCy's model parses
@@ -34,6 +37,20 @@ def line_breaks(doc):
     return doc
 
 
+@Language.factory("sitrep_verb_lemmas")
+def make_verb_lemmas(nlp: Language, name: str):
+    exceptions = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_exc")["verb"]
+
+    def verb_lemmas(doc):
+        for tok in doc:
+            if tok.pos_ == "VERB" and tok.tag_ in ("VBP", "VB", "VBZ") and tok.lemma_.lower() == tok.lower_:
+                found = exceptions.get(tok.lower_)
+                if found and found[0] != tok.lower_:
+                    tok.lemma_ = found[0]
+        return doc
+    return verb_lemmas
+
+
 def load_model(model: str = MODEL):
     """spaCy's model alone, as installed (what benchmarks call bare spaCy)."""
     import spacy
@@ -52,6 +69,8 @@ def load(model: str = MODEL, gazetteer_path: str | None = None):
 
     nlp = load_model(model)
     nlp.add_pipe("sitrep_line_breaks", before="parser")
+    if "lemmatizer" in nlp.pipe_names:
+        nlp.add_pipe("sitrep_verb_lemmas", after="lemmatizer")
     nlp.add_pipe("sitrep_places", after="ner", config={"gazetteer_path": gazetteer_path})
     nlp.add_pipe("sitrep_actors", after="sitrep_places")
     return nlp

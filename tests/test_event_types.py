@@ -63,6 +63,9 @@ def test_the_classifier_reads_sentences_it_never_saw(text, label):
     # demonstrators who throw stones make a violent demonstration, though the police disperse them
     ("Students threw stones at police during a demonstration in Nairobi on Monday; police fired tear gas to "
      "disperse them.", "Violent demonstration"),
+    # a crowd is no armed group: residents fighting soldiers riot, residents killing a thief are a mob
+    ("A group of villagers clashed with soldiers at a fuel depot near Jaffna on Saturday.", "Mob violence"),
+    ("A suspected thief was beaten and killed by residents of a market street in Recife on Sunday.", "Mob violence"),
     # an arrest after another act of the same forces ("stopped a bus and detained …") is no prevention
     ("Gendarmes stopped a minibus near Van and detained 30 migrants on Sunday.", "Arrests"),
 ])
@@ -129,3 +132,9 @@ def test_an_irregular_past_tagged_as_present_keeps_its_verb(pipeline):
     assert [t.lemma_ for t in doc if t.text == "retook"] == ["retake"]
     assert any(e.event_type in ("Battles", "Strategic developments") for e in
                events(pipeline, "Ukrainian forces retook Hlybivka, Chernihiv. No details on any fighting."))
+
+
+def test_a_crowd_of_a_nation_is_a_crowd_not_the_nation(pipeline):
+    (ev,) = [e for e in events(pipeline, "Palestinian rioters clashed with Israeli soldiers near Nablus on Friday.")
+             if e.event_type == "Riots"]
+    assert ev.actor1.acled_actor == "Rioters (Palestine)"

@@ -36,6 +36,17 @@ def force_words() -> frozenset[str]:
     return frozenset(x for x in w["state"] | w["non-state"] if " " not in x)
 
 
+_COLLECTIVES = frozenset(("group", "band", "crowd", "mob", "handful", "dozen", "dozens", "hundreds", "scores"))
+
+
+@functools.lru_cache(maxsize=1)
+def crowd_words() -> frozenset[str]:
+    """Head words of crowds ("rioters", "residents", "youths"), lemmas."""
+    from sitrep.extract.event_types import policy
+
+    return policy()["crowd_words"]
+
+
 class Actors:
     """Links the words of a noun phrase to the document's entities."""
 
@@ -62,10 +73,17 @@ class Actors:
             return None
         if (head.pos_ == "PRON" and head.dep_ != "relcl") or head.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
             return None
+        if lemma(head) in _COLLECTIVES:
+            # "a group of people", "a crowd of protesters": the members are the actor
+            of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            members = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+            if members is not None and members.pos_ in ("NOUN", "PROPN"):
+                head = members
         np = np_of(head) if head.pos_ not in ("VERB", "AUX") else head.doc[head.i:head.i + 1]
         lo, hi = np.start_char, np.end_char
         inside = self._overlapping(lo, hi)
-        force = lemma(head) in force_words() or head.lower_ in force_words()
+        # "Palestinian rioters", "Myanmar military forces": a crowd or a force, not the nation named before it
+        force = lemma(head) in force_words() or head.lower_ in force_words() or lemma(head) in crowd_words()
         if inside and not (force and all(ent.type in ("GPE", "NORP") and e <= head.idx for s, e, ent in inside)):
             # the entity nearest the head: "ISIS fighters" → ISIS, "a Syrian Democratic Forces (SDF) base" → SDF
             s, e, ent = min(inside, key=lambda x: (abs(x[1] - hi), -(x[1] - x[0])))

@@ -99,7 +99,10 @@ def _depth(tok) -> int:
 
 
 def _words(span) -> set[str]:
-    return {lemma(t) for t in span} | {t.lower_ for t in span}
+    """The lemmas and words of a passage; names and dates are no words ("16 March" holds no march,
+    "Strike Force" no strike)."""
+    toks = [t for t in span if t.pos_ != "PROPN" and t.ent_type_ not in ("DATE", "TIME")]
+    return {lemma(t) for t in toks} | {t.lower_ for t in toks}
 
 
 class Typing:
@@ -303,6 +306,18 @@ def actor_words() -> dict[str, frozenset[str]]:
             "civilian": n["civilians"]}
 
 
+def _crowd(ref, entities_by_id: dict) -> bool:
+    """An actor that is a crowd ("rioters", "a group of people", "residents"), not an organised, armed group."""
+    if ref is None or not ref.text:
+        return False
+    pol = policy()
+    head = {w.lower().rstrip("s") for w in ref.text.split()} | {w.lower() for w in ref.text.split()}
+    ent = entities_by_id.get(ref.entity_id) if ref.entity_id else None
+    if ent is not None and (ent.type in ("ARMED_GROUP", "MILITARY_UNIT") or ent.actor_type in _STATE | _NON_STATE):
+        return False
+    return bool(head & pol["crowd_words"]) and not head & pol["organised_words"]
+
+
 def _armed_words(ref) -> bool:
     return ref is not None and bool({w.lower().rstrip("s") for w in (ref.text or "").split()}
                                     & policy()["organised_words"])
@@ -322,6 +337,11 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         a2_words = {w.lower() for w in (actor2.text or "").split()}
         if _kind(actor2, entities_by_id) == "civilian" or a2_words & civilian_words:
             return rule_for("Attack", base=rule)
+    if sub in ("Armed clash", "Attack") and (_crowd(actor1, entities_by_id) or (
+            sub == "Armed clash" and _crowd(actor2, entities_by_id))):
+        # a crowd is no armed, organised group: rioters fighting soldiers, residents beating a thief
+        demo = bool(words & (policy()["protest_words"] - {"riot", "rioter"}))
+        return rule_for("Violent demonstration" if demo else "Mob violence", base=rule)
     if sub == "Attack" and actor1 is not None and k1 != "civilian" and (
             _kind(actor2, entities_by_id) in ("state", "non-state") or _armed_words(actor2)):
         # the codebook's violence against civilians is against the unarmed: killing soldiers, police

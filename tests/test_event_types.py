@@ -66,6 +66,11 @@ def test_the_classifier_reads_sentences_it_never_saw(text, label):
     # a crowd is no armed group: residents fighting soldiers riot, residents killing a thief are a mob
     ("A group of villagers clashed with soldiers at a fuel depot near Jaffna on Saturday.", "Mob violence"),
     ("A suspected thief was beaten and killed by residents of a market street in Recife on Sunday.", "Mob violence"),
+    # a detention with violence against the detained is violence against civilians; one whose
+    # victims vanish is a forced disappearance
+    ("Police officers detained and tortured a journalist in Bukavu on Monday.", "Attack"),
+    ("Soldiers arrested two farmers near Kayes on Friday. Their whereabouts are unknown.",
+     "Abduction/forced disappearance"),
     # an arrest after another act of the same forces ("stopped a bus and detained …") is no prevention
     ("Gendarmes stopped a minibus near Van and detained 30 migrants on Sunday.", "Arrests"),
 ])

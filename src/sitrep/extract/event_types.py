@@ -66,6 +66,7 @@ def policy() -> dict:
     d["candidate_lemmas"] = frozenset(d["candidate_lemmas"]) | frozenset(rules())
     d["class_words"] = {k: tuple(v) for k, v in d["class_words"].items() if not k.startswith("_")}
     d["protest"] = {k: frozenset(v) for k, v in d["protest"].items() if not k.startswith("_")}
+    d["detention"] = {k: frozenset(v) for k, v in d["detention"].items() if not k.startswith("_")}
     for k in ("protest_words", "organised_words", "crowd_words", "territory_subs", "not_anchors", "protest_only_subs"):
         d[k] = frozenset(d[k])
     d["families"] = [frozenset(v) for k, v in d["families"].items() if not k.startswith("_")]
@@ -331,7 +332,15 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
     if sub == "Arrests" and k1 == "non-state" and _kind(actor2, entities_by_id) not in ("non-state", "state") \
             and not _armed_words(actor2):
         return rule_for("Abduction/forced disappearance", base=rule)   # a militant captured by a militia stays an arrest
-    if sub == "Abduction/forced disappearance" and k1 == "state" and words & {"arrest", "detain"}:
+    det = policy()["detention"]
+    if sub == "Arrests" and words & det["disappearance"]:
+        return rule_for("Abduction/forced disappearance", base=rule)   # "their whereabouts are unknown"
+    if sub == "Arrests" and words & det["sexual"]:
+        return rule_for("Sexual violence", base=rule)
+    if sub == "Arrests" and words & det["violence"]:
+        return rule_for("Attack", base=rule)        # "detained and tortured a blogger"
+    if sub == "Abduction/forced disappearance" and k1 == "state" and words & {"arrest", "detain"} \
+            and not words & det["disappearance"]:
         return rule_for("Arrests", base=rule)
     if sub == "Armed clash" and actor2 is not None and k1 != "civilian":
         a2_words = {w.lower() for w in (actor2.text or "").split()}

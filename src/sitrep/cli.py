@@ -604,6 +604,12 @@ def gazetteer_lookup(name: Annotated[str, typer.Argument(help="A place name, in 
     out.print(t)
 
 
+# `sitrep watch` and `sitrep alert` live in their own module (it imports the options above)
+from sitrep.cli_watch import register as _register_watch  # noqa: E402
+
+_register_watch(app)
+
+
 def main() -> None:
     app()
 

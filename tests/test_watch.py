@@ -250,3 +250,27 @@ def test_alert_commands(tmp_path):
 def test_watch_commands_have_help_with_an_example(command):
     r = sitrep(*command, "--help")
     assert r.returncode == 0 and "Example" in r.stdout and f"sitrep {' '.join(command)}" in r.stdout
+
+
+def test_api_serves_alerts_and_watch_status_read_only(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from sitrep.api import create_app
+    from sitrep.api import watch as api
+    from sitrep.watch.sources import Source
+
+    with Store.open(str(tmp_path / "api.db")) as store:
+        W.add_alert(store, "hooked", {"country": "SY"}, "webhook:https://hooks.example/secret-token")
+        W.sync_sources(store, [Source("https://example.org/rss.xml", "Example", "SY", None)])
+        W.source_failed(store, "https://example.org/rss.xml", "HTTP 503")
+        c = TestClient(create_app(store))
+        r = c.get("/api/alerts")
+        assert r.status_code == 200
+        body = api.Alerts.model_validate(r.json())
+        assert [(a.name, a.filters, a.delivery) for a in body.items] == [("hooked", {"country": "SY"}, "webhook")]
+        assert "secret-token" not in r.text                        # a webhook's URL is not served
+        st = api.WatchStatus.model_validate(c.get("/api/watch").json())
+        assert st.sources[0].errors == 1 and st.sources[0].last_error == "HTTP 503"
+        assert c.post("/api/alerts", json={}).status_code == 405
+        spec = c.get("/openapi.json").json()
+        assert "/api/alerts" in spec["paths"] and "/api/watch" in spec["paths"]

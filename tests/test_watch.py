@@ -63,6 +63,16 @@ def test_sources_file_settings_and_errors(tmp_path):
         assert f"{p}:2" in str(e.value) and why in str(e.value)
 
 
+def test_the_readme_sample_sources_file_reads(tmp_path):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Following a theatre", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    p = tmp_path / "sources.txt"
+    p.write_text(block, encoding="utf-8")
+    srcs = read(p)
+    assert len(srcs) == 5 and srcs[0].name == "BBC News" and srcs[0].countries == "IQ,SY"
+    assert srcs[3].kind == "sitemap" and srcs[4].name is None
+
+
 def test_canonical_urls_fold_tracking_and_case():
     assert feeds.canonical_url("HTTPS://Example.ORG:443/a/b.html?utm_source=x&id=3#top") == \
         "https://example.org/a/b.html?id=3"
@@ -155,6 +165,11 @@ def test_watch_once_twice_ingests_every_allowed_article_once(site, tmp_path):
         rows = dict(con.execute("select url, source from documents"))
     assert failures[site.base + "/report.pdf"] == "not an HTML page: application/pdf"
     assert rows[site.base + "/news/a1.html"] == "Test Gazette"      # the source= name, listed by both feeds
+    with sqlite3.connect(db) as con:
+        published = {u.removeprefix(site.base): (p, ps) for u, p, ps in
+                     con.execute("select url, published, published_source from documents")}
+    assert published["/news/a2.html"] == ("2025-05-05", "metadata")    # the feed's date, not the page's 05-06
+    assert published["/news/c1.html"] == ("2025-05-09", "metadata")    # the sitemap's lastmod
 
     st = sitrep("watch", "--status", "--db", db, "--json")
     assert st.returncode == 0, st.stderr
@@ -192,6 +207,27 @@ def test_watch_resumes_after_being_killed_mid_round(site, tmp_path):
     assert site.hits["/kill/a1.html"] == 1 and site.hits["/kill/a2.html"] == 1   # stored ones not fetched again
     with Store.open(db) as store:
         assert {i["status"] for i in W.items(store)} == {"done"}
+
+
+def test_watch_runs_rounds_until_interrupted(site, tmp_path):
+    db = str(tmp_path / "loop.db")
+    sources = tmp_path / "sources.txt"
+    sources.write_text(f"{site.base}/sitemap.xml\n", encoding="utf-8")
+    p = subprocess.Popen([sys.executable, "-m", "sitrep", "watch", str(sources), "--db", db, "--every", "1s",
+                          "--delay", "0"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and site.hits["/sitemap.xml"] < 2:
+            time.sleep(0.2)
+        assert site.hits["/sitemap.xml"] >= 2, "a second round never came"
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 0 and "Stopped" in err
+    assert [u.removeprefix(site.base) for u, _ in _docs(db)] == ["/news/c1.html"]
+    assert site.hits["/news/c1.html"] == 1
 
 
 # ------------------------------------------------------------------ alerts

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from itertools import zip_longest
 from urllib.parse import urlsplit
 
@@ -233,12 +233,6 @@ def seconds_to_next(store, sources: list[Source], every: float) -> float:
         if row and row["next_fetch"]:
             waits.append((dt.datetime.fromisoformat(row["next_fetch"]) - now).total_seconds())
     return max(5.0, min([every, *waits]))
-
-
-def http_date(t: float) -> str:
-    import datetime as dt
-
-    return format_datetime(dt.datetime.fromtimestamp(t, dt.UTC), usegmt=True)
 
 
 def sleep(seconds: float) -> None:

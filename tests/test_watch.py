@@ -100,6 +100,18 @@ def test_fetcher_refusals_say_why(site):
             f.get("file:///etc/passwd")
 
 
+def test_only_the_sources_hosts_may_be_private_addresses(site):
+    """A feed on a trusted host cannot send sitrep to another local address, directly or by a redirect."""
+    port = site.server.server_address[1]
+    with Fetcher(delay=0, retries=0, timeout=2, trusted_hosts={"127.0.0.1"}) as f:
+        assert f.get(site.base + "/news/a1.html").status == 200
+        with pytest.raises(FetchError, match="private or local address"):
+            f.get(f"http://localhost:{port}/news/a2.html")
+        with pytest.raises(FetchError, match=r"private or local address .*\(redirected to http://localhost"):
+            f.get(site.base + "/to-localhost")
+    assert site.hits["/news/a2.html"] == 0
+
+
 def test_fetcher_spaces_requests_to_one_host(site):
     with Fetcher(delay=0.3, retries=0, timeout=2) as f:
         f.get(site.base + "/news/a2.html")

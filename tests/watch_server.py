@@ -165,6 +165,9 @@ class Site:
                     if site.hits[path] == 1:
                         return self.send(503, b"busy", headers={"Retry-After": "0"})
                     return self.send(200, page("/news/a1.html"))
+                if path == "/to-localhost":
+                    port = self.server.server_address[1]
+                    return self.send(302, headers={"Location": f"http://localhost:{port}/news/a1.html"})
                 if path == "/loop/1":
                     return self.send(302, headers={"Location": "/loop/2"}, length=True)
                 if path == "/loop/2":

@@ -9,7 +9,9 @@ import re
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from sitrep.cli import (
     ACTOR,
@@ -48,10 +50,10 @@ def parse_duration(value: str) -> float:
 def _print_status(st: dict) -> None:
     t = Table("source", "kind", "last success", "items", "stored", "waiting", "failing", "errors", "last error",
               title=f"sitrep watch: {len(st['sources'])} sources, {st['rounds']} rounds", title_justify="left")
-    for s in st["sources"]:
-        t.add_row(s["name"] or s["url"], s["kind"] or "?", (s["last_success"] or "never")[:19], str(s["items"]),
+    for s in st["sources"]:   # (plain Text cells: names, URLs and reasons are never read as markup)
+        t.add_row(Text(s["name"] or s["url"]), s["kind"] or "?", (s["last_success"] or "never")[:19], str(s["items"]),
                   str(s["stored"]), str(s["pending"]), str(s["failed_items"]), str(s["errors"]),
-                  s["last_error"] or "")
+                  Text(s["last_error"] or ""))
     out.print(t)
     r = st["last_round"]
     if r:
@@ -62,7 +64,7 @@ def _print_status(st: dict) -> None:
     if st["failures"]:
         f = Table("article", "reason", "tries", "status", title="Failing articles", title_justify="left")
         for x in st["failures"]:
-            f.add_row(x["url"], x["last_error"] or "", str(x["attempts"]), x["status"])
+            f.add_row(Text(x["url"]), Text(x["last_error"] or ""), str(x["attempts"]), x["status"])
         out.print(f)
 
 
@@ -119,7 +121,7 @@ def watch(sources_file: Annotated[str | None, typer.Argument(help="The sources f
     try:
         sources = SRC.read(sources_file)
     except SRC.SourcesError as e:
-        err.print(f"[red]{e}[/]")
+        err.print(f"[red]{escape(str(e))}[/]")
         raise typer.Exit(2) from None
     _set_countries(countries)
     loaded = []
@@ -136,16 +138,19 @@ def watch(sources_file: Annotated[str | None, typer.Argument(help="The sources f
             err.print(f"[bold]{outcome}[/] articles to fetch")
         else:
             colour = "red" if outcome.startswith("failed") else "green"
-            err.print(f"  {phase} [{colour}]{outcome}[/] {url}", soft_wrap=True, markup=True, highlight=False)
+            err.print(f"  {phase} [{colour}]{escape(outcome)}[/] {escape(url)}", soft_wrap=True, highlight=False)
+
+    from urllib.parse import urlsplit
 
     fetcher = Fetcher(user_agent=user_agent or USER_AGENT, delay=delay, timeout=timeout, retries=retries,
-                      backoff=backoff, max_bytes=max_page_bytes)
+                      backoff=backoff, max_bytes=max_page_bytes,
+                      trusted_hosts={urlsplit(s.url).hostname or "" for s in sources})
     deliverer = A.Deliverer(printer=lambda p: out.print_json(data=p))
     first = True
     try:
         with Store.open(db) as store:
             while True:
-                err.print(f"[bold]Round[/] over {len(sources)} sources → {db}")
+                err.print(f"[bold]Round[/] over {len(sources)} sources → {escape(db)}")
                 s = R.run_round(store, sources, fetcher, pipeline_of, every=seconds, force=once or first,
                                 max_attempts=max_attempts, batch_size=batch_size, max_bytes=max_bytes,
                                 progress=progress)
@@ -158,7 +163,7 @@ def watch(sources_file: Annotated[str | None, typer.Argument(help="The sources f
                               f"({s.sources_failed} failed), {s.new_items} new items, {s.stored} stored, "
                               f"{s.duplicates} duplicates, {s.failed} failed"
                               + "".join(f"; alert {k}: {v['delivered']} delivered"
-                                        + (f" ([red]{v['error']}[/])" if v["error"] else "")
+                                        + (f" ([red]{escape(v['error'])}[/])" if v["error"] else "")
                                         for k, v in report.items()))
                 if once:
                     break
@@ -202,13 +207,14 @@ def alert_add(name: Annotated[str, typer.Argument(help="A name for the alert.")]
             deliver = A.parse_deliver(print_, jsonl, webhook)
             kept = A.check_filters(store, filters)
         except ValueError as e:
-            err.print(f"[red]{e}[/]")
+            err.print(f"[red]{escape(str(e))}[/]")
             raise typer.Exit(2) from None
         if any(a["name"] == name for a in W.alerts(store)):
-            err.print(f"[red]An alert {name!r} exists already[/] (sitrep alert remove {name})")
+            err.print(f"[red]An alert {escape(repr(name))} exists already[/] (sitrep alert remove {escape(name)})")
             raise typer.Exit(2)
         W.add_alert(store, name, kept, deliver, since="" if backfill else None)
-    err.print(f"[green]Saved alert[/] {name}: {json.dumps(kept, ensure_ascii=False)} → {deliver}")
+    err.print(f"[green]Saved alert[/] {escape(name)}: {escape(json.dumps(kept, ensure_ascii=False))} → "
+              f"{escape(deliver)}")
 
 
 @alert_app.command("list", epilog="Example: [bold]sitrep alert list --db sitrep.db[/]")
@@ -224,8 +230,8 @@ def alert_list(db: DB = "sitrep.db",
         return
     t = Table("name", "filters", "delivery", "delivered", "checked", title=f"{len(rows)} alerts", title_justify="left")
     for a in rows:
-        t.add_row(a["name"], json.dumps(a["filters"], ensure_ascii=False), a["deliver"], str(a["delivered"]),
-                  (a["checked_at"] or "")[:19])
+        t.add_row(Text(a["name"]), Text(json.dumps(a["filters"], ensure_ascii=False)), Text(a["deliver"]),
+                  str(a["delivered"]), (a["checked_at"] or "")[:19])
     out.print(t)
 
 
@@ -236,9 +242,9 @@ def alert_remove(name: Annotated[str, typer.Argument(help="The alert's name.")],
 
     with _open_store(db) as store:
         if not W.remove_alert(store, name):
-            err.print(f"[red]No alert {name!r}[/]")
+            err.print(f"[red]No alert {escape(repr(name))}[/]")
             raise typer.Exit(2)
-    err.print(f"[green]Removed alert[/] {name}")
+    err.print(f"[green]Removed alert[/] {escape(name)}")
 
 
 def register(app: typer.Typer) -> None:

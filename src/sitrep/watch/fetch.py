@@ -6,12 +6,17 @@ at a time); the User-Agent names sitrep. Bounded: a connect/read timeout and a d
 whole answer, a size cap checked on the declared length and while the body streams in, at most
 `max_redirects` redirects (each hop checked against robots.txt, a loop named as one), answers
 of 429 and 5xx retried `retries` times with exponential backoff (Retry-After honoured up to
-a minute). Every refusal is a `FetchError` whose message is the reason, stored by the caller.
+a minute). Guarded: a URL on a host that is not trusted (the caller trusts the hosts of its
+sources file) must not lead to a private, loopback or link-local address — a feed cannot make
+sitrep read an intranet page or a cloud metadata service, directly or by a redirect. Every refusal
+is a `FetchError` whose message is the reason, stored by the caller.
 """
 from __future__ import annotations
 
 import codecs
+import ipaddress
 import re
+import socket
 import threading
 import time
 import urllib.robotparser
@@ -96,7 +101,8 @@ class _Robots:
 class Fetcher:
     def __init__(self, *, user_agent: str = USER_AGENT, delay: float = 1.0, timeout: float = 20.0,
                  deadline: float | None = None, max_bytes: int = 5_000_000, max_redirects: int = 5,
-                 retries: int = 2, backoff: float = 2.0, transport: httpx.BaseTransport | None = None):
+                 retries: int = 2, backoff: float = 2.0, transport: httpx.BaseTransport | None = None,
+                 trusted_hosts: set[str] | None = None):
         self.user_agent = user_agent
         self.delay = delay
         self.timeout = timeout
@@ -108,6 +114,8 @@ class Fetcher:
         self.client = httpx.Client(headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
                                    timeout=httpx.Timeout(timeout), follow_redirects=False, transport=transport,
                                    trust_env=False)
+        self.trusted_hosts = {h.lower() for h in trusted_hosts} if trusted_hosts is not None else None
+        self._public: dict[str, str | None] = {}     # host → why it may not be fetched (None: it may)
         self._robots: dict[str, _Robots] = {}
         self._last: dict[str, float] = {}       # host → when its last request ended
         self._lock = threading.Lock()
@@ -132,6 +140,9 @@ class Fetcher:
         seen = [url]
         current = url
         while True:
+            refused = self.private(current)
+            if refused:
+                raise FetchError(refused + ("" if current == url else f" (redirected to {current})"))
             if not self.allowed(current):
                 raise FetchError("disallowed by robots.txt" + ("" if current == url else f" (redirected to {current})"))
             r = self._with_retries(current, headers)
@@ -154,6 +165,17 @@ class Fetcher:
             if r.status == 304 or 200 <= r.status < 300:
                 return r
             raise FetchError(f"HTTP {r.status}")
+
+    # ------------------------------------------------------------------ private addresses
+    def private(self, url: str) -> str | None:
+        """Why `url` may not be fetched for lying on a private address (None: it may). Every host is
+        trusted when `trusted_hosts` is None; a trusted host is never checked."""
+        host = (urlsplit(url).hostname or "").lower()
+        if self.trusted_hosts is None or host in self.trusted_hosts:
+            return None
+        if host not in self._public:
+            self._public[host] = _private_reason(host)
+        return self._public[host]
 
     # ------------------------------------------------------------------ robots.txt
     def allowed(self, url: str) -> bool:
@@ -249,6 +271,18 @@ class Fetcher:
             raise FetchError(f"cannot decode the body: {e}") from None
         except httpx.HTTPError as e:
             raise FetchError(f"{type(e).__name__}: {e}") from None
+
+
+def _private_reason(host: str) -> str | None:
+    try:
+        addrs = {info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
+    except (socket.gaierror, UnicodeError) as e:
+        return f"cannot resolve {host}: {e}"
+    for a in addrs:
+        ip = ipaddress.ip_address(a.split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            return f"refused: {host} is at a private or local address ({ip}), and only the sources file's hosts may be"
+    return None
 
 
 def _retry_after(value: str | None) -> float | None:

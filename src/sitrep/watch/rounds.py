@@ -85,7 +85,8 @@ def fetch_source(store, fetcher: Fetcher, s: Source, every: float) -> int:
         return W.source_fetched(store, s.url, kind=kind or "feed", etag=None, last_modified=None, found=[],
                                 next_in=every, not_modified=True)
     kind = kind or feeds.kind_of(r)
-    found = _listing(fetcher, kind, r)
+    # a page is queued under the URL of the sources file's line (the same each round, whatever it redirects to)
+    found = [feeds.Item(feeds.canonical_url(s.url))] if kind == "page" else _listing(fetcher, kind, r)
     return W.source_fetched(store, s.url, kind=kind, etag=r.headers.get("etag"),
                             last_modified=r.headers.get("last-modified"), found=found, next_in=every)
 

@@ -58,7 +58,7 @@ def pg_url():
 
 def test_the_examples_give_the_same_events_on_postgresql_and_sqlite(pg_url, pipeline, tmp_path):
     with Store.open(pg_url) as pg, Store.open(str(tmp_path / "lite.db")) as lite:
-        assert pg.engine.dialect.name == "postgresql" and pg.schema_version() == 6
+        assert pg.engine.dialect.name == "postgresql" and pg.schema_version() == 7
         for s in (pg, lite):
             assert batch.ingest([str(EXAMPLES)], s, pipeline).stored == 21
 

@@ -322,3 +322,18 @@ def test_api_serves_alerts_and_watch_status_read_only(tmp_path):
         assert c.post("/api/alerts", json={}).status_code == 405
         spec = c.get("/openapi.json").json()
         assert "/api/alerts" in spec["paths"] and "/api/watch" in spec["paths"]
+
+
+def test_a_store_from_before_watching_gains_its_tables(tmp_path):
+    from sitrep.store import schema as S
+
+    db = str(tmp_path / "old.db")
+    Store.open(db).close()
+    with sqlite3.connect(db) as con:
+        for t in ("alert_deliveries", "alerts", "watch_rounds", "watch_items", "watch_sources"):
+            con.execute(f"drop table {t}")
+        con.execute("update meta set value = '5' where key = 'schema_version'")
+    with Store.open(db) as store:
+        assert store.schema_version() == S.SCHEMA_VERSION
+        assert W.status(store) == {"sources": [], "last_round": None, "rounds": 0, "failures": []}
+        assert W.alerts(store) == []

@@ -242,6 +242,25 @@ def test_watch_runs_rounds_until_interrupted(site, tmp_path):
     assert site.hits["/news/c1.html"] == 1
 
 
+def test_a_failing_source_is_asked_again_later_and_later(site, tmp_path):
+    import datetime as dt
+
+    srcs = read_text(tmp_path, f"{site.base}/gone.rss\n")
+    with Store.open(str(tmp_path / "f.db")) as store, Fetcher(delay=0, retries=0, timeout=2) as f:
+        waits = []
+        for _ in range(3):
+            t = dt.datetime.now(dt.UTC)
+            s = rounds.run_round(store, srcs, f, lambda: None, every=3600)
+            assert s.sources_failed == 1 and s.failures == [(srcs[0].url, "HTTP 404")]
+            row = W.source(store, srcs[0].url)
+            waits.append((dt.datetime.fromisoformat(row["next_fetch"]) - t).total_seconds())
+        assert row["errors"] == 3 and row["consecutive_errors"] == 3 and row["last_error"] == "HTTP 404"
+        assert 59 < waits[0] < 70 and 119 < waits[1] < 130 and 239 < waits[2] < 250
+        assert rounds.seconds_to_next(store, srcs, 3600) > 200
+    with sqlite3.connect(tmp_path / "f.db") as con:
+        assert con.execute("select reason from failures").fetchall() == [("HTTP 404",)]
+
+
 # ------------------------------------------------------------------ alerts
 def test_alerts_deliver_each_matching_event_once(site, tmp_path, pipeline):
     db = str(tmp_path / "a.db")
@@ -337,3 +356,24 @@ def test_a_store_from_before_watching_gains_its_tables(tmp_path):
         assert store.schema_version() == S.SCHEMA_VERSION
         assert W.status(store) == {"sources": [], "last_round": None, "rounds": 0, "failures": []}
         assert W.alerts(store) == []
+
+
+def test_robots_txt_rules(tmp_path):
+    """RFC 9309: no robots.txt (4xx) allows everything; a long one is read up to its first 500 KB; rules
+    for sitrep's own token apply."""
+    import httpx
+
+    robots = {"a.invalid": (404, ""), "b.invalid": (200, "User-agent: sitrep\nDisallow: /x/\n\nUser-agent: *\n"
+                                                        "Disallow:\n" + "# padding\n" * 100_000)}
+
+    def handler(request):
+        if request.url.path == "/robots.txt":
+            status, text = robots[request.url.host]
+            return httpx.Response(status, text=text)
+        return httpx.Response(200, text="<html><body>ok</body></html>", headers={"content-type": "text/html"})
+
+    with Fetcher(delay=0, retries=0, transport=httpx.MockTransport(handler)) as f:
+        assert f.get("http://a.invalid/anything.html").status == 200
+        assert f.get("http://b.invalid/y/page.html").status == 200
+        with pytest.raises(FetchError, match="robots"):
+            f.get("http://b.invalid/x/page.html")

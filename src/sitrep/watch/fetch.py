@@ -166,6 +166,10 @@ class Fetcher:
                 return r
             raise FetchError(f"HTTP {r.status}")
 
+    def new_round(self) -> None:
+        """Forget which hosts resolve to public addresses (names move); robots.txt keeps its day."""
+        self._public.clear()
+
     # ------------------------------------------------------------------ private addresses
     def private(self, url: str) -> str | None:
         """Why `url` may not be fetched for lying on a private address (None: it may). Every host is
@@ -195,7 +199,7 @@ class Fetcher:
         try:
             current = url
             for _ in range(self.max_redirects + 1):
-                r = self._request(current, None, ROBOTS_MAX_BYTES)
+                r = self._request(current, None, ROBOTS_MAX_BYTES, truncate=True)   # RFC 9309: the first 500 KB
                 if r.status in REDIRECTS and r.headers.get("location"):
                     current = urljoin(current, r.headers["location"])
                     continue
@@ -237,17 +241,17 @@ class Fetcher:
             if gap > 0:
                 time.sleep(gap)
 
-    def _request(self, url: str, headers: dict[str, str] | None, cap: int) -> Response:
+    def _request(self, url: str, headers: dict[str, str] | None, cap: int, truncate: bool = False) -> Response:
         host = urlsplit(url).netloc
         with self._lock:                                 # one request at a time (per host, and overall)
             self._wait_turn(host, url)
             try:
-                return self._stream(url, headers, cap)
+                return self._stream(url, headers, cap, truncate)
             finally:
                 self._last[host] = time.monotonic()
                 self.requests += 1
 
-    def _stream(self, url: str, headers: dict[str, str] | None, cap: int) -> Response:
+    def _stream(self, url: str, headers: dict[str, str] | None, cap: int, truncate: bool = False) -> Response:
         start = time.monotonic()
         try:
             with self.client.stream("GET", url, headers=headers) as r:
@@ -255,12 +259,14 @@ class Fetcher:
                 if r.status_code in REDIRECTS or r.status_code == 304 or r.status_code >= 300:
                     return Response(url, url, r.status_code, hdrs)
                 declared = hdrs.get("content-length")
-                if declared and declared.isdigit() and int(declared) > cap:
+                if declared and declared.isdigit() and int(declared) > cap and not truncate:
                     raise FetchError(f"too large: {int(declared):,} bytes declared, the limit is {cap:,}")
                 body = bytearray()
                 for chunk in r.iter_bytes():
                     body += chunk
                     if len(body) > cap:
+                        if truncate:
+                            return Response(url, url, r.status_code, hdrs, bytes(body[:cap]))
                         raise FetchError(f"too large: more than {cap:,} bytes")
                     if time.monotonic() - start > self.deadline:
                         raise FetchError(f"too slow: no complete answer within {self.deadline:g} s")

@@ -27,6 +27,7 @@ from sitrep.watch.fetch import Fetcher, FetchError
 from sitrep.watch.sources import Source
 
 MAX_CHILD_SITEMAPS = 50
+FIRST_RETRY = 60.0      # a failing source is asked again after 1, 2, 4… minutes (at most --every)
 Progress = Callable[[str, str, str], None]    # (phase, url, outcome)
 
 
@@ -109,7 +110,7 @@ def article(fetcher: Fetcher, row: dict, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     """Fetch one queued article and prepare it for the pipeline; FetchError or BadInput says why not."""
     url = row["url"]
     r = fetcher.get(url)
-    if r.status != 200 and not 200 <= r.status < 300:
+    if not 200 <= r.status < 300:
         raise FetchError(f"HTTP {r.status}")
     if not r.is_html():
         raise FetchError(f"not an HTML page: {r.content_type or 'no content type'}")
@@ -189,6 +190,7 @@ def run_round(store, sources: list[Source], fetcher: Fetcher, pipeline_of: Calla
     """One round over `sources` (see the module's docstring). `pipeline_of()` gives the Pipeline,
     called only when there is something to extract."""
     W.sync_sources(store, sources)
+    fetcher.new_round()
     summary = RoundSummary(started_at=W.now())
     summary.round_id = W.start_round(store, len(sources))
     for s in sources:
@@ -201,14 +203,15 @@ def run_round(store, sources: list[Source], fetcher: Fetcher, pipeline_of: Calla
             summary.new_items += new
             progress("source", s.url, f"{new} new")
         except FetchError as e:
-            W.source_failed(store, s.url, e.reason, retry_in=min(e.retry_after or 0, every))
+            backoff = FIRST_RETRY * 2 ** min((row or {}).get("consecutive_errors") or 0, 10)
+            W.source_failed(store, s.url, e.reason, retry_in=min(every, max(e.retry_after or 0, backoff)))
             store.add_failure(s.url, e.reason)
             summary.sources_failed += 1
             summary.failures.append((s.url, e.reason))
             progress("source", s.url, f"failed: {e.reason}")
         except Exception as e:  # a bug of ours on one source must not stop the round
             reason = f"cannot read the source: {type(e).__name__}: {e}"
-            W.source_failed(store, s.url, reason)
+            W.source_failed(store, s.url, reason, retry_in=every)
             store.add_failure(s.url, reason)
             summary.sources_failed += 1
             summary.failures.append((s.url, reason))

@@ -313,7 +313,27 @@ def test_alert_commands(tmp_path):
     assert sitrep("alert", "remove", "kirkuk", "--db", db).returncode == 2
 
 
-@pytest.mark.parametrize("command", [["watch"], ["alert", "add"], ["alert", "list"], ["alert", "remove"]])
+def test_alert_run_delivers_stored_events_once(examples_db, tmp_path):
+    from conftest import copy_store
+
+    db = copy_store(examples_db, tmp_path)
+    out = tmp_path / "iq.jsonl"
+    r = sitrep("alert", "add", "iq", "--db", db, "--country", "IQ", "--jsonl", str(out), "--backfill")
+    assert r.returncode == 0, r.stderr
+    first = sitrep("alert", "run", "--db", db, "--json")
+    assert first.returncode == 0, first.stderr
+    with Store.open(db) as store:
+        want = {e["id"] for e in Q.events(store, country="IQ", limit=1000)["items"]}
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert want and {x["event"]["id"] for x in lines} == want and len(lines) == len(want)
+    assert json.loads(first.stdout.strip().splitlines()[-1]) == {"iq": {"delivered": len(want), "error": None}}
+    again = sitrep("alert", "run", "--db", db, "--json")
+    assert json.loads(again.stdout.strip().splitlines()[-1]) == {"iq": {"delivered": 0, "error": None}}
+    assert len(out.read_text(encoding="utf-8").splitlines()) == len(want)
+
+
+@pytest.mark.parametrize("command", [["watch"], ["alert", "add"], ["alert", "list"], ["alert", "remove"],
+                                     ["alert", "run"]])
 def test_watch_commands_have_help_with_an_example(command):
     r = sitrep(*command, "--help")
     assert r.returncode == 0 and "Example" in r.stdout and f"sitrep {' '.join(command)}" in r.stdout

@@ -235,6 +235,28 @@ def alert_list(db: DB = "sitrep.db",
     out.print(t)
 
 
+@alert_app.command("run", epilog="Example: [bold]sitrep alert run --db sitrep.db[/]  (after `sitrep ingest`, "
+                                 "or from cron)")
+def alert_run(db: DB = "sitrep.db",
+              as_json: Annotated[bool, typer.Option("--json", help="Print what was delivered as JSON.")] = False
+              ) -> None:
+    """Deliver now what `sitrep watch` delivers after each round: each alert's new or changed matching events."""
+    from sitrep.watch import alerts as A
+
+    deliverer = A.Deliverer(printer=lambda p: out.print_json(data=p))
+    try:
+        with _open_store(db) as store:
+            report = A.run(store, deliverer)
+    finally:
+        deliverer.close()
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+    for name, r in report.items():
+        err.print(f"alert {escape(name)}: {r['delivered']} delivered"
+                  + (f" ([red]{escape(r['error'])}[/])" if r["error"] else ""))
+    raise typer.Exit(1 if any(r["error"] for r in report.values()) else 0)
+
+
 @alert_app.command("remove", epilog="Example: [bold]sitrep alert remove ninewa-deaths --db sitrep.db[/]")
 def alert_remove(name: Annotated[str, typer.Argument(help="The alert's name.")], db: DB = "sitrep.db") -> None:
     """Remove a saved alert and its delivery log."""

@@ -161,7 +161,7 @@ def add_alert(store, name: str, filters: dict, deliver: str, *, since: str | Non
     t = now()
     with store.engine.begin() as c:
         c.execute(insert(S.alerts).values(name=name, filters=filters, deliver=deliver, created_at=t,
-                                          checked_at=since or t))
+                                          checked_at=t if since is None else since))
 
 
 def alerts(store) -> list[dict[str, Any]]:

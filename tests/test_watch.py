@@ -112,6 +112,16 @@ def test_only_the_sources_hosts_may_be_private_addresses(site):
     assert site.hits["/news/a2.html"] == 0
 
 
+def test_hosts_are_fetched_at_once_and_each_host_one_request_at_a_time(site):
+    port = site.server.server_address[1]
+    rows = [{"url": f"http://{host}:{port}/pause/{i}.html"} for i in range(3) for host in ("127.0.0.1", "localhost")]
+    with Fetcher(delay=0, retries=0, timeout=5) as f:
+        got = rounds._fetch_all(f, rows, 5_000_000, hosts=4)
+    assert [r["url"] for r, _ in got] == [r["url"] for r in rows]          # in the chunk's order
+    assert all(d.title == "Gunmen kill four soldiers near Kirkuk" for _, d in got)
+    assert site.max_inflight == 2 and site.max_inflight_per_host == 1
+
+
 def test_fetcher_spaces_requests_to_one_host(site):
     with Fetcher(delay=0.3, retries=0, timeout=2) as f:
         f.get(site.base + "/news/a2.html")

@@ -102,6 +102,10 @@ class Site:
         self.hang_seen = threading.Event()
         self.release = threading.Event()
         self.user_agents: set[str] = set()
+        self.inflight: Counter[str] = Counter()        # /pause/ requests in progress, per Host header
+        self.max_inflight = 0
+        self.max_inflight_per_host = 0
+        self._guard = threading.Lock()
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -164,6 +168,16 @@ class Site:
                 if path == "/flaky2.html":
                     if site.hits[path] == 1:
                         return self.send(503, b"busy", headers={"Retry-After": "0"})
+                    return self.send(200, page("/news/a1.html"))
+                if path.startswith("/pause/"):
+                    host = self.headers["Host"]
+                    with site._guard:
+                        site.inflight[host] += 1
+                        site.max_inflight = max(site.max_inflight, sum(site.inflight.values()))
+                        site.max_inflight_per_host = max(site.max_inflight_per_host, site.inflight[host])
+                    time.sleep(0.4)
+                    with site._guard:
+                        site.inflight[host] -= 1
                     return self.send(200, page("/news/a1.html"))
                 if path == "/to-localhost":
                     port = self.server.server_address[1]

@@ -85,6 +85,9 @@ def watch(sources_file: Annotated[str | None, typer.Argument(help="The sources f
                                                                            "sitrep gives up on it.")] = 5,
           batch_size: Annotated[int, typer.Option("--batch", min=1, help="Articles fetched before each "
                                                                          "extraction and store write.")] = 8,
+          hosts: Annotated[int, typer.Option("--hosts", min=1, max=32, help="Hosts fetched from at once (each "
+                                                                           "host's requests stay one at a time).")]
+          = 4,
           user_agent: Annotated[str | None, typer.Option("--user-agent", help="User-Agent (default names sitrep; "
                                                                               "add a contact).")] = None,
           max_page_bytes: Annotated[int, typer.Option("--max-page-bytes", help="Refuse answers (pages, feeds) "
@@ -153,7 +156,7 @@ def watch(sources_file: Annotated[str | None, typer.Argument(help="The sources f
                 err.print(f"[bold]Round[/] over {len(sources)} sources → {escape(db)}")
                 s = R.run_round(store, sources, fetcher, pipeline_of, every=seconds, force=once or first,
                                 max_attempts=max_attempts, batch_size=batch_size, max_bytes=max_bytes,
-                                progress=progress)
+                                hosts=hosts, progress=progress)
                 first = False
                 report = A.run(store, deliverer)
                 if as_json:

@@ -1,8 +1,8 @@
 """A polite, bounded HTTP fetcher for `sitrep watch` (httpx).
 
 Polite: robots.txt is read once per host (and again after a day) and obeyed, with its
-Crawl-delay; requests to one host are spaced by `delay` seconds (the fetcher makes one request
-at a time); the User-Agent names sitrep. Bounded: a connect/read timeout and a deadline for the
+Crawl-delay; requests to one host go one at a time, spaced by `delay` seconds (different hosts
+may be fetched from different threads at once); the User-Agent names sitrep. Bounded: a connect/read timeout and a deadline for the
 whole answer, a size cap checked on the declared length and while the body streams in, at most
 `max_redirects` redirects (each hop checked against robots.txt, a loop named as one), answers
 of 429 and 5xx retried `retries` times with exponential backoff (Retry-After honoured up to
@@ -118,7 +118,8 @@ class Fetcher:
         self._public: dict[str, str | None] = {}     # host → why it may not be fetched (None: it may)
         self._robots: dict[str, _Robots] = {}
         self._last: dict[str, float] = {}       # host → when its last request ended
-        self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}   # one per host: its requests one at a time
+        self._locks_lock = threading.Lock()
         self.requests = 0
 
     def close(self) -> None:
@@ -243,7 +244,9 @@ class Fetcher:
 
     def _request(self, url: str, headers: dict[str, str] | None, cap: int, truncate: bool = False) -> Response:
         host = urlsplit(url).netloc
-        with self._lock:                                 # one request at a time (per host, and overall)
+        with self._locks_lock:
+            lock = self._locks.setdefault(host, threading.Lock())
+        with lock:                                       # one request at a time per host
             self._wait_turn(host, url)
             try:
                 return self._stream(url, headers, cap, truncate)

@@ -3,7 +3,7 @@
 A round (1) fetches every source that is due (all of them with `force`), with a conditional GET,
 and queues the article URLs it lists that were never seen (one transaction per source, with its
 validators); (2) fetches the queued articles (new ones, and failed ones with tries left), a few
-at a time, reads each page's main text, title and date with trafilatura (the listing's date is the
+at a time (several hosts at once, each host's one after another), reads each page's main text, title and date with trafilatura (the listing's date is the
 `published` metadata), and ingests them through `sitrep.batch.ingest` — the path of `sitrep ingest`,
 with its duplicate checks and failures table; an article is marked done once its text is stored.
 A failure (of a source or an article) is recorded with its URL and reason and never stops the round.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from itertools import zip_longest
@@ -137,8 +138,32 @@ def _chunks(rows: list[dict], n: int) -> Iterator[list[dict]]:
         yield rows[i:i + n]
 
 
+def _fetch_all(fetcher: Fetcher, chunk: list[dict], max_bytes: int, hosts: int) -> list[tuple[dict, object]]:
+    """Each row with its prepared document or the exception that stopped it, in the chunk's order:
+    the rows of one host one after another, up to `hosts` hosts at once (threads)."""
+    def one(row: dict) -> tuple[dict, object]:
+        try:
+            return row, article(fetcher, row, max_bytes)
+        except Exception as e:  # returned, not raised: recorded by the caller
+            return row, e
+
+    def host_rows(rows: list[dict]) -> list[tuple[dict, object]]:
+        return [one(r) for r in rows]
+
+    groups: dict[str, list[dict]] = {}
+    for r in chunk:
+        groups.setdefault(urlsplit(r["url"]).netloc, []).append(r)
+    if hosts <= 1 or len(groups) == 1:
+        done = [x for rows in groups.values() for x in host_rows(rows)]
+    else:
+        with ThreadPoolExecutor(max_workers=min(hosts, len(groups)), thread_name_prefix="sitrep-fetch") as pool:
+            done = [x for part in pool.map(host_rows, groups.values()) for x in part]
+    order = {id(r): i for i, r in enumerate(chunk)}
+    return sorted(done, key=lambda x: order[id(x[0])])
+
+
 def ingest_articles(store, fetcher: Fetcher, pipeline_of: Callable, rows: list[dict], summary: RoundSummary, *,
-                    max_attempts: int, batch_size: int, max_bytes: int, progress: Progress) -> None:
+                    max_attempts: int, batch_size: int, max_bytes: int, progress: Progress, hosts: int = 4) -> None:
     def failed(url: str, reason: str) -> None:
         W.item_failed(store, url, reason, max_attempts)
         store.add_failure(url, reason)
@@ -148,14 +173,14 @@ def ingest_articles(store, fetcher: Fetcher, pipeline_of: Callable, rows: list[d
 
     for chunk in _chunks(_by_host(rows), batch_size):
         docs: list[tuple[dict, SourceDoc]] = []
-        for row in chunk:
+        for row, got in _fetch_all(fetcher, chunk, max_bytes, hosts):
             summary.articles += 1
-            try:
-                docs.append((row, article(fetcher, row, max_bytes)))
-            except (FetchError, BadInput) as e:
-                failed(row["url"], str(e))
-            except Exception as e:  # a bug of ours on one page must not stop the round
-                failed(row["url"], f"cannot read the page: {type(e).__name__}: {e}")
+            if isinstance(got, SourceDoc):
+                docs.append((row, got))
+            elif isinstance(got, (FetchError, BadInput)):
+                failed(row["url"], str(got))
+            else:                   # a bug of ours on one page must not stop the round
+                failed(row["url"], f"cannot read the page: {type(got).__name__}: {got}")
         groups: dict[str | None, list[tuple[dict, SourceDoc]]] = {}
         for row, d in docs:
             groups.setdefault(row.get("countries"), []).append((row, d))
@@ -186,7 +211,7 @@ def ingest_articles(store, fetcher: Fetcher, pipeline_of: Callable, rows: list[d
 # ------------------------------------------------------------------ a round, and the loop
 def run_round(store, sources: list[Source], fetcher: Fetcher, pipeline_of: Callable, *, every: float = 900.0,
               force: bool = True, max_attempts: int = 5, batch_size: int = 8, max_bytes: int = DEFAULT_MAX_BYTES,
-              progress: Progress = _noop) -> RoundSummary:
+              hosts: int = 4, progress: Progress = _noop) -> RoundSummary:
     """One round over `sources` (see the module's docstring). `pipeline_of()` gives the Pipeline,
     called only when there is something to extract."""
     W.sync_sources(store, sources)
@@ -220,7 +245,7 @@ def run_round(store, sources: list[Source], fetcher: Fetcher, pipeline_of: Calla
     rows = [r for r in rows if r["source_url"] in urls]
     progress("articles", "", str(len(rows)))
     ingest_articles(store, fetcher, pipeline_of, rows, summary, max_attempts=max_attempts, batch_size=batch_size,
-                    max_bytes=max_bytes, progress=progress)
+                    max_bytes=max_bytes, progress=progress, hosts=hosts)
     W.finish_round(store, summary.round_id, sources=summary.sources, new_items=summary.new_items,
                    stored=summary.stored, duplicates=summary.duplicates, failed=summary.failed)
     return summary

@@ -203,6 +203,8 @@ class Fetcher:
                 r = self._request(current, None, ROBOTS_MAX_BYTES, truncate=True)   # RFC 9309: the first 500 KB
                 if r.status in REDIRECTS and r.headers.get("location"):
                     current = urljoin(current, r.headers["location"])
+                    if check_url(current) or self.private(current):
+                        raise FetchError("robots.txt redirected where sitrep may not go")
                     continue
                 break
         except FetchError:

@@ -271,6 +271,28 @@ def test_a_failing_source_is_asked_again_later_and_later(site, tmp_path):
         assert con.execute("select reason from failures").fetchall() == [("HTTP 404",)]
 
 
+def test_a_sitemap_index_is_followed_one_level(site):
+    with Fetcher(delay=0, retries=0, timeout=2) as f:
+        r = f.get(site.base + "/sitemap-index.xml")
+        assert feeds.kind_of(r) == "sitemap"
+        found = rounds._listing(f, "sitemap", r)
+    assert [(i.url, i.published) for i in found] == [(site.base + "/news/c1.html", "2025-05-09")]
+
+
+def test_a_sources_countries_hint_reaches_the_pipeline(site, tmp_path, pipeline):
+    """'Tripoli' is in Lebanon for a source marked countries=LB, in Libya (the bigger) without a hint."""
+    srcs = read_text(tmp_path, f"{site.base}/lb/tripoli.html countries=LB\n{site.base}/any/tripoli.html\n")
+    before = pipeline.countries
+    with Store.open(str(tmp_path / "t.db")) as store, Fetcher(delay=0, retries=0, timeout=2) as f:
+        assert rounds.run_round(store, srcs, f, lambda: pipeline).stored == 2
+        got = {}
+        for it in W.items(store):
+            ext = store.extraction(it["doc_id"])
+            got[it["url"].removeprefix(site.base)] = {(p.name, p.country_code) for p in ext.places}
+    assert got == {"/lb/tripoli.html": {("Tripoli", "LB")}, "/any/tripoli.html": {("Tripoli", "LY")}}
+    assert pipeline.countries == before                               # the hint does not outlive its articles
+
+
 # ------------------------------------------------------------------ alerts
 def test_alerts_deliver_each_matching_event_once(site, tmp_path, pipeline):
     db = str(tmp_path / "a.db")

@@ -44,6 +44,12 @@ ARTICLES = {
                          "MOSUL, Iraq - This page is behind a robots.txt rule and must never be fetched by a "
                          "polite crawler, whatever its feed says about it."),
     "/slow.html": ("Slow page", "2025-05-12", "KIRKUK, Iraq - This page answers too slowly to be read."),
+    "/lb/tripoli.html": ("Checkpoint attacked in Tripoli", "2025-05-05",
+                         "Gunmen attacked an army checkpoint in Tripoli on Monday, killing two soldiers, officials "
+                         "said. The gunmen fled on motorcycles after a short exchange of fire."),
+    "/any/tripoli.html": ("Clash in Tripoli", "2025-05-06",
+                          "Fighters clashed with a rival militia in Tripoli on Tuesday, killing three people, "
+                          "residents said. Schools in the district closed for the day."),
     "/kill/a1.html": ("Attack on a market in Hit", "2025-06-01",
                       "HIT, Iraq - Gunmen opened fire in a market in Hit on Sunday, killing two traders, police "
                       "said. The gunmen escaped in a white car towards the desert."),
@@ -155,6 +161,11 @@ class Site:
                             if path == "/atom.xml" else rss(base, KILL_PATHS))
                     ctype = "application/atom+xml" if path == "/atom.xml" else "application/rss+xml"
                     return self.send(200, body, ctype, {"ETag": etag, "Last-Modified": "Mon, 05 May 2025 09:00:00 GMT"})
+                if path == "/sitemap-index.xml":
+                    body = (f"<?xml version='1.0' encoding='UTF-8'?><sitemapindex xmlns='http://www.sitemaps.org/"
+                            f"schemas/sitemap/0.9'><sitemap><loc>{base}/sitemap.xml</loc></sitemap></sitemapindex>"
+                            ).encode()
+                    return self.send(200, body, "application/xml")
                 if path == "/sitemap.xml":
                     body = (f"<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/"
                             f"sitemap/0.9'><url><loc>{base}/news/c1.html</loc><lastmod>2025-05-09</lastmod></url>"

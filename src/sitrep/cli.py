@@ -604,10 +604,9 @@ def gazetteer_lookup(name: Annotated[str, typer.Argument(help="A place name, in 
     out.print(t)
 
 
-# `sitrep watch` and `sitrep alert` live in their own module (it imports the options above)
-from sitrep.cli_watch import register as _register_watch  # noqa: E402
-
-_register_watch(app)
+# `sitrep watch` and `sitrep alert` live in their own module, which imports the options above and
+# adds its commands to `app` (whichever of the two modules is imported first)
+import sitrep.cli_watch  # noqa: E402,F401
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """The command line of watching: `sitrep watch SOURCES` (rounds, `--status`) and `sitrep alert add|list|remove`.
 
-Registered on the main typer app by `sitrep.cli`; shares its options and consoles.
+Adds its commands to the main typer app of `sitrep.cli` (which imports this module at its end) and
+shares its options and consoles.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from sitrep.cli import (
     _filters,
     _open_store,
     _set_countries,
+    app,
     err,
     out,
 )
@@ -272,7 +274,6 @@ def alert_remove(name: Annotated[str, typer.Argument(help="The alert's name.")],
     err.print(f"[green]Removed alert[/] {escape(name)}")
 
 
-def register(app: typer.Typer) -> None:
-    app.command(epilog="Example: [bold]sitrep watch sources.txt --db sitrep.db --every 15m[/]  ·  "
-                       "[bold]sitrep watch sources.txt --once[/]  ·  [bold]sitrep watch --status[/]")(watch)
-    app.add_typer(alert_app, name="alert")
+app.command(epilog="Example: [bold]sitrep watch sources.txt --db sitrep.db --every 15m[/]  ·  "
+                   "[bold]sitrep watch sources.txt --once[/]  ·  [bold]sitrep watch --status[/]")(watch)
+app.add_typer(alert_app, name="alert")

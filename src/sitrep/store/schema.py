@@ -334,7 +334,7 @@ cluster_removals = Table(                              # tombstones, so that dow
 )
 
 
-# ------------------------------------------------------------------ watching sources, alerts (version 6)
+# ------------------------------------------------------------------ watching sources, alerts (version 7)
 # `sitrep watch` keeps its state here (queries in `sitrep.store.watch`), so a restart resumes.
 watch_sources = Table(                                 # one row per line of a sources file
     "watch_sources", metadata,

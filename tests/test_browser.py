@@ -294,3 +294,78 @@ def test_a_big_entity_page_loads_more_events(browser_page, base_url, store):
     shown = rows.evaluate_all("els => els.map(e => e.querySelector('a.event-title').getAttribute('href'))")
     assert shown == ["#/event/" + e["id"] for e in full["events"]]   # in the API's order, none twice
     assert not errors, errors
+
+
+def _reload(page, hash_: str = "#/") -> None:
+    page.evaluate("h => { location.hash = h; }", hash_)
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+
+
+def _ms(iso: str) -> int:
+    import datetime as dt
+
+    return int(dt.datetime.fromisoformat(iso).timestamp() * 1000)
+
+
+def test_events_first_seen_since_the_last_visit_are_marked_new(browser_page, base_url, store):
+    """The last visit is kept in the browser; events first seen after it carry a 'new' marker."""
+    import datetime as dt
+
+    page, _, errors = browser_page
+    items = Q.events(store, limit=50)["items"]
+    stamps = sorted({_ms(e["first_seen"]) for e in items})
+    gaps = [(a, b) for a, b in zip(stamps, stamps[1:]) if b - a >= 2]
+    assert gaps, "the first page's events were all first seen within one millisecond"
+    a, _b = gaps[len(gaps) // 2]
+    since = dt.datetime.fromtimestamp((a + 1) / 1000, dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    want = sorted(e["id"] for e in items if _ms(e["first_seen"]) > a + 1)
+    assert 0 < len(want) < len(items)
+    page.evaluate("s => localStorage.setItem('sitrep.lastVisit', s)", since)
+    _reload(page)
+    page.wait_for_function("document.querySelectorAll('#event-list li.event').length > 0")
+    got = page.locator("#event-list li.event.is-new a.event-title").evaluate_all(
+        "els => els.map(a => decodeURIComponent(a.getAttribute('href').replace('#/event/', '')))")
+    assert sorted(got) == want
+    expect(page.locator("#new-count")).to_have_text(f"{len(want)} new on this page since your last visit")
+    assert page.evaluate("s => Date.parse(localStorage.getItem('sitrep.lastVisit')) > Date.parse(s)", since)
+    _reload(page)                                   # the next visit: nothing is new any more
+    page.wait_for_function("document.querySelectorAll('#event-list li.event').length > 0")
+    assert page.locator("#event-list li.event.is-new").count() == 0
+    assert not errors, errors
+
+
+def test_the_map_opens_fitted_to_the_events(browser_page, base_url, store):
+    page, _, errors = browser_page
+    _reload(page, "#/?country=IQ")
+    page.wait_for_function("document.querySelectorAll('.evt-marker, .evt-cluster').length > 0")
+    view = page.evaluate("S.map.view()")
+    south, west, north, east = view["bounds"]
+    pts = [(e["location"]["lat"], e["location"]["lon"]) for e in Q.events(store, country="IQ", limit=1000)["items"]
+           if e["location"] and e["location"]["lat"] is not None]
+    assert pts and view["zoom"] >= 4
+    assert all(south <= lat <= north and west <= lon <= east for lat, lon in pts)
+    assert north - south < 60                       # Iraq, not the world
+    assert not errors, errors
+
+
+def test_watch_page_shows_sources_failures_and_alerts_as_text(browser_page, base_url, store):
+    from sitrep.store import watch as W
+    from sitrep.watch.sources import Source
+
+    page, _, errors = browser_page
+    url = "https://wire.example/rss.xml"
+    W.sync_sources(store, [Source(url, "<img src=x onerror=alert(1)> Wire", "IQ", None)])
+    W.source_failed(store, url, "<script>alert(2)</script> HTTP 503")
+    W.add_alert(store, "iraq-watch", {"country": "IQ"}, "webhook:https://hooks.example/secret")
+    go(page, base_url, "#/watch")
+    row = page.locator("tr.watch-source")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("<img src=x onerror=alert(1)> Wire")
+    expect(row).to_contain_text("<script>alert(2)</script> HTTP 503")
+    assert page.locator(".watch-page img, .watch-page script").count() == 0
+    expect(page.locator("tr.watch-alert")).to_contain_text("iraq-watch")
+    assert "secret" not in page.locator(".watch-page").inner_text()
+    expect(page.locator("#last-round")).to_contain_text("No round yet")
+    shot(page, "watch")
+    assert not errors, errors

@@ -82,7 +82,7 @@ def test_show_and_stats(db_path):
     miss = sitrep("show", "nope", "--db", db_path)
     assert miss.returncode == 2 and "No document" in miss.stderr
     st = json.loads(sitrep("stats", "--db", db_path, "--json").stdout)
-    assert st["documents"] == 2 and st["schema_version"] == 5
+    assert st["documents"] == 2 and st["schema_version"] == 7
 
 
 def test_missing_database_is_a_clear_error(tmp_path):

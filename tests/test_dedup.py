@@ -218,7 +218,7 @@ def test_a_version_3_store_is_rebuilt_with_the_same_events(built, tmp_path):
     con.commit()
     con.close()
     with Store.open(str(path)) as s:
-        assert s.schema_version() == 5
+        assert s.schema_version() == 7
         assert {k: v[2] for k, v in _snapshot(s).items()} == before
 
 

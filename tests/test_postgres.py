@@ -58,7 +58,7 @@ def pg_url():
 
 def test_the_examples_give_the_same_events_on_postgresql_and_sqlite(pg_url, pipeline, tmp_path):
     with Store.open(pg_url) as pg, Store.open(str(tmp_path / "lite.db")) as lite:
-        assert pg.engine.dialect.name == "postgresql" and pg.schema_version() == 5
+        assert pg.engine.dialect.name == "postgresql" and pg.schema_version() == 7
         for s in (pg, lite):
             assert batch.ingest([str(EXAMPLES)], s, pipeline).stored == 21
 
@@ -77,3 +77,30 @@ def test_the_examples_give_the_same_events_on_postgresql_and_sqlite(pg_url, pipe
         pg.forget("16_monitor_tal_afar_ied_patrol.txt")
         assert Q.event(pg, tal_afar["items"][0]["id"])["sources"] == 2
         assert batch.ingest([str(EXAMPLES)], pg, pipeline).stored == 1     # only the forgotten one comes back
+
+
+def test_watch_state_and_alerts_on_postgresql(pg_url, pipeline, tmp_path):
+    """A watch round, its state, a second round that adds nothing, and an alert's delivery log, on PostgreSQL."""
+    from sitrep.store import watch as W
+    from sitrep.watch import alerts as A
+    from sitrep.watch import rounds
+    from sitrep.watch.fetch import Fetcher
+    from sitrep.watch.sources import read
+    from watch_server import Site
+
+    with Site() as site, Store.open(pg_url) as store, Fetcher(delay=0, retries=0, timeout=2) as f:
+        (tmp_path / "s.txt").write_text(f"{site.base}/atom.xml source=Wire\n{site.base}/report.pdf\n")
+        srcs = read(tmp_path / "s.txt")
+        W.add_alert(store, "all", A.check_filters(store, {"country": "IQ"}), f"jsonl:{tmp_path}/a.jsonl")
+        first = rounds.run_round(store, srcs, f, lambda: pipeline)
+        second = rounds.run_round(store, srcs, f, lambda: pipeline)
+        d = A.Deliverer()
+        sent = A.run(store, d)["all"]["delivered"]
+        assert A.run(store, d)["all"]["delivered"] == 0
+        d.close()
+        st = W.status(store)
+    assert first.stored == 3 and first.sources_failed == 1 and second.stored == 0 and second.new_items == 0
+    by = {s["url"].removeprefix(site.base): s for s in st["sources"]}
+    assert by["/atom.xml"]["stored"] == 3 and by["/atom.xml"]["kind"] == "feed"
+    assert "neither a feed" in by["/report.pdf"]["last_error"] and by["/report.pdf"]["errors"] == 2
+    assert sent >= 1 and len(open(tmp_path / "a.jsonl").readlines()) == sent

@@ -78,9 +78,11 @@ def _results(pipeline: Pipeline | None, docs: Iterable[SourceDoc], workers: int)
 
 
 def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max_bytes: int = DEFAULT_MAX_BYTES,
-           progress: Progress = _noop, workers: int = 1) -> Summary:
-    """Extract and store every document under `paths`; idempotent. With `workers` > 1 the
-    extraction runs in that many processes (`pipeline` may then be None)."""
+           progress: Progress = _noop, workers: int = 1,
+           docs: Iterable[SourceDoc | Failure] | None = None) -> Summary:
+    """Extract and store every document under `paths` (or the prepared `docs`, as `sitrep watch`
+    hands them over); idempotent. With `workers` > 1 the extraction runs in that many processes
+    (`pipeline` may then be None)."""
     summary = Summary()
     t0 = time.perf_counter()
     pending = dedup.MemoryIndex(store.near_threshold)   # read but not yet stored
@@ -91,7 +93,7 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max
         progress("failed")
 
     def admitted() -> Iterator[_Queued]:
-        for item in documents(paths, max_bytes):
+        for item in documents(paths, max_bytes) if docs is None else docs:
             summary.read += 1
             if isinstance(item, Failure):
                 fail(item.origin, item.reason)

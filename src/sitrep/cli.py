@@ -604,6 +604,11 @@ def gazetteer_lookup(name: Annotated[str, typer.Argument(help="A place name, in 
     out.print(t)
 
 
+# `sitrep watch` and `sitrep alert` live in their own module, which imports the options above and
+# adds its commands to `app` (whichever of the two modules is imported first)
+import sitrep.cli_watch  # noqa: E402,F401
+
+
 def main() -> None:
     app()
 

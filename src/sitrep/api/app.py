@@ -28,6 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from sitrep import __version__
 from sitrep.api import params as P
 from sitrep.api import security
+from sitrep.api import watch as watch_api
 from sitrep.api.cache import Memo, ResponseCache, StoreVersion
 from sitrep.api.ingest import Ingester, NewDocument
 from sitrep.api.responses import BAD, BAD_JSON, JSON, NOT_FOUND, Download, error, stream
@@ -103,7 +104,8 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
                   lifespan=lifespan,
                   openapi_tags=[{"name": "events", "description": "Real-world events, merged across articles."},
                                 {"name": "entities"}, {"name": "places"}, {"name": "documents"},
-                                {"name": "export"}, {"name": "meta"}])
+                                {"name": "export"}, {"name": "meta"},
+                                {"name": "watch", "description": "Sources followed by `sitrep watch`, and saved alerts."}])
     app.state.store = store
     app.state.version = version
     memo = Memo(version)
@@ -226,6 +228,8 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
     def meta() -> dict:
         return JSON({"version": __version__, "read_only": not token, "stats": memo.get("stats", store.stats),
                      "taxonomy": taxonomy})
+
+    watch_api.register(app, store)             # GET /api/alerts, /api/watch
 
     # ------------------------------------------------------------------ docs and the web UI
     @app.get("/docs", include_in_schema=False)

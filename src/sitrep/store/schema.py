@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 
 # columns added since version 1, by version: (table, column DDL), or ("sql", statement) for
 # an index. Stores of an older version are brought up to date when opened (all additions
@@ -48,6 +48,9 @@ MIGRATIONS = {
         ("sql", "CREATE INDEX IF NOT EXISTS ix_events_match ON events (event_type, match_start)"),
         ("sql", "CREATE INDEX IF NOT EXISTS ix_quotes_speaker_canonical_id ON quotes (speaker_canonical_id)")],
     5: [("documents", "author TEXT"), ("documents", "outlet TEXT"), ("documents", "byline JSON")],
+    # 6 is left to issue 16's columns (another branch); 7: the watch and alert tables (below), new
+    # tables only, created when the store opens
+    7: [],
 }
 
 metadata = MetaData()
@@ -328,4 +331,67 @@ cluster_removals = Table(                              # tombstones, so that dow
     Column("id", String, primary_key=True),
     Column("removed_at", String, nullable=False, index=True),
     Column("reason", Text, nullable=False),
+)
+
+
+# ------------------------------------------------------------------ watching sources, alerts (version 7)
+# `sitrep watch` keeps its state here (queries in `sitrep.store.watch`), so a restart resumes.
+watch_sources = Table(                                 # one row per line of a sources file
+    "watch_sources", metadata,
+    Column("url", Text, primary_key=True),
+    Column("name", Text),
+    Column("kind", String),                           # feed | sitemap | page (null until first fetched)
+    Column("countries", String),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_fetch", String),
+    Column("last_success", String),
+    Column("next_fetch", String),
+    Column("items", Integer, nullable=False),         # article URLs it has listed, all rounds together
+    Column("errors", Integer, nullable=False),        # failed fetches of the source itself, all rounds
+    Column("consecutive_errors", Integer, nullable=False),
+    Column("last_error", Text),
+)
+
+watch_items = Table(                                   # every article URL a source listed: the work queue
+    "watch_items", metadata,
+    Column("url", Text, primary_key=True),            # canonical URL
+    Column("source_url", Text, nullable=False, index=True),
+    Column("title", Text),                            # the feed's title and date for the item (metadata)
+    Column("published", String),
+    Column("status", String, nullable=False, index=True),   # pending | done | failed | gave_up
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("doc_id", String),                         # the stored document (or the one with its text)
+    Column("first_seen", String, nullable=False),
+    Column("updated_at", String, nullable=False),
+)
+
+watch_rounds = Table(
+    "watch_rounds", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", String, nullable=False),
+    Column("finished_at", String),
+    Column("sources", Integer, nullable=False),
+    Column("new_items", Integer, nullable=False),
+    Column("stored", Integer, nullable=False),
+    Column("duplicates", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+)
+
+alerts = Table(
+    "alerts", metadata,
+    Column("name", String, primary_key=True),
+    Column("filters", JSON, nullable=False),          # the `sitrep events` filters, plus min_fatalities
+    Column("deliver", Text, nullable=False),          # print | jsonl:PATH | webhook:URL
+    Column("created_at", String, nullable=False),
+    Column("checked_at", String, nullable=False),     # events updated since then are looked at next
+)
+
+alert_deliveries = Table(                              # each event goes to each alert once
+    "alert_deliveries", metadata,
+    Column("alert", String, ForeignKey("alerts.name", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", String, primary_key=True),
+    Column("version", Integer),
+    Column("delivered_at", String, nullable=False),
 )

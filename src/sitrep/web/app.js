@@ -125,6 +125,8 @@
     try {
       const page = await S.api("events", q);
       document.getElementById("list-count").textContent = `${page.total} event${page.total === 1 ? "" : "s"}`;
+      const fresh = page.items.filter(S.visit.isNew).length;
+      document.getElementById("new-count").textContent = fresh ? `${fresh} new on this page since your last visit` : "";
       listEl.replaceChildren(...page.items.map((e) => S.pages.eventRow(e)));
       if (!page.items.length) listEl.append(h("li", {class: "muted"}, "No event matches these filters."));
       document.getElementById("page").textContent = page.total ? `${offset + 1}–${offset + page.items.length}` : "";
@@ -147,6 +149,7 @@
     window.scrollTo(0, 0);
     try {
       if (parts[0] === "entities") await S.pages.entities(pageEl, params);
+      else if (parts[0] === "watch") await S.pages.watch(pageEl);
       else if (PAGES[parts[0]] && parts[1]) await PAGES[parts[0]](pageEl, parts.slice(1).join("/"));
       else throw new Error("No such page: " + location.hash);
       pageEl.prepend(h("p", {}, h("a", {href: "#/", class: "back", onclick: (ev) => {

@@ -77,3 +77,21 @@ S.counts = function (c) {
   return out.join(", ");
 };
 S.error = (el, err) => el.replaceChildren(S.h("p", {class: "error"}, String(err.message || err)));
+
+/* "New since your last visit": the time of the previous visit is kept in this browser (localStorage);
+   an event first seen by sitrep after it is marked new for this whole visit. The first visit marks nothing. */
+S.visit = (function () {
+  const KEY = "sitrep.lastVisit";
+  let previous = null;
+  try {
+    previous = localStorage.getItem(KEY);
+    localStorage.setItem(KEY, new Date().toISOString());
+  } catch (e) { /* storage disabled: nothing is marked */ }
+  const since = previous && !isNaN(Date.parse(previous)) ? Date.parse(previous) : null;
+  return {
+    since: since === null ? null : new Date(since).toISOString(),
+    isNew: (e) => since !== null && !!e && typeof e.first_seen === "string" && Date.parse(e.first_seen) > since,
+  };
+})();
+S.newMarker = (e) => S.visit.isNew(e) ? S.h("span", {class: "new-marker", title: `first seen ${e.first_seen}, ` +
+  `after your last visit (${S.visit.since})`}, "new") : null;

@@ -95,5 +95,11 @@ S.map = (function () {
   }
 
   const invalidate = () => map && map.invalidateSize();
-  return {init, show, setTiles, invalidate};
+  /* what the map shows now (for tests and scripts): its zoom and [south, west, north, east] */
+  const view = () => {
+    if (!map) return null;
+    const b = map.getBounds();
+    return {zoom: map.getZoom(), bounds: [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]};
+  };
+  return {init, show, setTiles, invalidate, view};
 })();

@@ -8,8 +8,8 @@ S.pages = (function () {
   const docHref = (id) => "#/document/" + S.enc(id);
 
   function eventRow(e, extra) {
-    return h("li", {class: "event", "data-type": e.event_type},
-      S.typeChip(e.event_type),
+    return h("li", {class: "event" + (S.visit.isNew(e) ? " is-new" : ""), "data-type": e.event_type},
+      S.newMarker(e), S.typeChip(e.event_type),
       h("a", {href: eventHref(e.id), class: "event-title"}, e.sub_event_type),
       h("span", {class: "muted"}, " · ", S.dateText(e.date), " · ", S.placeText(e.location)),
       extra ? h("span", {class: "role"}, extra) : null,
@@ -198,5 +198,34 @@ S.pages = (function () {
           h("td", {}, e.type), h("td", {}, e.documents), h("td", {}, e.mentions), h("td", {}, e.events))))));
   }
 
-  return {event, entity, place, document: documentView, entities, eventRow};
+  // ------------------------------------------------------------------ watch status
+  async function watch(el) {
+    const [st, al] = await Promise.all([S.api("watch"), S.api("alerts")]);
+    const when = (t) => t ? t.slice(0, 19).replace("T", " ") : "never";
+    const r = st.last_round;
+    const table = (head, rows) => h("table", {class: "entity-table"}, h("tr", {}, head.map((x) => h("th", {}, x))), rows);
+    el.replaceChildren(h("div", {class: "page watch-page"},
+      h("h1", {}, "Watch"),
+      h("p", {id: "last-round"}, r ? `Last round ${r.id}: started ${when(r.started_at)}, ` +
+        (r.finished_at ? `finished ${when(r.finished_at)}` : "did not finish") +
+        ` · ${r.sources} sources · ${r.new_items} new items · ${r.stored} stored · ${r.duplicates} duplicates · ` +
+        `${r.failed} failed` : "No round yet: run sitrep watch SOURCES --db … to follow feeds."),
+      h("h2", {}, `Sources (${st.sources.length})`),
+      table(["source", "kind", "last success", "items", "stored", "waiting", "failing", "errors", "last error"],
+        st.sources.map((s) => h("tr", {class: "watch-source"}, h("td", {}, S.urlLink(s.url, s.name || null)),
+          h("td", {}, s.kind || "?"), h("td", {}, when(s.last_success)), h("td", {}, s.items), h("td", {}, s.stored),
+          h("td", {}, s.pending), h("td", {}, s.failed_items), h("td", {}, s.errors),
+          h("td", {class: s.last_error ? "error" : ""}, s.last_error || "")))),
+      h("h2", {}, `Failing articles (${st.failures.length})`),
+      st.failures.length ? table(["article", "reason", "tries", "status"], st.failures.map((f) => h("tr", {class: "watch-failure"},
+        h("td", {}, S.urlLink(f.url)), h("td", {}, f.last_error || ""), h("td", {}, f.attempts), h("td", {}, f.status))))
+        : h("p", {class: "muted"}, "none"),
+      h("h2", {}, `Alerts (${al.items.length})`),
+      al.items.length ? table(["name", "filters", "delivery", "delivered"], al.items.map((a) => h("tr", {class: "watch-alert"},
+        h("td", {}, a.name), h("td", {}, Object.entries(a.filters).map(([k, v]) => `${k}=${v}`).join(" · ")),
+        h("td", {}, a.delivery), h("td", {}, a.delivered))))
+        : h("p", {class: "muted"}, "none (sitrep alert add NAME … saves one)")));
+  }
+
+  return {event, entity, place, document: documentView, entities, eventRow, watch};
 })();

@@ -143,3 +143,18 @@ def test_a_crowd_of_a_nation_is_a_crowd_not_the_nation(pipeline):
     (ev,) = [e for e in events(pipeline, "Palestinian rioters clashed with Israeli soldiers near Nablus on Friday.")
              if e.event_type == "Riots"]
     assert ev.actor1.acled_actor == "Rioters (Palestine)"
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("Militants destroyed two telephone masts on the road to Djibo on Sunday.", "Looting/property destruction"),
+    ("Bandits rustled 200 cattle from herders near Zurmi on Sunday.", "Looting/property destruction"),
+    ("The army deployed reinforcements to Beni on Tuesday.", "Change to group/activity"),
+])
+def test_strategic_developments_the_lexicon_names(pipeline, text, sub):
+    assert sub in sub_types(pipeline, text)
+
+
+def test_damage_done_by_a_strike_is_the_strikes(pipeline):
+    subs = sub_types(pipeline, "An airstrike destroyed a school in Hajjah on Monday.")
+    assert subs == ["Air/drone strike"]
+

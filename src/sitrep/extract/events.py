@@ -160,14 +160,15 @@ def _tells_of_earlier(tok, drafts: list[_Draft], sent_index: dict) -> bool:
 
 def _fold_into_instrument(drafts: list[_Draft]) -> list[_Draft]:
     """"A roadside bomb killed three soldiers": the killing is the bomb's event, not a clash of
-    its own. A generic violent verb whose subject (or agent) is another event's trigger gives
-    that event its target and goes."""
+    its own; "the airstrike destroyed a house": the damage is the strike's. A generic violent or
+    destructive verb whose subject (or agent) is another event's trigger gives that event its
+    target and goes."""
     by_tok = {d.tok.i: d for d in drafts}
     out = []
     for d in drafts:
         ev = d.event
         host = None
-        if ev.sub_event_type in ("Armed clash", "Attack") and d.tok.pos_ == "VERB":
+        if ev.sub_event_type in ("Armed clash", "Attack", "Looting/property destruction") and d.tok.pos_ == "VERB":
             subj, _ = subject_of(d.tok)
             host = by_tok.get(subj.i) if subj is not None else None
         if host is None or host is d or host.event.event_type not in VIOLENT or host.event.sub_event_type == ev.sub_event_type:

@@ -158,3 +158,13 @@ def test_damage_done_by_a_strike_is_the_strikes(pipeline):
     subs = sub_types(pipeline, "An airstrike destroyed a school in Hajjah on Monday.")
     assert subs == ["Air/drone strike"]
 
+
+
+def test_what_the_crowd_does_makes_a_demonstration_violent(pipeline):
+    (ev,) = [e for e in events(pipeline, "Residents set tyres on fire on the main road in Recife on Monday to "
+                                         "demonstrate against water cuts.") if e.event_type in ("Riots", "Protests")]
+    assert ev.sub_event_type == "Violent demonstration" and ev.actor1.acled_actor == "Rioters (Brazil)"
+    # what is done to the crowd does not
+    subs = sub_types(pipeline, "Workers protested in Dalian on Monday to demand unpaid wages. Protesters were "
+                               "beaten by unknown men during the demonstration.")
+    assert "Violent demonstration" not in subs

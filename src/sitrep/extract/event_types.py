@@ -48,7 +48,7 @@ from importlib import resources
 import numpy as np
 
 from sitrep.extract.event_place import paragraphs
-from sitrep.extract.grammar import lemma, object_of, word_class
+from sitrep.extract.grammar import lemma, np_of, object_of, subject_of, word_class
 from sitrep.extract.lexicon import REPORTING, Rule, rules, taxonomy
 
 NONE = "none"
@@ -146,6 +146,31 @@ class Typing:
     def passage_words(self, si: int) -> set[str]:
         lo, hi = self.passages.get(si, (si, si))
         return set().union(*(_words(self.sents[j]) for j in range(lo, hi + 1)))
+
+    def crowd_violence(self, si: int) -> bool:
+        """Whether the crowd of the passage (demonstrators, residents, drivers: not police or
+        soldiers) is the subject of a violent act: "demonstrators beat a driver", "residents set
+        tyres on fire", "protesters threw stones" (not "police beat protesters")."""
+        pol = policy()
+        acts = pol["protest"]["crowd_acts"]
+        lo, hi = self.passages.get(si, (si, si))
+        for j in range(lo, hi + 1):
+            for t in self.sents[j]:
+                if t.pos_ != "VERB" or lemma(t) not in acts:
+                    continue
+                if lemma(t) == "set" and not any(c.lower_ in ("fire", "ablaze", "alight") for c in t.subtree):
+                    continue
+                if any(c.dep_ == "nsubjpass" for c in t.children):
+                    continue                    # "protesters were beaten": done to the crowd
+                subj, _ = subject_of(t)
+                if subj is None:
+                    continue
+                subj_words = {w.lower().rstrip("s") for w in np_of(subj).text.split()} | {lemma(subj)}
+                if subj_words & pol["organised_words"]:
+                    continue
+                if subj_words & (pol["crowd_words"] | pol["protest_words"]):
+                    return True
+        return False
 
     def _si(self, tok) -> int:
         return self.sent_index[tok.sent.start]
@@ -324,7 +349,8 @@ def _armed_words(ref) -> bool:
                                     & policy()["organised_words"])
 
 
-def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, civilian_words) -> Rule:
+def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, civilian_words,
+             crowd_violent: bool = False) -> Rule:
     """The sub-type after the codebook's distinctions that depend on who acted and what happened;
     `words` are the lemmas and words of the event's passage."""
     sub = rule.sub_event_type
@@ -361,7 +387,7 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         lethal, dispersed, violent = (bool(words & pro[k]) for k in ("lethal", "dispersal", "violent"))
         # demonstrators who throw, burn, storm or smash make a violent demonstration, whether or not
         # the police then intervene (a blocked road alone is no violence once the police are there)
-        if violent and (not dispersed or words & (pro["violent"] - {"block", "barricade"})):
+        if crowd_violent or (violent and (not dispersed or words & (pro["violent"] - {"block", "barricade"}))):
             return rule_for("Violent demonstration", base=rule)
         if sub != "Peaceful protest":
             return rule

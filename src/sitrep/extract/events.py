@@ -104,7 +104,8 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
         if typed is None:
             typed, p = typing.decide(tok, rule, ref1)
         decided = typed
-        typed = codebook(typed, typing.passage_words(si), ref1, actors.ref(a2), by_id, w["civilian"])
+        typed = codebook(typed, typing.passage_words(si), ref1, actors.ref(a2), by_id, w["civilian"],
+                         crowd_violent=typed.event_type == "Protests" and typing.crowd_violence(si))
         if typed is not rule:
             if (typed.event_type in VIOLENT) != (rule.event_type in VIOLENT) or "Arrests" in (
                     typed.sub_event_type, rule.sub_event_type):

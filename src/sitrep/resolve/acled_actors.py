@@ -106,6 +106,11 @@ def name_actors(events: list[Event], entities: list[Entity], places: list[Place]
                 or _conventional(crowd, cc)
             if ev.actor1.acled_actor is None and ev.actor1.entity_id is None:
                 ev.actor1.acled_actor = _named(crowd, cc)      # "teachers", "the opposition": the crowd
+            elif crowd == "rioters" and (ev.actor1.acled_actor or "").startswith("Protesters"):
+                # demonstrators who turn violent are the codebook's rioters
+                ev.actor1.acled_actor = _named("rioters", cc)
+                if ev.actor1.entity_id is None:
+                    ev.actor1.name = ev.actor1.acled_actor
         else:
             kinds = ("police", "military", "gang", "unidentified")
             if ev.sub_event_type == "Other":

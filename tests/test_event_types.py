@@ -168,3 +168,15 @@ def test_what_the_crowd_does_makes_a_demonstration_violent(pipeline):
     subs = sub_types(pipeline, "Workers protested in Dalian on Monday to demand unpaid wages. Protesters were "
                                "beaten by unknown men during the demonstration.")
     assert "Violent demonstration" not in subs
+
+
+def test_who_planted_the_mine_set_it_off(pipeline):
+    (ev,) = events(pipeline, "Two landmines planted by the army exploded near a village in Kayah state on Sunday, "
+                             "injuring a farmer.")
+    assert ev.sub_event_type == "Remote explosive/landmine/IED" and ev.actor1.acled_actor.startswith("Military Forces")
+
+
+def test_a_place_in_brackets_before_the_subject_is_not_the_subject(pipeline):
+    (ev,) = events(pipeline, "On 14 January, in Tabayin township (Shwebo district, Sagaing region), the military "
+                             "conducted airstrikes on two villages.")
+    assert ev.actor1.acled_actor == "Military Forces of Myanmar"

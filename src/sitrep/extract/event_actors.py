@@ -198,6 +198,27 @@ def _sides(tok, agent, target):
     return agent, target
 
 
+_DEVICES = frozenset(("mine", "landmine", "device", "ied", "bomb", "explosive", "explosives", "grenade", "charge"))
+
+
+def _planter(tok):
+    """The agent of "planted/placed/laid by X" on the device a blast trigger names."""
+    device = None
+    if tok.pos_ == "VERB":
+        device = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    else:
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        device = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+    if device is None or lemma(device) not in _DEVICES:
+        return None
+    for c in device.children:
+        if c.dep_ == "acl" and lemma(c) in ("plant", "place", "lay", "leave", "set", "hide", "install"):
+            found = agent_of(c)
+            if found is not None:
+                return found
+    return None
+
+
 def arguments(tok, rule: Rule):
     """(agent, target, associates) token heads for a trigger."""
     agent = target = None
@@ -231,6 +252,10 @@ def arguments(tok, rule: Rule):
         clause_root = next((t for t in chain(tok) if t.pos_ == "VERB"), None)
         if rule.sub_event_type in ("Arrests", "Abduction/forced disappearance"):
             target = patient_of(tok)
+    if agent is None or lemma(agent) in _DEVICES:
+        # "a mine planted by the military exploded", "the explosion of a device planted by X": who
+        # placed the device did it
+        agent = _planter(tok) or agent
     if target is not None and target.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
         target = tok.head                    # "the group's leader, who was eliminated"
     if target is None and rule.event_type in ("Battles", "Riots") or lemma(tok) in _MUTUAL:

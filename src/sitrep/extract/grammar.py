@@ -53,6 +53,22 @@ def object_of(tok):
     return None
 
 
+_PLACE_CANDIDATES = "sitrep.place_candidates"      # sitrep.nlp.places.KEY
+_PLACE_TOKENS = "sitrep.place_tokens"
+
+
+def _place_tokens(doc) -> frozenset[int]:
+    """The tokens of the place names the place recognizer found (villages spaCy's model does not
+    tag: "captured Starohnativka" takes a place), computed once per document."""
+    found = doc.user_data.get(_PLACE_TOKENS)
+    if found is None:
+        cands = doc.user_data.get(_PLACE_CANDIDATES) or []
+        found = frozenset(t.i for c in cands if not getattr(c, "adjectival", False)
+                          for t in (doc.char_span(c.start, c.end, alignment_mode="expand") or ()))
+        doc.user_data[_PLACE_TOKENS] = found
+    return found
+
+
 def word_class(tok, cls: str) -> bool:
     if tok is None:
         return False
@@ -61,7 +77,7 @@ def word_class(tok, cls: str) -> bool:
     if cls == "person":
         return lem in w["person"] or low in w["person"] or lem in ("force", "forces") or tok.ent_type_ in ("PERSON", "NORP", "ORG")
     if cls == "place":
-        return tok.ent_type_ in ("GPE", "LOC", "FAC") or lem in w["place"]
+        return tok.ent_type_ in ("GPE", "LOC", "FAC") or lem in w["place"] or tok.i in _place_tokens(tok.doc)
     return lem in w[cls] or low in w[cls] or (low.endswith("s") and low[:-1] in w[cls])
 
 
@@ -75,8 +91,11 @@ def subject_of(tok, exclude=None, through: frozenset = frozenset()):
     for _ in range(8):
         if t.i != tok.i and lemma(t) in REPORTING and lemma(t) not in through:
             return None, False
-        subj = next((c for c in t.children if c.dep_ in ("nsubj", "csubj")
-                     and (exclude is None or c.i != exclude.i)), None)
+        subjs = [c for c in t.children if c.dep_ in ("nsubj", "csubj") and (exclude is None or c.i != exclude.i)]
+        # two subjects is a misparse ("in X township (Y district), the military conducted …"): the
+        # one nearest before the verb
+        before = [c for c in subjs if c.i < t.i]
+        subj = before[-1] if before else (subjs[0] if subjs else None)
         if subj is not None:
             appos = next((c for c in subj.children if c.dep_ == "appos"), None)
             if appos is not None and subj.ent_type_ in ("GPE", "LOC", "FAC") and not appos.ent_type_:

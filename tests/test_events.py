@@ -241,3 +241,14 @@ def test_a_main_clause_the_parser_reads_as_a_participle_keeps_its_agent(pipeline
                            "20 members of a criminal gang.", "2022-03-30")
     (ev,) = [e for e in ext.events if e.sub_event_type == "Arrests"]
     assert ev.actor1 is not None and ev.actor1.acled_actor.startswith("Police Forces")
+
+
+
+@pytest.mark.parametrize("text, fatalities", [
+    ("Gunmen shot and killed a trader travelling between two villages near Jos on Tuesday.", 1),
+    ("A teacher was shot in the head and killed by unknown men in Kaduna on Monday.", 1),
+    ("Gunmen shot dead a farmer near Jos on Tuesday.", 1),
+])
+def test_one_victim_of_two_verbs_or_shot_dead_counts(pipeline, text, fatalities):
+    evs = [e for e in pipeline.extract(text, "2022-06-07").events if e.event_type == "Violence against civilians"]
+    assert evs and evs[0].counts.fatalities == fatalities

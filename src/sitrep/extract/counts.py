@@ -47,7 +47,8 @@ def quantity(head):
         v = number_of(head)
         if v is not None:
             return v, doc[head.left_edge.i:head.i + 1]
-    if head.tag_ in ("NN", "NNP") and word_class(head, "person") and head.lower_ not in ("forces", "personnel"):
+    singular = head.tag_ in ("NN", "NNP") or (head.tag_ == "JJ" and head.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj"))
+    if singular and word_class(head, "person") and head.lower_ not in ("forces", "personnel"):
         det = next((c for c in head.children if c.dep_ in ("det", "poss")), None)
         if det is not None and det.lower_ not in ("no", "any", "some", "every", "each"):
             return 1, doc[head.left_edge.i:head.i + 1]
@@ -68,9 +69,12 @@ def casualties(doc, lo: int, hi: int) -> list[tuple[str, int, object, object]]:
         if fld == "weapons_seized" and not word_class(object_of(tok), "weapon"):
             continue
         if tok.lower_ in ("dead", "wounded", "injured") and tok.dep_ in ("amod", "acomp", "oprd", "advmod") \
-                and tok.pos_ == "ADJ":
+                and (tok.pos_ == "ADJ" or tok.dep_ in ("advmod", "oprd")):
+            # "the dead soldiers", "two were found dead"; "gunmen shot dead a farmer": the verb's object
+            kinds = ("nsubjpass", "dobj") if tok.dep_ in ("advmod", "oprd") and tok.head.pos_ == "VERB" \
+                else ("nsubj", "nsubjpass")
             head = tok.head if tok.dep_ == "amod" else next(
-                (c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                (c for c in tok.head.children if c.dep_ in kinds), None)
         else:
             head = patient_of(tok)
         if head is not None and head.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
@@ -78,6 +82,9 @@ def casualties(doc, lo: int, hi: int) -> list[tuple[str, int, object, object]]:
         if head is None and tok.dep_ == "conj":
             # "one Coalition member was killed and two were wounded": the number is the conjunct's subject
             head = next((c for c in tok.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+            if head is None and not any(c.dep_ in ("dobj", "nsubj") for c in tok.children):
+                # "a civilian was shot in the head and killed": the victim the two verbs share
+                head = next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
         v, ev = quantity(head)
         if v is not None:
             out.append((fld, v, tok, ev))

@@ -15,6 +15,7 @@ from conftest import EXAMPLES
 from sitrep import batch
 from sitrep.store import Store
 from sitrep.store import query as Q
+from sitrep.store.schema import SCHEMA_VERSION
 
 BIN = next((p for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None) \
     if Path("/usr/lib/postgresql").exists() else None
@@ -58,7 +59,7 @@ def pg_url():
 
 def test_the_examples_give_the_same_events_on_postgresql_and_sqlite(pg_url, pipeline, tmp_path):
     with Store.open(pg_url) as pg, Store.open(str(tmp_path / "lite.db")) as lite:
-        assert pg.engine.dialect.name == "postgresql" and pg.schema_version() == 5
+        assert pg.engine.dialect.name == "postgresql" and pg.schema_version() == SCHEMA_VERSION
         for s in (pg, lite):
             assert batch.ingest([str(EXAMPLES)], s, pipeline).stored == 21
 

@@ -40,7 +40,7 @@ class Store:
         sqlite = self.url.startswith("sqlite")
         # another process writing to the same file holds its lock for one document's transaction:
         # wait for it (a long document takes a while) rather than fail after SQLite's 5 s
-        self.engine: Engine = create_engine(self.url, connect_args={"timeout": 120} if sqlite else {})
+        self.engine: Engine = create_engine(self.url, connect_args={"timeout": 120, "cached_statements": 1024} if sqlite else {})
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         S.metadata.create_all(self.engine)
@@ -77,6 +77,8 @@ class Store:
                         c.execute(text(ddl))
                     elif ddl.split()[0] not in have.get(table, ()):
                         c.execute(text(f"ALTER TABLE {table} ADD COLUMN {ddl}"))
+            if 4 <= version < 6:
+                X.fill_grid(c)
             if version < S.SCHEMA_VERSION:
                 c.execute(update(S.meta).where(S.meta.c.key == "schema_version").values(value=str(S.SCHEMA_VERSION)))
         if version < 4:

@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # columns added since version 1, by version: (table, column DDL), or ("sql", statement) for
 # an index. Stores of an older version are brought up to date when opened (all additions
@@ -48,6 +48,13 @@ MIGRATIONS = {
         ("sql", "CREATE INDEX IF NOT EXISTS ix_events_match ON events (event_type, match_start)"),
         ("sql", "CREATE INDEX IF NOT EXISTS ix_quotes_speaker_canonical_id ON quotes (speaker_canonical_id)")],
     5: [("documents", "author TEXT"), ("documents", "outlet TEXT"), ("documents", "byline JSON")],
+    # version 6: indexed candidate lookups for clustering (`sitrep.store.grid`); the keys of stored
+    # mentions are filled in when the store is opened (`Store._fill_grid`)
+    6: [("events", "grid BIGINT"), ("events", "grid2 BIGINT"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_events_grid ON events (grid, match_start)"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_events_grid2 ON events (grid2, match_start)"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_events_admin1 ON events (admin1, match_start)"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_events_geonameid ON events (geonameid, match_start)")],
 }
 
 metadata = MetaData()
@@ -209,7 +216,13 @@ events = Table(
     Column("location_precision", String),
     Column("match_start", String(10)),
     Column("match_end", String(10)),
+    Column("grid", BigInteger),                  # type family, place cell and window length (sitrep.store.grid)
+    Column("grid2", BigInteger),                 # the same with precise places on the coarse grid
     Index("ix_events_match", "event_type", "match_start"),
+    Index("ix_events_grid", "grid", "match_start"),
+    Index("ix_events_grid2", "grid2", "match_start"),
+    Index("ix_events_admin1", "admin1", "match_start"),
+    Index("ix_events_geonameid", "geonameid", "match_start"),
 )
 
 quotes = Table(

@@ -148,7 +148,7 @@ def _raw(c, sql: str, args: Sequence[Any] = (), many: bool = False) -> list[tupl
             cur.executemany(sql, args)
             return []
         cur.execute(sql, tuple(args))
-        return cur.fetchall()
+        return cur.fetchall() if cur.description is not None else []
     finally:
         cur.close()
 

@@ -65,6 +65,7 @@ class Store:
             row = c.execute(select(S.meta.c.value).where(S.meta.c.key == "schema_version")).first()
             if row is None:
                 c.execute(insert(S.meta).values(key="schema_version", value=str(S.SCHEMA_VERSION)))
+                self._search(c)
                 return
             version = int(row.value)
             if version > S.SCHEMA_VERSION:
@@ -79,10 +80,18 @@ class Store:
                         c.execute(text(f"ALTER TABLE {table} ADD COLUMN {ddl}"))
             if 4 <= version < 6:
                 X.fill_grid(c)
+            if version < 7:
+                self._search(c)
+                X.fill_actors(c)
             if version < S.SCHEMA_VERSION:
                 c.execute(update(S.meta).where(S.meta.c.key == "schema_version").values(value=str(S.SCHEMA_VERSION)))
         if version < 4:
             self.rebuild()
+
+    def _search(self, c) -> None:
+        """Full-text search over the real-world events (`schema.SEARCH`, by dialect)."""
+        for ddl in S.SEARCH.get(self.engine.dialect.name, []):
+            c.execute(text(ddl))
 
     def schema_version(self) -> int:
         with self.engine.connect() as c:

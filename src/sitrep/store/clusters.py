@@ -377,6 +377,34 @@ def refresh(c, cluster_ids: Iterable[str] | dict[str, list[R.Mention] | None], t
         cols = [k for k in changed[0] if k != "_id"]
         c.execute(update(S.clusters).where(S.clusters.c.id == bindparam("_id"))
                   .values({k: bindparam(k) for k in cols}), changed)
+        write_actors(c, [{**r, "id": r["_id"]} for r in changed])
+    if new:
+        write_actors(c, new, fresh=True)
+
+
+def _actor_rows(row: dict[str, Any]) -> list[dict[str, str]]:
+    out = {(row["actor1_id"], "actor1"), (row["actor2_id"], "actor2")}
+    out |= {(a.get("id"), "assoc") for a in _json(row["assoc_actors"]) or [] if isinstance(a, dict)}
+    return [{"cluster_id": row["id"], "entity_id": e, "role": role} for e, role in sorted(out, key=str) if e]
+
+
+def write_actors(c, rows: list[dict[str, Any]], fresh: bool = False) -> None:
+    """The event–actor rows (`cluster_actors`) of these real-world events, from their summaries."""
+    if not fresh:
+        for i in range(0, len(rows), 500):
+            c.execute(delete(S.cluster_actors).where(S.cluster_actors.c.cluster_id.in_([r["id"] for r in rows[i:i + 500]])))
+    actors = [a for r in rows for a in _actor_rows(r)]
+    for i in range(0, len(actors), 5000):
+        c.execute(insert(S.cluster_actors), actors[i:i + 5000])
+
+
+def fill_actors(c) -> None:
+    """The event–actor table of every real-world event (a store upgraded to version 7)."""
+    cl = S.clusters.c
+    c.execute(delete(S.cluster_actors))
+    rows = c.execute(select(cl.id, cl.actor1_id, cl.actor2_id, cl.assoc_actors)).mappings().all()
+    for i in range(0, len(rows), 20000):
+        write_actors(c, [dict(r) for r in rows[i:i + 20000]], fresh=True)
 
 
 def index_document(c, doc_id: str, ext: Extraction, d: dict[str, dict], ts: str) -> None:

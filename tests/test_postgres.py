@@ -106,3 +106,20 @@ def test_search_actors_and_keyset_pages_on_postgresql(pg_url, pipeline, examples
             if after is None:
                 break
         assert got == ids(lite, sort="-fatalities")
+
+
+def test_the_dask_engine_into_postgresql_stores_what_the_local_engine_stores(pg_url, pipeline, examples_db):
+    pytest.importorskip("distributed")
+    from sitrep.engine import dask as D
+    from test_engine_dask import picture
+
+    with Store.open(pg_url) as pg:
+        with pg.engine.begin() as c:
+            c.exec_driver_sql("truncate documents, clusters, cluster_removals, canonical_entities, canonical_places, "
+                              "failures cascade")
+        summary = D.ingest([str(EXAMPLES)], pg, workers=2)
+        assert summary.stored == 21 and not summary.failures, summary.as_dict()
+        got = picture(pg)
+    with Store.open(examples_db) as lite:
+        want = picture(lite)
+    assert got == want

@@ -110,9 +110,11 @@ def _walk_dir(root: Path) -> Iterator[tuple[Path, str] | Failure]:
         yield Failure(printable(e.filename or str(root)), f"cannot read the folder: {e.strerror or e}")
 
 
-def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> Iterator[RawRecord | Failure]:
-    """Records of one file; a single-document file (text, HTML) takes `name` as its id."""
-    origin = printable(str(path))
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None,
+              origin: str | None = None) -> Iterator[RawRecord | Failure]:
+    """Records of one file; a single-document file (text, HTML) takes `name` as its id. `origin`
+    names the file in records and failures (default: the path)."""
+    origin = origin or printable(str(path))
     yield from _guarded(origin, _read_file(path, origin, max_bytes, name))
 
 

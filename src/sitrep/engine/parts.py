@@ -14,7 +14,7 @@ from sitrep.ingest import DEFAULT_MAX_BYTES, prepare
 from sitrep.ingest.readers import JSONL_SUFFIXES, BadInput, files, jsonl_parts, read_file, read_jsonl_part
 from sitrep.model import Failure, SourceDoc, printable
 
-SPLIT_BYTES = 4 << 20          # JSON Lines files larger than this are split into line ranges
+SPLIT_BYTES = 256 << 10        # JSON Lines files larger than this are split into line ranges
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Partition:
     items: tuple[FilePart | LinesPart, ...]
 
 
-def plan(paths: Iterable[str], lines_per_part: int = 200, files_per_part: int = 8,
+def plan(paths: Iterable[str], lines_per_part: int = 100, files_per_part: int = 8,
          ) -> Iterator[Partition | Failure]:
     """The partitions of the inputs, in input order (failures of walking where they occur)."""
     group: list[FilePart] = []

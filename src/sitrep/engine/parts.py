@@ -38,7 +38,7 @@ class Partition:
     items: tuple[FilePart | LinesPart, ...]
 
 
-def plan(paths: Iterable[str], lines_per_part: int = 100, files_per_part: int = 8,
+def plan(paths: Iterable[str], lines_per_part: int = 50, files_per_part: int = 8,
          ) -> Iterator[Partition | Failure]:
     """The partitions of the inputs, in input order (failures of walking where they occur)."""
     group: list[FilePart] = []

@@ -16,10 +16,8 @@ long, and a page starts at most `MAX_OFFSET` items in.
 """
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import functools
-import json
 import math
 import re
 from collections import defaultdict
@@ -31,6 +29,7 @@ from sqlalchemy import text as sql_text
 from sitrep.resolve import identity
 from sitrep.resolve.gazetteer import distance_km
 from sitrep.store import schema as S
+from sitrep.store.paging import MAX_CURSOR, beyond, is_beyond, make_cursor, parse_cursor  # noqa: F401
 
 C = S.clusters.c
 MAX_TEXT = 500            # characters of a text filter (q, actor, place, source, doc_id, an entity type)
@@ -279,58 +278,6 @@ def events(store, *, sort: str = "-date", limit: int = 50, offset: int = 0, afte
     return {"total": total, "limit": limit, "offset": offset, "next": nxt, "items": items}
 
 
-MAX_CURSOR = 1000         # characters of an `after` cursor
-
-
-def make_cursor(sort: str, value: Any, event_id: str) -> str:
-    """An opaque cursor: the sort, the sort value and the id of the last event of a page."""
-    raw = json.dumps([sort, value, event_id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def parse_cursor(value: str | None, sort: str) -> tuple[Any, str] | None:
-    """The (sort value, id) a cursor made by `make_cursor` for this sort holds; a ValueError naming
-    `after` otherwise."""
-    if value in (None, ""):
-        return None
-    bad = ValueError("after: not a cursor from this API's `next` (ask again without it)")
-    if not isinstance(value, str) or len(value) > MAX_CURSOR:
-        raise bad
-    try:
-        got = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
-    except (ValueError, TypeError):
-        raise bad from None
-    if not (isinstance(got, list) and len(got) == 3 and isinstance(got[0], str) and isinstance(got[2], str)
-            and (got[1] is None or (isinstance(got[1], str | int | float) and not isinstance(got[1], bool)))):
-        raise bad
-    if got[0] != sort:
-        raise ValueError(f"after: the cursor is for sort={got[0]!r}, not {sort!r} (ask again without it)")
-    key = sort.lstrip("-")
-    if got[1] is not None and (key in ("date", "updated_at")) != isinstance(got[1], str):
-        raise bad
-    return got[1], got[2]
-
-
-def _beyond(sort: str, cursor: tuple[Any, str]):
-    """The events after the cursor in this order, as (the part with a sort value, the part without)."""
-    col = SORTS[sort.lstrip("-")][0]
-    value, last = cursor
-    if value is None:
-        return None, C.id > last
-    if sort.startswith("-"):
-        return and_(col <= value, or_(col < value, C.id > last)), True
-    return and_(col >= value, or_(col > value, C.id > last)), True
-
-
-def _is_beyond(sort: str, cursor: tuple[Any, str], value: Any, event_id: str) -> bool:
-    v, last = cursor
-    if v is None:
-        return value is None and event_id > last
-    if value is None:
-        return True
-    return (value < v if sort.startswith("-") else value > v) or (value == v and event_id > last)
-
-
 def _matching_ids(c, sort: str, filters: dict, limit: int | None = None, offset: int = 0,
                   cursor: tuple[Any, str] | None = None) -> tuple[int, list[str]]:
     """The total and the ids (one page of them, or all) of the events matching the filters, in order
@@ -346,7 +293,7 @@ def _matching_ids(c, sort: str, filters: dict, limit: int | None = None, offset:
                   if distance_km((pt[0], pt[1]), (r.lat, r.lon)) <= pt[2]]
         total = len(inside)
         if cursor is not None:
-            inside = inside[next((i for i, (x, v) in enumerate(inside) if _is_beyond(sort, cursor, v, x)), len(inside)):]
+            inside = inside[next((i for i, (x, v) in enumerate(inside) if is_beyond(sort, cursor, v, x)), len(inside)):]
         ids = [x for x, _ in inside]
         return total, ids[offset:offset + limit] if limit is not None else ids[offset:]
     if limit is None:
@@ -355,7 +302,7 @@ def _matching_ids(c, sort: str, filters: dict, limit: int | None = None, offset:
     total = c.execute(select(func.count()).select_from(S.clusters).where(*w)).scalar_one()
     if cursor is None:
         return total, list(c.execute(select(C.id).where(*w).order_by(*order).limit(limit).offset(offset)).scalars())
-    valued, unvalued = _beyond(sort, cursor)
+    valued, unvalued = beyond(SORTS[sort.lstrip('-')][0], C.id, sort, cursor)
     ids: list[str] = []
     if valued is not None:     # the events with a sort value come first (nulls last), by an index range
         ids = list(c.execute(select(C.id).where(*w, valued).order_by(*order).limit(limit + offset)).scalars())

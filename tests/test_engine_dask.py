@@ -77,3 +77,28 @@ def test_stdin_and_missing_files_fail_by_name(tmp_path):
     got = list(P.plan(["-", str(tmp_path / "nope.jsonl")]))
     assert [(f.origin, "cannot be read by Dask" in f.reason or "no such file" in f.reason) for f in got] == \
         [("<stdin>", True), (str(tmp_path / "nope.jsonl"), True)]
+
+
+def test_the_command_line_runs_the_dask_engine(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "a", "text": "Gunmen attacked a police checkpoint in Kirkuk on Monday, "
+                                "killing two officers.", "published": "2025-02-04"}) + "\n{broken\n", encoding="utf-8")
+    env = {**os.environ, "COLUMNS": "250"}
+
+    def sitrep(*args):
+        return subprocess.run([sys.executable, "-m", "sitrep", *args], capture_output=True, text=True, timeout=600,
+                              env=env)
+
+    r = sitrep("ingest", str(feed), "--db", str(tmp_path / "s.db"), "--engine", "dask", "--workers", "1", "--json")
+    assert r.returncode == 0, r.stderr[-2000:]
+    summary = json.loads(r.stdout)
+    assert summary["stored"] == 1 and summary["failed"] == 1
+    assert summary["failures"][0]["origin"].endswith("feed.jsonl:2")
+    assert "Dask cluster ready" in r.stderr
+    r = sitrep("ingest", str(feed), "--db", str(tmp_path / "s.db"), "--scheduler", "tcp://127.0.0.1:1")
+    assert r.returncode == 2 and "--engine dask" in r.stderr
+    assert "--engine" in sitrep("ingest", "--help").stdout

@@ -113,9 +113,7 @@ def build(path: str, n: int, seed: int = 7, progress=None) -> dict:
             if progress:
                 progress(len(rows))
             rows = []
-    if store.engine.dialect.name == "postgresql":
-        with store.engine.begin() as c:
-            c.exec_driver_sql("ANALYZE")
+    store.analyze()        # as `sitrep ingest` does after storing
     store.close()
     return {"actors": actors, "places": places}
 

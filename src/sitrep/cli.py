@@ -162,6 +162,8 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, directories (
                                    progress=tick, on_start=started)
             else:
                 summary = batch.ingest(paths, store, pipeline, max_bytes=max_bytes, progress=tick, workers=workers)
+        if summary.stored:
+            store.analyze()
         total = store.stats()
     if json_summary:
         out.print_json(data={**summary.as_dict(), "db": db, "documents_in_store": total["documents"]})

@@ -6,9 +6,12 @@ Each stored event mention gets one integer `events.grid` key made of
 * its **place**: a grid cell of its point, on a fine grid (0.25°) for precise places (point,
   city, unknown precision) and a coarse one (2°) for districts, regions and provinces; two
   special cells for mentions with no point and for country-wide ones,
-* the **length of its date window** (up to 2, 9, 40 days, or longer), so that a lookup
+* the **length of its date window** (up to 3 days, up to 40, or longer), so that a lookup
   can seek the window's start: a mention whose window is at most S days long and overlaps
   [a, b] starts on or after a − S.
+
+A second key, `events.grid2`, puts precise places on the 2° grid too: a mention whose place is a
+province may join one 200 km away, and that box holds hundreds of fine cells but a few coarse ones.
 
 `candidate_keys(m)` lists, for a new mention, every key under which a stored mention could be
 compatible with it (`sitrep.resolve.events.compatible`: the distance limit of the coarser of

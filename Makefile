@@ -76,8 +76,10 @@ bench-dedup: install
 bench-entities: install
 	$(BIN)/python benchmarks/entities.py
 
+# p50/p95 of /api/events per filter kind over EVENTS synthetic events, on SQLite and (when installed) PostgreSQL
+EVENTS ?= 1000000
 bench-api: install
-	$(BIN)/python benchmarks/api.py
+	$(BIN)/python benchmarks/api.py --events $(EVENTS)
 
 # 60 s of mixed API requests at 150/s against `sitrep serve --workers 2` while an ingest writes to its store
 bench-api-load: install

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from conftest import EXAMPLES, ROOT
+from sitrep.store.schema import SCHEMA_VERSION
 
 
 def sitrep(*args, stdin=None, cwd=None):
@@ -82,7 +83,7 @@ def test_show_and_stats(db_path):
     miss = sitrep("show", "nope", "--db", db_path)
     assert miss.returncode == 2 and "No document" in miss.stderr
     st = json.loads(sitrep("stats", "--db", db_path, "--json").stdout)
-    assert st["documents"] == 2 and st["schema_version"] == 7
+    assert st["documents"] == 2 and st["schema_version"] == SCHEMA_VERSION
 
 
 def test_missing_database_is_a_clear_error(tmp_path):

@@ -13,6 +13,7 @@ from sitrep import batch
 from sitrep.resolve import events as R
 from sitrep.store import Store
 from sitrep.store import query as Q
+from sitrep.store.schema import SCHEMA_VERSION
 
 TAL_AFAR = ["15_wire_tal_afar_convoy_bomb.txt", "16_monitor_tal_afar_ied_patrol.txt",
             "17_release_ninewa_tal_afar_statement.txt"]
@@ -210,15 +211,17 @@ def test_a_version_3_store_is_rebuilt_with_the_same_events(built, tmp_path):
         con.execute(f"drop table {t}")
     for (name,) in con.execute("select name from sqlite_master where type = 'index' and name like 'ix_%' and ("
                                "name like '%canonical_id' or name like '%cluster_id' or name like '%source_key' or "
-                               "name = 'ix_events_match')").fetchall():
+                               "name like 'ix_events_grid%' or name in ('ix_events_match', 'ix_events_admin1', "
+                               "'ix_events_geonameid'))").fetchall():
         con.execute(f"drop index {name}")
-    for table, ddl in (m for m in __import__("sitrep.store.schema", fromlist=["x"]).MIGRATIONS[4] if m[0] != "sql"):
+    migrations = __import__("sitrep.store.schema", fromlist=["x"]).MIGRATIONS
+    for table, ddl in (m for v in (4, 6) for m in migrations[v] if m[0] != "sql"):
         con.execute(f"alter table {table} drop column {ddl.split()[0]}")
     con.execute("update meta set value = '3' where key = 'schema_version'")
     con.commit()
     con.close()
     with Store.open(str(path)) as s:
-        assert s.schema_version() == 7
+        assert s.schema_version() == SCHEMA_VERSION
         assert {k: v[2] for k, v in _snapshot(s).items()} == before
 
 

@@ -7,6 +7,7 @@ import sqlite3
 from conftest import EXAMPLES
 from sitrep import batch
 from sitrep.store import Store
+from sitrep.store.schema import SCHEMA_VERSION
 
 TABLES = ("documents", "entities", "entity_mentions", "places", "timexes", "doc_bands", "doc_signatures", "failures")
 
@@ -142,10 +143,10 @@ def test_same_id_with_different_text_is_refused(pipeline, db_path, tmp_path):
 
 def test_sqlite_is_in_wal_mode_with_a_schema_version(db_path):
     with Store.open(db_path) as store:
-        assert store.schema_version() == 7
+        assert store.schema_version() == SCHEMA_VERSION
     con = sqlite3.connect(db_path)
     assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
-    assert con.execute("select value from meta where key = 'schema_version'").fetchone()[0] == "7"
+    assert con.execute("select value from meta where key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
     con.close()
 
 
@@ -173,7 +174,7 @@ def test_an_older_store_is_brought_up_to_date(db_path):
     con.commit()
     con.close()
     with Store.open(db_path) as store:
-        assert store.schema_version() == 7
+        assert store.schema_version() == SCHEMA_VERSION
     con = sqlite3.connect(db_path)
     assert "in_name" in [r[1] for r in con.execute("pragma table_info(places)")]
     assert "inter" in [r[1] for r in con.execute("pragma table_info(entities)")]

@@ -145,6 +145,79 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max
     return summary
 
 
+Extracted = tuple  # (SourceDoc, Extraction | Failure, signature | None), or a Failure of reading
+
+
+def store_in_order(results: Iterable[Extracted | Failure], store: Store, summary: Summary, *,
+                   progress: Progress = _noop, batch_size: int = 200) -> None:
+    """Store documents extracted elsewhere (by Dask workers), in input order, by bulk loading:
+    the same duplicate checks as `ingest` (exact, same id, near), then `batch_size` documents
+    per transaction (`Store.save_many`); a batch that fails is saved one document at a time,
+    so a bad one fails alone and each document stays all or nothing."""
+    pending = dedup.MemoryIndex(store.near_threshold)
+    queued: list[tuple[SourceDoc, Extraction, object, dedup.Match | None]] = []
+
+    def fail(origin: str, reason: str) -> None:
+        summary.failures.append(Failure(origin, reason))
+        store.add_failure(origin, reason)
+        progress("failed")
+
+    def stored(src: SourceDoc, ext: Extraction, near) -> None:
+        summary.count(ext, src)
+        summary.near_duplicates += near is not None
+        progress("stored")
+
+    def flush() -> None:
+        if not queued:
+            return
+        try:
+            store.save_many(queued)
+            for src, ext, _, near in queued:
+                stored(src, ext, near)
+        except Exception:
+            for src, ext, sig, near in queued:
+                try:
+                    ok = store.save(src, ext, sig, near)
+                except StoreError as e:
+                    fail(src.origin, str(e))
+                    continue
+                except Exception as e:  # the transaction rolled back: nothing half-written
+                    fail(src.origin, f"could not store: {type(e).__name__}: {e}")
+                    continue
+                if ok:
+                    stored(src, ext, near)
+                else:
+                    summary.skipped_duplicates += 1
+                    progress("skipped")
+        for src, *_ in queued:
+            pending.discard(src.id, src.content_hash)
+        queued.clear()
+
+    for item in results:
+        summary.read += 1
+        if isinstance(item, Failure):
+            fail(item.origin, item.reason)
+            continue
+        src, result, sig = item
+        if pending.exact(src.content_hash) or store.find_exact(src.content_hash):
+            summary.skipped_duplicates += 1
+            progress("skipped")
+            continue
+        if src.id in pending or store.has_id(src.id):
+            fail(src.origin, f"id {src.id!r} is already stored with a different text")
+            continue
+        if isinstance(result, Failure):
+            fail(result.origin, result.reason)
+            continue
+        candidates = [m for m in (store.find_near(sig), pending.near(sig)) if m]
+        near = max(candidates, key=lambda m: m.score) if candidates else None
+        pending.add(src.id, src.content_hash, sig)
+        queued.append((src, result, sig, near))
+        if len(queued) >= batch_size:
+            flush()
+    flush()
+
+
 def extract(paths: Iterable[str], out: IO[str], pipeline: Pipeline | None, *, max_bytes: int = DEFAULT_MAX_BYTES,
             include_text: bool = True, progress: Progress = _noop, workers: int = 1) -> Summary:
     """Write one contract object per readable document to `out` (JSON Lines), in input order."""

@@ -4,6 +4,7 @@ Progress and summaries go to stderr, so `sitrep extract IN -o -` can pipe JSON L
 """
 from __future__ import annotations
 
+import enum
 import json
 import os
 import sys
@@ -115,11 +116,24 @@ def _exit_code(s, strict: bool) -> int:
     return 0 if s.stored or s.skipped_duplicates or not s.failures else 1
 
 
-@app.command(epilog="Example: [bold]sitrep ingest examples/ more/feed.jsonl --db sitrep.db[/]")
+class Engine(enum.StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command(epilog="Examples: [bold]sitrep ingest examples/ more/feed.jsonl --db sitrep.db[/]\n\n"
+                    "[bold]sitrep ingest big.jsonl --db postgresql+psycopg://user@host/sitrep --engine dask "
+                    "--scheduler tcp://10.0.0.5:8786[/]")
 def ingest(paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")],
            db: DB = "sitrep.db", max_bytes: MAX_BYTES = DEFAULT_MAX_BYTES, strict: STRICT = False,
            json_summary: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
-           workers: WORKERS = None, countries: COUNTRIES = None) -> None:
+           workers: WORKERS = None, countries: COUNTRIES = None,
+           engine: Annotated[Engine, typer.Option("--engine", help="Where extraction runs: local (worker processes "
+                                                  "here) or dask (a Dask cluster; big JSON Lines files are split "
+                                                  "into line ranges).")] = "local",
+           scheduler: Annotated[str | None, typer.Option("--scheduler", help="With --engine dask: the address of a "
+                                                         "running Dask scheduler (tcp://HOST:8786); without it, a "
+                                                         "local cluster of --workers processes.")] = None) -> None:
     """Extract documents and store them (idempotent: already stored texts are skipped).
 
     Reads .txt, .html/.htm, .jsonl/.json, .csv and directories of them. Prints what was
@@ -129,12 +143,27 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="Files, directories (
     from sitrep.store import Store
 
     _set_countries(countries)
+    engine = Engine(engine).value
+    if scheduler and engine != "dask":
+        err.print("[red]--scheduler needs --engine dask[/]")
+        raise typer.Exit(2)
     workers = workers or parallel.default_workers()
-    pipeline = _load_pipeline() if workers == 1 else None
+    pipeline = _load_pipeline() if workers == 1 and engine == "local" else None
     with Store.open(db) as store:
         bar, tick = _progress("Ingesting")
         with bar:
-            summary = batch.ingest(paths, store, pipeline, max_bytes=max_bytes, progress=tick, workers=workers)
+            if engine == "dask":
+                from sitrep.engine import dask as D
+
+                def started(link: str | None) -> None:
+                    err.print(f"Dask cluster ready{f' (dashboard: {link})' if link else ''}")
+
+                summary = D.ingest(paths, store, workers=workers, scheduler=scheduler, max_bytes=max_bytes,
+                                   progress=tick, on_start=started)
+            else:
+                summary = batch.ingest(paths, store, pipeline, max_bytes=max_bytes, progress=tick, workers=workers)
+        if summary.stored:
+            store.analyze()
         total = store.stats()
     if json_summary:
         out.print_json(data={**summary.as_dict(), "db": db, "documents_in_store": total["documents"]})

@@ -31,9 +31,9 @@ from sitrep.api import security
 from sitrep.api import watch as watch_api
 from sitrep.api.cache import Memo, ResponseCache, StoreVersion
 from sitrep.api.ingest import Ingester, NewDocument
-from sitrep.api.responses import BAD, BAD_JSON, JSON, NOT_FOUND, Download, error, stream
+from sitrep.api.responses import BAD, BAD_JSON, EVENT_PAGE, JSON, NOT_FOUND, Download, error, stream
 from sitrep.store import Store
-from sitrep.store.query import MAX_OFFSET, MAX_TEXT
+from sitrep.store.query import MAX_CURSOR, MAX_OFFSET, MAX_TEXT
 
 WEB = Path(str(resources.files("sitrep") / "web"))
 VENDOR_FILES = ("leaflet.js", "leaflet.css", "leaflet.markercluster.js", "MarkerCluster.css",
@@ -137,16 +137,19 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
     Filters = Annotated[P.EventFilters, Depends()]
     Limit = Annotated[int, Query(ge=1, le=1000, description="Page size, 1..1000.")]
     Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip, 0..{MAX_OFFSET:,}.")]
+    After = Annotated[str | None, Query(max_length=MAX_CURSOR, description=(
+        "The `next` cursor of the page before, for the page after it (same filters and sort); "
+        "`offset` then counts from there."))]
     SubLimit = Annotated[int, Query(ge=1, le=1000, description="Events per page, 1..1000.")]
     Text = Annotated[str | None, Query(max_length=MAX_TEXT, description="Name or alias contains this (literally).")]
 
     # ------------------------------------------------------------------ events
     @app.get("/api/events", tags=["events"], summary="Events matching the filters, one page",
-             response_class=JSON, responses=BAD)
+             response_class=JSON, responses={**EVENT_PAGE, **BAD})
     def events(f: Filters, sort: Annotated[Literal[P.SORTS], Query(description="The order; - for descending.")]
-               = "-date", limit: Limit = 50, offset: Offset = 0) -> dict:
+               = "-date", limit: Limit = 50, offset: Offset = 0, after: After = None) -> dict:
         kw = f.kwargs()
-        return JSON(Q.events(store, **kw, sort=sort, limit=limit, offset=offset))
+        return JSON(Q.events(store, **kw, sort=sort, limit=limit, offset=offset, after=after))
 
     @app.get("/api/events/{event_id:path}", tags=["events"], response_class=JSON, responses=NOT_FOUND,
              summary="One event with every article that reports it and the evidence")

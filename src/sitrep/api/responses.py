@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class JSON(JSONResponse):
@@ -34,6 +34,19 @@ BAD = {422: error("A parameter that cannot be used; the message names it")}
 BAD_JSON = {422: {"description": BAD[422]["description"],
                   "content": {"application/json": {"schema": Error.model_json_schema()}}}}
 NOT_FOUND = {404: error("No such id")}
+
+
+class EventPage(BaseModel):
+    """One page of real-world events."""
+    total: int
+    limit: int
+    offset: int
+    next: str | None = Field(description="Pass as `after` for the page after this one (null on the last page): "
+                                         "keyset paging, as fast deep in the results as at the start")
+    items: list[dict[str, Any]]
+
+
+EVENT_PAGE = {200: {"model": EventPage, "description": "One page of events, with the total and the next cursor"}}
 
 
 class Download(StreamingResponse):

@@ -65,6 +65,16 @@ def read_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawReco
     if path == "-":
         yield from _guarded("<stdin>", _read_stdin(max_bytes))
         return
+    for item in files(path):
+        if isinstance(item, Failure):
+            yield item
+        else:
+            yield from read_file(item[0], max_bytes, name=item[1])
+
+
+def files(path: str) -> Iterator[tuple[Path, str] | Failure]:
+    """The files a path names (itself, or every supported file under a directory, in name order)
+    with the name a single-document file takes as its id; failures for what cannot be walked."""
     p = Path(path)
     try:
         is_dir, exists = p.is_dir(), p.exists()
@@ -72,37 +82,39 @@ def read_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawReco
         yield Failure(printable(str(path)), f"cannot read: {e.strerror or e}")
         return
     if is_dir:
-        yield from _read_dir(p, max_bytes)
+        yield from _walk_dir(p)
     elif exists:
-        yield from read_file(p, max_bytes, name=printable(p.name))
+        yield p, printable(p.name)
     else:
         yield Failure(printable(str(path)), "no such file or directory")
 
 
-def _read_dir(root: Path, max_bytes: int) -> Iterator[RawRecord | Failure]:
+def _walk_dir(root: Path) -> Iterator[tuple[Path, str] | Failure]:
     """Every supported file under `root` (hidden ones left out), in name order; an unreadable
     folder is a failure of its own and the walk goes on."""
     unreadable: list[OSError] = []
-    for here, dirs, files in os.walk(root, onerror=unreadable.append):
+    for here, dirs, names in os.walk(root, onerror=unreadable.append):
         while unreadable:
             e = unreadable.pop()
             yield Failure(printable(e.filename or here), f"cannot read the folder: {e.strerror or e}")
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for f in sorted(files):
+        for f in sorted(names):
             fp = Path(here) / f
             if f.startswith(".") or fp.suffix.lower() not in SUPPORTED:
                 continue
             if not fp.is_file():        # a pipe or a device would block the walk; a broken link holds nothing
                 yield Failure(printable(str(fp)), "not a regular file (a pipe, a device or a broken link)")
                 continue
-            yield from read_file(fp, max_bytes, name=printable(fp.relative_to(root).as_posix()))
+            yield fp, printable(fp.relative_to(root).as_posix())
     for e in unreadable:
         yield Failure(printable(e.filename or str(root)), f"cannot read the folder: {e.strerror or e}")
 
 
-def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> Iterator[RawRecord | Failure]:
-    """Records of one file; a single-document file (text, HTML) takes `name` as its id."""
-    origin = printable(str(path))
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None,
+              origin: str | None = None) -> Iterator[RawRecord | Failure]:
+    """Records of one file; a single-document file (text, HTML) takes `name` as its id. `origin`
+    names the file in records and failures (default: the path)."""
+    origin = origin or printable(str(path))
     yield from _guarded(origin, _read_file(path, origin, max_bytes, name))
 
 
@@ -296,10 +308,16 @@ def _lines(fh: IO[str], limit: int) -> Iterator[tuple[int, str | None]]:
             yield n, line
 
 
-def _records_from_jsonl(fh: IO[str], origin: str, max_bytes: int) -> Iterator[RawRecord | Failure]:
+def _records_from_jsonl(fh: IO[str], origin: str, max_bytes: int, first: int = 1,
+                        count: int | None = None) -> Iterator[RawRecord | Failure]:
+    """The records of a JSON Lines stream; of `count` lines numbered from `first` when it is one
+    part of a file (`read_jsonl_part`)."""
     limit = 6 * max_bytes + 65536       # a line may spell its text with \uXXXX escapes
-    seen = False
+    seen = count is not None
     for n, line in _lines(fh, limit):
+        if count is not None and n > count:
+            return
+        n += first - 1
         where = f"{origin}:{n}"
         if line is None:
             seen = True
@@ -317,6 +335,45 @@ def _records_from_jsonl(fh: IO[str], origin: str, max_bytes: int) -> Iterator[Ra
             yield Failure(where, f"cannot read: {type(e).__name__}: {e}")
     if not seen:
         yield Failure(origin, "no records: the file is empty")
+
+
+def jsonl_parts(path: Path, lines_per_part: int) -> list[tuple[int, int, int]] | None:
+    """Where a UTF-8 JSON Lines file splits into parts of `lines_per_part` lines: (byte offset,
+    first line number, lines); None when it is not to be split (another encoding, or one part)."""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+        try:
+            if _encoding_of(head)[0] not in ("utf-8", "utf-8-sig"):
+                return None
+        except BadInput:
+            return None
+        fh.seek(0)
+        parts, start, line, n, pos, tail = [], 0, 1, 0, 0, b""
+        while chunk := fh.read(_CHUNK):
+            i = chunk.find(b"\n")
+            while i >= 0:
+                n += 1
+                if n == lines_per_part:
+                    parts.append((start, line, n))
+                    start, line, n = pos + i + 1, line + n, 0
+                i = chunk.find(b"\n", i + 1)
+            pos += len(chunk)
+            tail = chunk[-1:]
+        if pos > start:
+            parts.append((start, line, n + (tail != b"\n")))
+    return parts if len(parts) > 1 else None
+
+
+def read_jsonl_part(path: Path, origin: str, start: int, first: int, count: int,
+                    max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawRecord | Failure]:
+    """The records of `count` lines of a UTF-8 JSON Lines file from byte `start` (line `first`),
+    named as when the whole file is read."""
+    def records():
+        with open(path, "rb") as raw:
+            raw.seek(start)
+            with _text_stream(raw, "utf-8-sig" if start == 0 else "utf-8", "\n") as fh:
+                yield from _records_from_jsonl(fh, origin, max_bytes, first, count)
+    yield from _guarded(origin, records())
 
 
 def _records_from_json_array(fh: IO[str], origin: str, max_bytes: int) -> Iterator[RawRecord | Failure]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 import numpy as np
@@ -40,7 +40,7 @@ class Store:
         sqlite = self.url.startswith("sqlite")
         # another process writing to the same file holds its lock for one document's transaction:
         # wait for it (a long document takes a while) rather than fail after SQLite's 5 s
-        self.engine: Engine = create_engine(self.url, connect_args={"timeout": 120} if sqlite else {})
+        self.engine: Engine = create_engine(self.url, connect_args={"timeout": 120, "cached_statements": 1024} if sqlite else {})
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         S.metadata.create_all(self.engine)
@@ -65,6 +65,7 @@ class Store:
             row = c.execute(select(S.meta.c.value).where(S.meta.c.key == "schema_version")).first()
             if row is None:
                 c.execute(insert(S.meta).values(key="schema_version", value=str(S.SCHEMA_VERSION)))
+                self._search(c)
                 return
             version = int(row.value)
             if version > S.SCHEMA_VERSION:
@@ -77,10 +78,26 @@ class Store:
                         c.execute(text(ddl))
                     elif ddl.split()[0] not in have.get(table, ()):
                         c.execute(text(f"ALTER TABLE {table} ADD COLUMN {ddl}"))
+            if 4 <= version < 6:
+                X.fill_grid(c)
+            if version < 7:
+                self._search(c)
+                X.fill_actors(c)
             if version < S.SCHEMA_VERSION:
                 c.execute(update(S.meta).where(S.meta.c.key == "schema_version").values(value=str(S.SCHEMA_VERSION)))
         if version < 4:
             self.rebuild()
+
+    def _search(self, c) -> None:
+        """Full-text search over the real-world events (`schema.SEARCH`, by dialect)."""
+        for ddl in S.SEARCH.get(self.engine.dialect.name, []):
+            c.execute(text(ddl))
+
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics (after a bulk load: with them SQLite walks the
+        date index for a page of a common event type instead of sorting every event of it)."""
+        with self.engine.begin() as c:
+            c.exec_driver_sql("ANALYZE")
 
     def schema_version(self) -> int:
         with self.engine.connect() as c:
@@ -119,26 +136,58 @@ class Store:
             raise
 
     def _save(self, src: SourceDoc, ext: Extraction, sig: np.ndarray, near: dedup.Match | None) -> None:
-        ev = src.published_evidence
         d = X.derived(ext)
         with self.engine.begin() as c:
-            source_key = src.id
-            if near:
-                source_key = c.execute(select(S.documents.c.source_key).where(S.documents.c.id == near.doc_id)
-                                       ).scalar() or near.doc_id
-            c.execute(insert(S.documents).values(
-                id=src.id, content_hash=src.content_hash, origin=src.origin, url=src.url, source=src.source,
-                title=src.title, language=src.language, published=src.published,
-                published_source=src.published_source, published_start=ev.start if ev else None,
-                published_end=ev.end if ev else None, text=src.text, words=src.words,
-                ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                near_duplicate_of=near.doc_id if near else None, near_duplicate_score=near.score if near else None,
-                source_key=source_key, author=src.author, outlet=src.outlet,
-                byline=[dataclasses.asdict(b) for b in src.byline]))
-            c.execute(insert(S.doc_signatures).values(doc_id=src.id, signature=dedup.to_bytes(sig)))
-            c.execute(insert(S.doc_bands), [{"key": k, "doc_id": src.id} for k in dedup.band_keys(sig)])
+            rows: dict = defaultdict(list)
+            self._doc_rows(c, src, sig, near, rows, {})
+            for table in (S.documents, S.doc_signatures, S.doc_bands):
+                c.execute(insert(table), rows[table])
             self._save_items(c, src.id, ext, d)
             X.index_document(c, src.id, ext, d, X.now())
+
+    def save_many(self, items: list[tuple[SourceDoc, Extraction, np.ndarray, dedup.Match | None]]) -> None:
+        """Bulk loading: write documents in one transaction, each table's rows of all of them in one
+        statement, then give their events their real-world events in the order given (as saving
+        them one after the other would). All or nothing: when it raises, nothing was written, and
+        the caller saves them one by one (`save`) to find the one at fault."""
+        rows: dict = defaultdict(list)
+        keys: dict[str, str] = {}
+        done = []
+        with self.engine.begin() as c:
+            for src, ext, sig, near in items:
+                d = X.derived(ext)
+                self._doc_rows(c, src, sig, near, rows, keys)
+                self._save_items(c, src.id, ext, d, into=rows)
+                done.append((src.id, ext, d))
+            for table in S.metadata.sorted_tables:        # parents before children
+                for i in range(0, len(rows.get(table, [])), 5000):
+                    c.execute(insert(table), rows[table][i:i + 5000])
+            ts = X.now()
+            for _, ext, d in done:
+                X.upsert_canonical(c, ext, d, ts)
+            X.cluster_documents(c, [doc_id for doc_id, _, _ in done], ts)
+
+    def _doc_rows(self, c, src: SourceDoc, sig: np.ndarray, near: dedup.Match | None, rows: dict,
+                  keys: dict[str, str]) -> None:
+        """A document's own rows (the document, its signature and bands); `keys`: the source keys of
+        documents written in the same transaction but not yet inserted."""
+        ev = src.published_evidence
+        source_key = src.id
+        if near:
+            source_key = keys.get(near.doc_id) or c.execute(
+                select(S.documents.c.source_key).where(S.documents.c.id == near.doc_id)).scalar() or near.doc_id
+        keys[src.id] = source_key
+        rows[S.documents].append(dict(
+            id=src.id, content_hash=src.content_hash, origin=src.origin, url=src.url, source=src.source,
+            title=src.title, language=src.language, published=src.published,
+            published_source=src.published_source, published_start=ev.start if ev else None,
+            published_end=ev.end if ev else None, text=src.text, words=src.words,
+            ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            near_duplicate_of=near.doc_id if near else None, near_duplicate_score=near.score if near else None,
+            source_key=source_key, author=src.author, outlet=src.outlet,
+            byline=[dataclasses.asdict(b) for b in src.byline]))
+        rows[S.doc_signatures].append({"doc_id": src.id, "signature": dedup.to_bytes(sig)})
+        rows[S.doc_bands] += [{"key": k, "doc_id": src.id} for k in dedup.band_keys(sig)]
 
     def forget(self, doc_id: str) -> dict[str, int] | None:
         """Remove a document and everything extracted from it; real-world events that rested
@@ -180,10 +229,14 @@ class Store:
                     c.execute(update(S.quotes).where(S.quotes.c.id == qid).values(speaker_canonical_id=spk))
                 X.index_document(c, doc_id, ext, d, X.now())
 
-    def _save_items(self, c, doc_id: str, ext: Extraction, d: dict | None = None) -> None:
+    def _save_items(self, c, doc_id: str, ext: Extraction, d: dict | None = None, into: dict | None = None) -> None:
+        """Write the rows of one extraction (or add them to `into`, by table, for a bulk insert)."""
         d = d or X.derived(ext)
+
         def many(table, rows):
-            if rows:
+            if into is not None:
+                into[table] += rows
+            elif rows:
                 c.execute(insert(table), rows)
 
         many(S.entities, [{"id": e.id, "doc_id": doc_id, "canonical": e.canonical, "type": e.type, "kb_id": e.kb_id,

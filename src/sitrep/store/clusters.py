@@ -17,15 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import defaultdict, namedtuple
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, insert, or_, select, update
 
 from sitrep.model import Extraction
 from sitrep.resolve import events as R
 from sitrep.resolve import identity
+from sitrep.store import grid as G
 from sitrep.store import schema as S
 
 
@@ -42,7 +43,10 @@ def derived(ext: Extraction) -> dict[str, dict]:
     for e in ext.events:
         loc = e.location
         ms, me = R.match_window(e.date.start if e.date.resolved else None, e.date.end, e.date.source)
+        place = (loc.lat, loc.lon, loc.precision) if loc else (None, None, None)
         evs[e.id] = {
+            "grid": G.key(e.event_type, ms, me, *place),
+            "grid2": G.key2(e.event_type, ms, me, *place),
             "actor1_id": ent.get(e.actor1.entity_id) if e.actor1 and e.actor1.entity_id else None,
             "actor2_id": ent.get(e.actor2.entity_id) if e.actor2 and e.actor2.entity_id else None,
             "place_id": identity.place_id(loc.geonameid, loc.name or loc.text) if loc else None,
@@ -118,29 +122,87 @@ _MENTION_COLS = [S.events.c.id, S.events.c.doc_id, S.events.c.event_type, S.even
                  S.documents.c.source_key, S.documents.c.ingested_at]
 
 
+_MENTION_FIELDS = ("id doc_id event_type sub_event_type match_start match_end date_precision lat lon location_precision "
+                   "geonameid place_id location_name country_code admin1 actor1_id actor2_id fatalities injured "
+                   "arrested confidence trigger_start data cluster_id").split()
+_Row = namedtuple("_Row", [*_MENTION_FIELDS, "source_key", "ingested_at"])
+_MENTION_SQL = (f"SELECT {', '.join('e.' + f for f in _MENTION_FIELDS)}, d.source_key, d.ingested_at "
+                "FROM events e JOIN documents d ON d.id = e.doc_id WHERE ")
+
+
 def load_mentions(c, *where) -> list[R.Mention]:
-    rows = c.execute(select(*_MENTION_COLS).join(S.documents, S.documents.c.id == S.events.c.doc_id)
-                     .where(*where)).all()
+    """The mentions (with what deduplication needs) of the events matching SQLAlchemy clauses."""
+    return _mentions(c, c.execute(select(*_MENTION_COLS).join(S.documents, S.documents.c.id == S.events.c.doc_id)
+                                  .where(*where)).all())
+
+
+def _raw(c, sql: str, args: Sequence[Any] = (), many: bool = False) -> list[tuple]:
+    """Run one of our own statements (`?` placeholders) straight on the transaction's DBAPI
+    connection: the clustering loop runs a few per mention, and SQLAlchemy's per-statement work
+    would cost more than SQLite's."""
+    if c.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    cur = c.connection.cursor()
+    try:
+        if many:
+            cur.executemany(sql, args)
+            return []
+        cur.execute(sql, tuple(args))
+        return cur.fetchall() if cur.description is not None else []
+    finally:
+        cur.close()
+
+
+def _qs(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def mentions_of_clusters(c, ids: list[str]) -> list[R.Mention]:
+    out: list[R.Mention] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out += _mentions(c, _raw(c, f"{_MENTION_SQL} e.cluster_id IN ({_qs(len(chunk))})", chunk))
+    return out
+
+
+def mentions_of_documents(c, doc_ids: list[str]) -> list[R.Mention]:
+    """The events of these documents that take part in clustering (asserted or claimed)."""
+    mods = sorted(R.rules().clustered_modalities)
+    out: list[R.Mention] = []
+    for i in range(0, len(doc_ids), 500):
+        chunk = doc_ids[i:i + 500]
+        out += _mentions(c, _raw(c, f"{_MENTION_SQL} e.doc_id IN ({_qs(len(chunk))}) AND e.modality IN "
+                                    f"({_qs(len(mods))})", [*chunk, *mods]))
+    return out
+
+
+def _json(value) -> dict:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _mentions(c, rows) -> list[R.Mention]:
     if not rows:
         return []
-    per_doc_assoc = {a["entity_id"] for r in rows for a in (r.data.get("assoc_actors") or []) if a.get("entity_id")}
-    assoc_map = dict(c.execute(select(S.entities.c.id, S.entities.c.canonical_id)
-                               .where(S.entities.c.id.in_(list(per_doc_assoc)))).all()) if per_doc_assoc else {}
-    actor_ids = {a for r in rows for a in (r.actor1_id, r.actor2_id) if a} | set(assoc_map.values())
-    names = dict(c.execute(select(S.canonical_entities.c.id, S.canonical_entities.c.name)
-                           .where(S.canonical_entities.c.id.in_(list(actor_ids)))).all()) if actor_ids else {}
+    rows = [r if isinstance(r, _Row) else _Row._make(r) for r in rows]
+    datas = [_json(r.data) for r in rows]
+    per_doc_assoc = sorted({a["entity_id"] for d in datas for a in (d.get("assoc_actors") or []) if a.get("entity_id")})
+    assoc_map = dict(_raw(c, f"SELECT id, canonical_id FROM entities WHERE id IN ({_qs(len(per_doc_assoc))})",
+                          per_doc_assoc)) if per_doc_assoc else {}
+    actor_ids = sorted({a for r in rows for a in (r.actor1_id, r.actor2_id) if a} | set(assoc_map.values()) - {None})
+    names = dict(_raw(c, f"SELECT id, name FROM canonical_entities WHERE id IN ({_qs(len(actor_ids))})",
+                      actor_ids)) if actor_ids else {}
     out = []
-    for r in rows:
-        data = r.data
+    for r, data in zip(rows, datas):
         ev = data.get("evidence") or []
+        date = data.get("date") or {}
         assoc = tuple(assoc_map[a["entity_id"]] for a in (data.get("assoc_actors") or [])
                       if a.get("entity_id") in assoc_map and assoc_map[a["entity_id"]])
         out.append(R.Mention(
             id=r.id, doc_id=r.doc_id, source_key=r.source_key or r.doc_id,
             seq=f"{r.ingested_at}\x1f{r.doc_id}\x1f{r.trigger_start:09d}", event_type=r.event_type,
             sub_event_type=r.sub_event_type, date_start=r.match_start, date_end=r.match_end,
-            date_precision=r.date_precision, date_from_text=(data.get("date") or {}).get("source") == "text",
-            reported=((data.get("date") or {}).get("start"), (data.get("date") or {}).get("end")),
+            date_precision=r.date_precision, date_from_text=date.get("source") == "text",
+            reported=(date.get("start"), date.get("end")),
             lat=r.lat, lon=r.lon, place_precision=r.location_precision, geonameid=r.geonameid, place_id=r.place_id,
             place_name=r.location_name, country_code=r.country_code, admin1=r.admin1, actor1=r.actor1_id,
             actor2=r.actor2_id, actor_names={a: names[a] for a in (r.actor1_id, r.actor2_id, *assoc) if a in names},
@@ -156,36 +218,114 @@ def _trigger_sentence(spans: list[dict], at: int) -> str | None:
     return hit["text"] if hit else None
 
 
-def assign(c, doc_id: str, ts: str) -> set[str]:
-    """Give each clusterable event of one document its real-world event. Returns the touched cluster ids."""
-    e = S.events.c
-    mine = load_mentions(c, e.doc_id == doc_id, e.modality.in_(sorted(R.rules().clustered_modalities)))
-    touched: set[str] = set()
+def assign(c, doc_id: str, ts: str, touched: dict[str, list[R.Mention] | None] | None = None,
+           mine: list[R.Mention] | None = None) -> dict[str, list[R.Mention] | None]:
+    """Give each clusterable event of one document (`mine`: its mentions, when read already) its
+    real-world event. Returns the touched clusters (added to `touched` when given, for a batch
+    of documents), each with its members when they are known here (None: read them again)."""
+    touched = {} if touched is None else touched
+    mine = mentions_of_documents(c, [doc_id]) if mine is None else mine
+    here: set[str] = set()
+    moves: list[tuple[str, str]] = []
     for m in sorted(mine, key=lambda x: (x.seq, x.id)):
         cid = None
         if m.dated:
-            cid = R.best_cluster(m, candidate_groups(c, m))
-        cid = cid or identity.event_id(m.id)
-        c.execute(update(S.events).where(e.id == m.id).values(cluster_id=cid))
-        touched.add(cid)
+            # a cluster this document's earlier mentions joined or founded holds a mention of the
+            # same article: never compatible (their updates are written together below)
+            groups = {k: v for k, v in candidate_groups(c, m).items() if k not in here}
+            cid = R.best_cluster(m, groups)
+        if cid is None:       # a new real-world event (its id may live on from a forgotten report: read it)
+            cid = identity.event_id(m.id)
+            touched[cid] = None
+        else:
+            touched[cid] = [*groups[cid], m]
+        here.add(cid)
+        if m.cluster_id != cid:
+            moves.append((cid, m.id))
+        m.cluster_id = cid
+    if moves:
+        _raw(c, "UPDATE events SET cluster_id = ? WHERE id = ?", moves, many=True)
     return touched
 
 
+def cluster_documents(c, doc_ids: Iterable[str], ts: str) -> int:
+    """Cluster the events of stored documents, one document after the other (in the order given:
+    the order of ingest), then refresh every touched real-world event once. Returns how many."""
+    doc_ids = list(doc_ids)
+    mine: dict[str, list[R.Mention]] = defaultdict(list)
+    for m in mentions_of_documents(c, doc_ids):
+        mine[m.doc_id].append(m)
+    touched: dict[str, list[R.Mention] | None] = {}
+    for doc_id in doc_ids:
+        assign(c, doc_id, ts, touched, mine.get(doc_id, []))
+    refresh(c, touched, ts)
+    return len(touched)
+
+
+_LIGHT = ("id, doc_id, event_type, match_start, match_end, lat, lon, location_precision, geonameid, admin1, "
+          "country_code, actor1_id, actor2_id, cluster_id")
+_Light = namedtuple("_Light", _LIGHT.replace(",", "").split())
+
+
 def candidate_groups(c, m: R.Mention) -> dict[str, list[R.Mention]]:
-    """Existing clusters with a member whose type and dates could fit `m`, with all their members."""
-    r = R.rules()
-    types = sorted({m.event_type} | {t for pair in r.compatible_types if m.event_type in pair for t in pair})
-    floor = R.days_before(m.date_start, r.max_window_days)
-    e = S.events.c
-    ids = list(c.execute(select(e.cluster_id).where(
-        e.cluster_id.is_not(None), e.event_type.in_(types), e.match_start <= m.date_end, e.match_start >= floor,
-        e.match_end >= m.date_start).distinct()).scalars())
+    """Existing clusters that `m` could join, with all their members: those with a member whose
+    type and dates could fit `m` (the window of `max_window_days`) and which could be
+    compatible with it. Found by indexed keys (`sitrep.store.grid`: type family, place cell,
+    window length), the same province and the same gazetteer id; a cluster with a member
+    that the rule rules out is left out, as `best_cluster` would leave it."""
+    types = G.compatible_types(m.event_type)
+    window = f"cluster_id IS NOT NULL AND event_type IN ({_qs(len(types))}) AND match_start <= ? AND match_end >= ?"
+    wargs = (*types, m.date_end, m.date_start)
+    floor = R.days_before(m.date_start, R.rules().max_window_days)
+    keys = G.candidate_keys(m)
+    parts: list[str] = []
+    args: list[Any] = []
+    if keys is None:        # no point, or no distance limit: by type and dates (index ix_events_match)
+        parts.append(f"SELECT {_LIGHT} FROM events WHERE match_start >= ? AND {window}")
+        args += [floor, *wargs]
+    else:                   # the keys are our own integers, written into the statement
+        # SQLite without statistics would rather walk the type index over the whole window
+        by_grid = "events INDEXED BY ix_events_grid" if c.dialect.name == "sqlite" else "events"
+        by_grid2 = "events INDEXED BY ix_events_grid2" if c.dialect.name == "sqlite" else "events"
+        for lo, k, k2 in keys:
+            parts.append(f"SELECT {_LIGHT} FROM {by_grid} WHERE grid IN ({k}) AND match_start >= ? AND {window}")
+            args += [lo, *wargs]
+            if k2:
+                parts.append(f"SELECT {_LIGHT} FROM {by_grid2} WHERE grid2 IN ({k2}) AND match_start >= ? "
+                             f"AND {window}")
+                args += [lo, *wargs]
+        if m.admin1:         # the province rule holds whatever the distance
+            parts.append(f"SELECT {_LIGHT} FROM events WHERE admin1 = ? AND match_start >= ? AND {window}")
+            args += [m.admin1, floor, *wargs]
+        if m.geonameid is not None:
+            parts.append(f"SELECT {_LIGHT} FROM events WHERE geonameid = ? AND match_start >= ? AND {window}")
+            args += [int(m.geonameid), floor, *wargs]
+    rows = [_Light._make(r) for r in _raw(c, " UNION ALL ".join(parts), args)]
+    viable: dict[str, bool] = {}
+    for r in rows:
+        if viable.get(r.cluster_id, True):
+            viable[r.cluster_id] = R.compatible(m, R.Mention(
+                id=r.id, doc_id=r.doc_id, source_key="", seq="", event_type=r.event_type, sub_event_type="",
+                date_start=r.match_start, date_end=r.match_end, lat=r.lat, lon=r.lon,
+                place_precision=r.location_precision, geonameid=r.geonameid, admin1=r.admin1,
+                country_code=r.country_code, actor1=r.actor1_id, actor2=r.actor2_id))
+    ids = sorted(cid for cid, ok in viable.items() if ok)
     if not ids:
         return {}
     groups: dict[str, list[R.Mention]] = defaultdict(list)
-    for x in load_mentions(c, e.cluster_id.in_(ids)):
+    for x in mentions_of_clusters(c, ids):
         groups[x.cluster_id].append(x)
     return groups
+
+
+def fill_grid(c) -> None:
+    """Give every stored mention its `events.grid` key (a store upgraded to version 6)."""
+    e = S.events.c
+    rows = c.execute(select(e.id, e.event_type, e.match_start, e.match_end, e.lat, e.lon, e.location_precision)
+                     .where(e.grid.is_(None))).all()
+    todo = [(G.key(*r[1:]), G.key2(*r[1:]), r.id) for r in rows]
+    for i in range(0, len(todo), 5000):
+        _raw(c, "UPDATE events SET grid = ?, grid2 = ? WHERE id = ?", todo[i:i + 5000], many=True)
 
 
 # ------------------------------------------------------------------------------------ cluster rows
@@ -193,32 +333,83 @@ def _hash(summary: dict[str, Any]) -> str:
     return hashlib.sha1(json.dumps(summary, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def refresh(c, cluster_ids: Iterable[str], ts: str) -> None:
-    """Recompute the summaries of these clusters from their members; create, update or tombstone."""
-    for cid in sorted(set(cluster_ids)):
-        members = load_mentions(c, S.events.c.cluster_id == cid)
-        old = c.execute(select(S.clusters.c.version, S.clusters.c.summary_hash, S.clusters.c.first_seen)
-                        .where(S.clusters.c.id == cid)).first()
-        if not members:
-            if old is not None:
-                c.execute(delete(S.clusters).where(S.clusters.c.id == cid))
-                c.execute(delete(S.cluster_removals).where(S.cluster_removals.c.id == cid))
-                c.execute(insert(S.cluster_removals).values(id=cid, removed_at=ts, reason="its last report was forgotten"))
+def refresh(c, cluster_ids: Iterable[str] | dict[str, list[R.Mention] | None], ts: str) -> None:
+    """Recompute the summaries of these clusters from their members; create, update or tombstone.
+    `cluster_ids` may map ids to their members when the caller knows them (None: read them)."""
+    known = dict(cluster_ids) if isinstance(cluster_ids, dict) else dict.fromkeys(cluster_ids)
+    if not known:
+        return
+    ids = sorted(known)
+    unknown = [cid for cid in ids if known[cid] is None]
+    members: dict[str, list[R.Mention]] = defaultdict(list)
+    for cid in ids:
+        if known[cid] is not None:
+            members[cid] = known[cid]
+    for x in mentions_of_clusters(c, unknown):
+        members[x.cluster_id].append(x)
+    old = {}
+    for i in range(0, len(ids), 500):
+        old.update({r.id: r for r in c.execute(select(S.clusters.c.id, S.clusters.c.version, S.clusters.c.summary_hash)
+                                                .where(S.clusters.c.id.in_(ids[i:i + 500])))})
+    gone = [cid for cid in ids if not members.get(cid) and cid in old]
+    if gone:
+        c.execute(delete(S.clusters).where(S.clusters.c.id.in_(gone)))
+        c.execute(delete(S.cluster_removals).where(S.cluster_removals.c.id.in_(gone)))
+        c.execute(insert(S.cluster_removals), [{"id": cid, "removed_at": ts, "reason": "its last report was forgotten"}
+                                               for cid in gone])
+    new, changed = [], []
+    for cid in ids:
+        if not members.get(cid):
             continue
-        summary = R.summarize(members)
+        summary = R.summarize(members[cid])
         h = _hash(summary)
-        if old is None:
-            c.execute(delete(S.cluster_removals).where(S.cluster_removals.c.id == cid))
-            c.execute(insert(S.clusters).values(id=cid, **summary, first_seen=ts, updated_at=ts, version=1,
-                                                summary_hash=h))
-        elif old.summary_hash != h:
-            c.execute(update(S.clusters).where(S.clusters.c.id == cid)
-                      .values(**summary, updated_at=ts, version=old.version + 1, summary_hash=h))
+        if cid not in old:
+            new.append({"id": cid, **summary, "first_seen": ts, "updated_at": ts, "version": 1, "summary_hash": h})
+        elif old[cid].summary_hash != h:
+            changed.append({"_id": cid, **summary, "updated_at": ts, "version": old[cid].version + 1,
+                            "summary_hash": h})
+    if new:
+        for i in range(0, len(new), 500):
+            chunk = [r["id"] for r in new[i:i + 500]]
+            _raw(c, f"DELETE FROM cluster_removals WHERE id IN ({_qs(len(chunk))})", chunk)
+        c.execute(insert(S.clusters), new)
+    if changed:
+        cols = [k for k in changed[0] if k != "_id"]
+        c.execute(update(S.clusters).where(S.clusters.c.id == bindparam("_id"))
+                  .values({k: bindparam(k) for k in cols}), changed)
+        write_actors(c, [{**r, "id": r["_id"]} for r in changed])
+    if new:
+        write_actors(c, new, fresh=True)
+
+
+def _actor_rows(row: dict[str, Any]) -> list[dict[str, str]]:
+    out = {(row["actor1_id"], "actor1"), (row["actor2_id"], "actor2")}
+    out |= {(a.get("id"), "assoc") for a in _json(row["assoc_actors"]) or [] if isinstance(a, dict)}
+    return [{"cluster_id": row["id"], "entity_id": e, "role": role} for e, role in sorted(out, key=str) if e]
+
+
+def write_actors(c, rows: list[dict[str, Any]], fresh: bool = False) -> None:
+    """The event–actor rows (`cluster_actors`) of these real-world events, from their summaries."""
+    if not fresh:
+        for i in range(0, len(rows), 500):
+            c.execute(delete(S.cluster_actors).where(S.cluster_actors.c.cluster_id.in_([r["id"] for r in rows[i:i + 500]])))
+    actors = [a for r in rows for a in _actor_rows(r)]
+    for i in range(0, len(actors), 5000):
+        c.execute(insert(S.cluster_actors), actors[i:i + 5000])
+
+
+def fill_actors(c) -> None:
+    """The event–actor table of every real-world event (a store upgraded to version 7)."""
+    cl = S.clusters.c
+    c.execute(delete(S.cluster_actors))
+    rows = c.execute(select(cl.id, cl.actor1_id, cl.actor2_id, cl.assoc_actors)).mappings().all()
+    for i in range(0, len(rows), 20000):
+        write_actors(c, [dict(r) for r in rows[i:i + 20000]], fresh=True)
 
 
 def index_document(c, doc_id: str, ext: Extraction, d: dict[str, dict], ts: str) -> None:
     upsert_canonical(c, ext, d, ts)
-    refresh(c, assign(c, doc_id, ts), ts)
+    cluster_documents(c, [doc_id], ts)
 
 
 def forget_document(c, doc_id: str, ts: str) -> dict[str, int]:

@@ -19,14 +19,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import text as sql_text
 
 from sitrep.resolve import identity
 from sitrep.resolve.gazetteer import distance_km
 from sitrep.store import schema as S
+from sitrep.store.paging import MAX_CURSOR, beyond, is_beyond, make_cursor, parse_cursor  # noqa: F401
 
 C = S.clusters.c
 MAX_TEXT = 500            # characters of a text filter (q, actor, place, source, doc_id, an entity type)
@@ -166,26 +169,38 @@ def _filters(c, *, types=None, sub_types=None, actor=None, place=None, country=N
     if doc_id:
         w.append(exists().where(S.events.c.cluster_id == C.id, S.events.c.doc_id == doc_id))
     if text:
-        w.append(or_(contains(C.notes, text), contains(C.location_name, text), contains(C.actor1_name, text),
-                     contains(C.actor2_name, text)))
+        w.append(_text_filter(c, text))
     return w
 
 
+def _text_filter(c, text: str):
+    """Events whose notes, place or actor names contain the text: through the full-text index
+    (SQLite: trigrams, the text as a literal substring of three characters or more; PostgreSQL:
+    the words of the text, each the start of a word, and the text itself), else by scanning."""
+    literal = or_(contains(C.notes, text), contains(C.location_name, text), contains(C.actor1_name, text),
+                  contains(C.actor2_name, text))
+    dialect = c.dialect.name
+    if dialect == "sqlite" and len(text) >= 3:
+        phrase = '"' + text.replace('"', '""') + '"'       # one FTS5 string: nothing in it is syntax
+        return sql_text("clusters.rowid IN (SELECT rowid FROM clusters_search WHERE clusters_search MATCH :fts)"
+                        ).bindparams(fts=phrase)
+    words = re.findall(r"[^\W_]+", text.lower())
+    if dialect == "postgresql" and words:
+        query = " & ".join(f"{w}:*" for w in words[:32])    # letters and digits only: nothing in it is syntax
+        return and_(sql_text("clusters.search @@ to_tsquery('simple', :tsq)").bindparams(tsq=query), literal)
+    return literal
+
+
 def _actor_filter(c, actor: str):
-    """Events of an entity id, or of every canonical entity whose name or alias contains the text
-    (as actor1 or actor2 by a subquery, so a short text that matches thousands of entities is one
-    query; as an associate for the first 20 of them)."""
+    """Events of an entity id, or of every canonical entity whose name or alias contains the text,
+    as actor1, actor2 or associate (through the indexed event–actor table)."""
     ce = S.canonical_entities.c
     if c.execute(select(ce.id).where(ce.id == actor)).first():
-        ids = matching = [actor]
+        matching = [actor]
     else:
         matching = select(ce.id).where(or_(contains(ce.name, actor), contains(func.cast(ce.aliases, S.Text), actor)))
-        ids = list(c.execute(matching.order_by(ce.id).limit(20)).scalars())
-        if not ids:
-            return C.id == "\x00none"
-    assoc = func.cast(C.assoc_actors, S.Text)
-    return or_(C.actor1_id.in_(matching), C.actor2_id.in_(matching),
-               *[assoc.contains(f'"{i}"', autoescape=True) for i in ids])
+    ca = S.cluster_actors.c
+    return C.id.in_(select(ca.cluster_id).where(ca.entity_id.in_(matching)))
 
 
 def _place_filter(c, place: str):
@@ -246,34 +261,55 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
     return limit, offset
 
 
-def events(store, *, sort: str = "-date", limit: int = 50, offset: int = 0, **filters) -> dict[str, Any]:
-    """Real-world events matching the filters, one page of them, with the total."""
+def events(store, *, sort: str = "-date", limit: int = 50, offset: int = 0, after: str | None = None,
+           **filters) -> dict[str, Any]:
+    """Real-world events matching the filters, one page of them, with the total. `after` is the
+    `next` cursor of the page before (keyset paging: as fast deep in the results as at the start;
+    `offset` then counts from the cursor); `next` is None on the last page."""
     limit, offset = _page(limit, offset)
+    cursor = parse_cursor(after, sort)
     with store.engine.connect() as c:
-        total, ids = _matching_ids(c, sort, filters, limit, offset)
+        total, ids = _matching_ids(c, sort, filters, limit + 1, offset, cursor)
+        more, ids = len(ids) > limit, ids[:limit]
         rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(ids))).mappings()} if ids else {}
     items = [_event(rows[i]) for i in ids if i in rows]
-    return {"total": total, "limit": limit, "offset": offset, "items": items}
+    col = SORTS[sort.lstrip("-")][0].name
+    nxt = make_cursor(sort, rows[ids[-1]][col], ids[-1]) if more and ids[-1] in rows else None
+    return {"total": total, "limit": limit, "offset": offset, "next": nxt, "items": items}
 
 
-def _matching_ids(c, sort: str, filters: dict, limit: int | None = None, offset: int = 0) -> tuple[int, list[str]]:
-    """The total and the ids (one page of them, or all) of the events matching the filters, in order.
-    A radius is a box prefilter and an exact distance check; otherwise the page is taken over ids,
-    so a deep offset skips index entries, not whole rows."""
+def _matching_ids(c, sort: str, filters: dict, limit: int | None = None, offset: int = 0,
+                  cursor: tuple[Any, str] | None = None) -> tuple[int, list[str]]:
+    """The total and the ids (one page of them, or all) of the events matching the filters, in order
+    (after the cursor, when given). A radius is a box prefilter and an exact distance check;
+    otherwise the page is taken over ids, so a deep offset skips index entries, not whole rows."""
     order = _order(sort)
+    col = SORTS[sort.lstrip("-")][0]
     pt = filters.get("near")
     pt = parse_near(pt) if pt is not None and not isinstance(pt, tuple) else pt
     w = _filters(c, **{**filters, "near": pt})
     if pt:
-        inside = [r.id for r in c.execute(select(C.id, C.lat, C.lon).where(*w).order_by(*order))
+        inside = [(r.id, r.v) for r in c.execute(select(C.id, C.lat, C.lon, col.label("v")).where(*w).order_by(*order))
                   if distance_km((pt[0], pt[1]), (r.lat, r.lon)) <= pt[2]]
-        return len(inside), inside[offset:offset + limit] if limit is not None else inside[offset:]
-    q = select(C.id).where(*w).order_by(*order)
+        total = len(inside)
+        if cursor is not None:
+            inside = inside[next((i for i, (x, v) in enumerate(inside) if is_beyond(sort, cursor, v, x)), len(inside)):]
+        ids = [x for x, _ in inside]
+        return total, ids[offset:offset + limit] if limit is not None else ids[offset:]
     if limit is None:
-        ids = list(c.execute(q.offset(offset)).scalars())
+        ids = list(c.execute(select(C.id).where(*w).order_by(*order).offset(offset)).scalars())
         return len(ids), ids
     total = c.execute(select(func.count()).select_from(S.clusters).where(*w)).scalar_one()
-    return total, list(c.execute(q.limit(limit).offset(offset)).scalars())
+    if cursor is None:
+        return total, list(c.execute(select(C.id).where(*w).order_by(*order).limit(limit).offset(offset)).scalars())
+    valued, unvalued = beyond(SORTS[sort.lstrip('-')][0], C.id, sort, cursor)
+    ids: list[str] = []
+    if valued is not None:     # the events with a sort value come first (nulls last), by an index range
+        ids = list(c.execute(select(C.id).where(*w, valued).order_by(*order).limit(limit + offset)).scalars())
+    if len(ids) < limit + offset:
+        rest = select(C.id).where(*w, col.is_(None), *([] if unvalued is True else [unvalued]))
+        ids += c.execute(rest.order_by(C.id).limit(limit + offset - len(ids))).scalars()
+    return total, ids[offset:offset + limit]
 
 
 def iter_events(store, *, sort: str = "date", batch: int = 1000, **filters):

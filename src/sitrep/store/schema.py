@@ -22,9 +22,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # columns added since version 1, by version: (table, column DDL), or ("sql", statement) for
 # an index. Stores of an older version are brought up to date when opened (all additions
@@ -48,9 +49,47 @@ MIGRATIONS = {
         ("sql", "CREATE INDEX IF NOT EXISTS ix_events_match ON events (event_type, match_start)"),
         ("sql", "CREATE INDEX IF NOT EXISTS ix_quotes_speaker_canonical_id ON quotes (speaker_canonical_id)")],
     5: [("documents", "author TEXT"), ("documents", "outlet TEXT"), ("documents", "byline JSON")],
-    # 6 is left to issue 16's columns (another branch); 7: the watch and alert tables (below), new
-    # tables only, created when the store opens
-    7: [],
+    # version 6: indexed candidate lookups for clustering (`sitrep.store.grid`); the keys of stored
+    # mentions are filled in when the store is opened (`Store._fill_grid`)
+    6: [("events", "grid BIGINT"), ("events", "grid2 BIGINT"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_events_grid ON events (grid, match_start)"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_events_grid2 ON events (grid2, match_start)"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_events_admin1 ON events (admin1, match_start)"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_events_geonameid ON events (geonameid, match_start)")],
+    # version 7: queries at a million events: the event–actor table (filled from the clusters when
+    # the store is opened), full-text search (`SEARCH`), keyset pages in date order
+    7: [("sql", "CREATE INDEX IF NOT EXISTS ix_clusters_date_id ON clusters (date_start DESC, id)")],
+    # version 8: the watch and alert tables (below), new tables only, created when the store opens
+    8: [],
+}
+
+# full-text search over the real-world events' notes, place and actor names, by dialect: SQLite's
+# FTS5 with trigrams (any part of a word, as a literal substring; kept by triggers), PostgreSQL's
+# tsvector with a GIN index (words from their start; a generated column). Run when a store is
+# created or brought to version 7.
+SEARCH = {
+    "sqlite": [
+        "CREATE VIRTUAL TABLE IF NOT EXISTS clusters_search USING fts5(notes, location_name, actor1_name, actor2_name,"
+        " content='clusters', content_rowid='rowid', tokenize='trigram')",
+        "CREATE TRIGGER IF NOT EXISTS clusters_search_ai AFTER INSERT ON clusters BEGIN"
+        " INSERT INTO clusters_search(rowid, notes, location_name, actor1_name, actor2_name)"
+        " VALUES (new.rowid, new.notes, new.location_name, new.actor1_name, new.actor2_name); END",
+        "CREATE TRIGGER IF NOT EXISTS clusters_search_ad AFTER DELETE ON clusters BEGIN"
+        " INSERT INTO clusters_search(clusters_search, rowid, notes, location_name, actor1_name, actor2_name)"
+        " VALUES ('delete', old.rowid, old.notes, old.location_name, old.actor1_name, old.actor2_name); END",
+        "CREATE TRIGGER IF NOT EXISTS clusters_search_au AFTER UPDATE ON clusters BEGIN"
+        " INSERT INTO clusters_search(clusters_search, rowid, notes, location_name, actor1_name, actor2_name)"
+        " VALUES ('delete', old.rowid, old.notes, old.location_name, old.actor1_name, old.actor2_name);"
+        " INSERT INTO clusters_search(rowid, notes, location_name, actor1_name, actor2_name)"
+        " VALUES (new.rowid, new.notes, new.location_name, new.actor1_name, new.actor2_name); END",
+        "INSERT INTO clusters_search(clusters_search) VALUES ('rebuild')",
+    ],
+    "postgresql": [
+        "ALTER TABLE clusters ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (to_tsvector('simple',"
+        " coalesce(notes, '') || ' ' || coalesce(location_name, '') || ' ' || coalesce(actor1_name, '') || ' ' ||"
+        " coalesce(actor2_name, ''))) STORED",
+        "CREATE INDEX IF NOT EXISTS ix_clusters_search ON clusters USING GIN (search)",
+    ],
 }
 
 metadata = MetaData()
@@ -212,7 +251,13 @@ events = Table(
     Column("location_precision", String),
     Column("match_start", String(10)),
     Column("match_end", String(10)),
+    Column("grid", BigInteger),                  # type family, place cell and window length (sitrep.store.grid)
+    Column("grid2", BigInteger),                 # the same with precise places on the coarse grid
     Index("ix_events_match", "event_type", "match_start"),
+    Index("ix_events_grid", "grid", "match_start"),
+    Index("ix_events_grid2", "grid2", "match_start"),
+    Index("ix_events_admin1", "admin1", "match_start"),
+    Index("ix_events_geonameid", "geonameid", "match_start"),
 )
 
 quotes = Table(
@@ -323,7 +368,16 @@ clusters = Table(                                      # real-world events: one 
     Column("version", Integer, nullable=False),
     Column("summary_hash", String, nullable=False),
     Index("ix_clusters_dates", "date_start", "date_end"),
+    Index("ix_clusters_date_id", text("date_start DESC"), "id"),
     Index("ix_clusters_lat_lon", "lat", "lon"),
+)
+
+cluster_actors = Table(                                # who took part in each real-world event (version 7)
+    "cluster_actors", metadata,
+    Column("cluster_id", String, ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True),
+    Column("entity_id", String, primary_key=True),    # canonical_entities.id
+    Column("role", String, primary_key=True),         # actor1, actor2 or assoc
+    Index("ix_cluster_actors_entity", "entity_id", "cluster_id"),
 )
 
 cluster_removals = Table(                              # tombstones, so that downstream copies can sync deletions
@@ -334,7 +388,7 @@ cluster_removals = Table(                              # tombstones, so that dow
 )
 
 
-# ------------------------------------------------------------------ watching sources, alerts (version 7)
+# ------------------------------------------------------------------ watching sources, alerts (version 8)
 # `sitrep watch` keeps its state here (queries in `sitrep.store.watch`), so a restart resumes.
 watch_sources = Table(                                 # one row per line of a sources file
     "watch_sources", metadata,

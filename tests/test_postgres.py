@@ -80,33 +80,6 @@ def test_the_examples_give_the_same_events_on_postgresql_and_sqlite(pg_url, pipe
         assert batch.ingest([str(EXAMPLES)], pg, pipeline).stored == 1     # only the forgotten one comes back
 
 
-def test_watch_state_and_alerts_on_postgresql(pg_url, pipeline, tmp_path):
-    """A watch round, its state, a second round that adds nothing, and an alert's delivery log, on PostgreSQL."""
-    from sitrep.store import watch as W
-    from sitrep.watch import alerts as A
-    from sitrep.watch import rounds
-    from sitrep.watch.fetch import Fetcher
-    from sitrep.watch.sources import read
-    from watch_server import Site
-
-    with Site() as site, Store.open(pg_url) as store, Fetcher(delay=0, retries=0, timeout=2) as f:
-        (tmp_path / "s.txt").write_text(f"{site.base}/atom.xml source=Wire\n{site.base}/report.pdf\n")
-        srcs = read(tmp_path / "s.txt")
-        W.add_alert(store, "all", A.check_filters(store, {"country": "IQ"}), f"jsonl:{tmp_path}/a.jsonl")
-        first = rounds.run_round(store, srcs, f, lambda: pipeline)
-        second = rounds.run_round(store, srcs, f, lambda: pipeline)
-        d = A.Deliverer()
-        sent = A.run(store, d)["all"]["delivered"]
-        assert A.run(store, d)["all"]["delivered"] == 0
-        d.close()
-        st = W.status(store)
-    assert first.stored == 3 and first.sources_failed == 1 and second.stored == 0 and second.new_items == 0
-    by = {s["url"].removeprefix(site.base): s for s in st["sources"]}
-    assert by["/atom.xml"]["stored"] == 3 and by["/atom.xml"]["kind"] == "feed"
-    assert "neither a feed" in by["/report.pdf"]["last_error"] and by["/report.pdf"]["errors"] == 2
-    assert sent >= 1 and len(open(tmp_path / "a.jsonl").readlines()) == sent
-
-
 def test_search_actors_and_keyset_pages_on_postgresql(pg_url, pipeline, examples_db):
     """Full-text search (tsvector + GIN), the event–actor table and keyset pages give on PostgreSQL
     what they give on SQLite, for whole words and word starts."""
@@ -150,3 +123,30 @@ def test_the_dask_engine_into_postgresql_stores_what_the_local_engine_stores(pg_
     with Store.open(examples_db) as lite:
         want = picture(lite)
     assert got == want
+
+
+def test_watch_state_and_alerts_on_postgresql(pg_url, pipeline, tmp_path):
+    """A watch round, its state, a second round that adds nothing, and an alert's delivery log, on PostgreSQL."""
+    from sitrep.store import watch as W
+    from sitrep.watch import alerts as A
+    from sitrep.watch import rounds
+    from sitrep.watch.fetch import Fetcher
+    from sitrep.watch.sources import read
+    from watch_server import Site
+
+    with Site() as site, Store.open(pg_url) as store, Fetcher(delay=0, retries=0, timeout=2) as f:
+        (tmp_path / "s.txt").write_text(f"{site.base}/atom.xml source=Wire\n{site.base}/report.pdf\n")
+        srcs = read(tmp_path / "s.txt")
+        W.add_alert(store, "all", A.check_filters(store, {"country": "IQ"}), f"jsonl:{tmp_path}/a.jsonl")
+        first = rounds.run_round(store, srcs, f, lambda: pipeline)
+        second = rounds.run_round(store, srcs, f, lambda: pipeline)
+        d = A.Deliverer()
+        sent = A.run(store, d)["all"]["delivered"]
+        assert A.run(store, d)["all"]["delivered"] == 0
+        d.close()
+        st = W.status(store)
+    assert first.stored == 3 and first.sources_failed == 1 and second.stored == 0 and second.new_items == 0
+    by = {s["url"].removeprefix(site.base): s for s in st["sources"]}
+    assert by["/atom.xml"]["stored"] == 3 and by["/atom.xml"]["kind"] == "feed"
+    assert "neither a feed" in by["/report.pdf"]["last_error"] and by["/report.pdf"]["errors"] == 2
+    assert sent >= 1 and len(open(tmp_path / "a.jsonl").readlines()) == sent

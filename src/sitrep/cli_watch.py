@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import threading
 from typing import Annotated
 
 import typer
@@ -147,6 +149,10 @@ def watch(sources_file: Annotated[str | None, typer.Argument(help="The sources f
 
     from urllib.parse import urlsplit
 
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl+C or `kill -INT` stops the loop even when a parent started it with SIGINT ignored
+        # (a background job of a script, some test runners and supervisors)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     fetcher = Fetcher(user_agent=user_agent or USER_AGENT, delay=delay, timeout=timeout, retries=retries,
                       backoff=backoff, max_bytes=max_page_bytes,
                       trusted_hosts={urlsplit(s.url).hostname or "" for s in sources})

@@ -180,3 +180,13 @@ def test_a_place_in_brackets_before_the_subject_is_not_the_subject(pipeline):
     (ev,) = events(pipeline, "On 14 January, in Tabayin township (Shwebo district, Sagaing region), the military "
                              "conducted airstrikes on two villages.")
     assert ev.actor1.acled_actor == "Military Forces of Myanmar"
+
+
+@pytest.mark.parametrize("text", [
+    "Seventy people were evacuated from Hirske on Friday.",
+    "Over 2,000 villagers were displaced by fighting near Jowhar on Sunday.",
+    "Residents fled their homes in Teketia on Monday after militants threatened them.",
+])
+def test_displacement_is_other_with_the_civilians_as_actor_1(pipeline, text):
+    evs = [e for e in events(pipeline, text) if e.sub_event_type == "Other"]
+    assert evs and evs[0].actor1 is not None and evs[0].actor1.acled_actor.startswith("Civilians")

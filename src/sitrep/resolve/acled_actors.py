@@ -119,6 +119,9 @@ def name_actors(events: list[Event], entities: list[Entity], places: list[Place]
                 if ev.actor1 is None and ev.actor2 is not None and _kind(ev.actor2.text) == "civilians":
                     ev.actor1, ev.actor2 = ev.actor2, None
                 kinds += ("civilians",)
+                if ev.actor1 is None and ev.trigger is not None and \
+                        ev.trigger.text.lower().startswith(("evacuat", "displac", "fle")):
+                    ev.actor1 = _conventional("civilians", cc)     # "70 people were evacuated"
             ev.actor1 = _name_ref(ev.actor1, kinds, cc, by_id)
             if ev.actor1 is None and ev.event_type in violent:
                 ev.actor1 = _conventional("unidentified", cc)

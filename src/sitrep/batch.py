@@ -64,6 +64,20 @@ class _Queued:
     near: dedup.Match | None
 
 
+def _already_stored(doc: SourceDoc, store: Store, pending, summary: Summary, progress: Progress,
+                    fail: Callable[[str, str], None]) -> bool:
+    """Whether a document goes no further: its text is stored or pending already (a skipped
+    duplicate), or its id is, with another text (a failure). Both ingest paths ask this."""
+    if pending.exact(doc.content_hash) or store.find_exact(doc.content_hash):
+        summary.skipped_duplicates += 1
+        progress("skipped")
+        return True
+    if doc.id in pending or store.has_id(doc.id):
+        fail(doc.origin, f"id {doc.id!r} is already stored with a different text")
+        return True
+    return False
+
+
 def _noop(_: str) -> None:
     pass
 
@@ -98,12 +112,7 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max
             if isinstance(item, Failure):
                 fail(item.origin, item.reason)
                 continue
-            if pending.exact(item.content_hash) or store.find_exact(item.content_hash):
-                summary.skipped_duplicates += 1
-                progress("skipped")
-                continue
-            if item.id in pending or store.has_id(item.id):
-                fail(item.origin, f"id {item.id!r} is already stored with a different text")
+            if _already_stored(item, store, pending, summary, progress, fail):
                 continue
             sig = dedup.signature(item.text)
             candidates = [m for m in (store.find_near(sig), pending.near(sig)) if m]
@@ -199,12 +208,7 @@ def store_in_order(results: Iterable[Extracted | Failure], store: Store, summary
             fail(item.origin, item.reason)
             continue
         src, result, sig = item
-        if pending.exact(src.content_hash) or store.find_exact(src.content_hash):
-            summary.skipped_duplicates += 1
-            progress("skipped")
-            continue
-        if src.id in pending or store.has_id(src.id):
-            fail(src.origin, f"id {src.id!r} is already stored with a different text")
+        if _already_stored(src, store, pending, summary, progress, fail):
             continue
         if isinstance(result, Failure):
             fail(result.origin, result.reason)

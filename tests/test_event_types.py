@@ -206,3 +206,16 @@ def test_anti_x_forces_are_not_x(pipeline):
 def test_protesters_who_demand_make_a_protest_without_a_protest_verb(pipeline):
     ev = events(pipeline, "On 4 May 2025, in Merida, protesters demanded better public services and clean water.")
     assert [e.sub_event_type for e in ev] == ["Peaceful protest"] and ev[0].trigger.text == "protesters"
+
+
+def test_demonstrators_beating_someone_make_a_violent_demonstration_not_mob_violence(pipeline):
+    ev = events(pipeline, "On 15 March 2025, in Rosario, a group of demonstrators beat a driver and broke his "
+                          "windshield after he tried to drive through the crowd.")
+    assert ev and ev[0].sub_event_type == "Violent demonstration"
+
+
+def test_violence_told_before_the_demonstration_still_makes_it_violent(pipeline):
+    text = ("On 2 April 2025, marchers threw stones at a bank in Valdivia and set a car alight. Police said the "
+            "march had drawn about 300 people. The demonstration ended in the evening.")
+    subs = {e.sub_event_type for e in events(pipeline, text)}
+    assert "Violent demonstration" in subs and "Peaceful protest" not in subs

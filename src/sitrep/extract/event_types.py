@@ -118,6 +118,7 @@ class Typing:
         self.sent_index = {s.start: i for i, s in enumerate(self.sents)}
         paras = paragraphs(doc.text)
         para_of = [next((k for k, (lo, hi) in enumerate(paras) if lo <= s.start_char < hi), -1) for s in self.sents]
+        self.para_of = para_of
         by_sent: dict[int, list] = {}
         for t, r in triggers:
             by_sent.setdefault(self.sent_index[t.sent.start], []).append((t, r))
@@ -150,10 +151,15 @@ class Typing:
     def crowd_violence(self, si: int) -> bool:
         """Whether the crowd of the passage (demonstrators, residents, drivers: not police or
         soldiers) is the subject of a violent act: "demonstrators beat a driver", "residents set
-        tyres on fire", "protesters threw stones" (not "police beat protesters")."""
+        tyres on fire", "protesters threw stones" (not "police beat protesters"). The whole paragraph
+        counts: a report may tell the violence before it names the demonstration."""
         pol = policy()
         acts = pol["protest"]["crowd_acts"]
         lo, hi = self.passages.get(si, (si, si))
+        para = self.para_of[si]
+        if para >= 0:
+            same = [j for j, k in enumerate(self.para_of) if k == para]
+            lo, hi = min(lo, same[0]), max(hi, same[-1])
         for j in range(lo, hi + 1):
             for t in self.sents[j]:
                 if t.pos_ != "VERB" or lemma(t) not in acts:
@@ -387,6 +393,8 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         # the codebook's violence against civilians is against the unarmed: killing soldiers, police
         # or militants is a fight between armed, organised groups, however one-sided
         return rule_for("Armed clash", base=rule)
+    if sub == "Mob violence" and words & set(policy()["protest"]["demonstration_words"]):
+        return rule_for("Violent demonstration", base=rule)     # the crowd was demonstrating
     if sub in ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"):
         pro = policy()["protest"]
         lethal, dispersed, violent = (bool(words & pro[k]) for k in ("lethal", "dispersal", "violent"))

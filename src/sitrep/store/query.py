@@ -36,6 +36,8 @@ MAX_TEXT = 500            # characters of a text filter (q, actor, place, source
 MAX_VALUES = 100          # values of a list filter (types, sub_types)
 MAX_OFFSET = 10_000_000   # items a page may skip; deeper than that, narrow the filters
 MAX_LIMIT = 100_000       # items in one page
+KM_PER_DEG = 12742 * math.pi / 360   # km of one degree of latitude on `distance_km`'s sphere
+COUNT_CAP = 10_000        # matching events an event page counts for its total (beyond it: "at least")
 SORTS = {"date": (C.date_start,), "fatalities": (C.fatalities,), "sources": (C.sources,),
          "updated_at": (C.updated_at,), "confidence": (C.confidence,)}
 INTERVALS = ("day", "week", "month")
@@ -127,11 +129,15 @@ def _order(sort: str):
 
 # ------------------------------------------------------------------------------------ events
 def _filters(c, *, types=None, sub_types=None, actor=None, place=None, country=None, bbox=None, near=None,
-             date_from=None, date_to=None, source=None, text=None, doc_id=None) -> list:
+             date_from=None, date_to=None, source=None, text=None, doc_id=None, text_mode: str = "index") -> list:
+    """The conditions of the filters. `text_mode`: "index" looks `text` up in the full-text index,
+    "literal" checks each row's columns (cheap per row: for walking an order), "none" leaves it out
+    (the caller joins the full-text index itself)."""
     w = []
     types, sub_types = _values(types, "type"), _values(sub_types, "sub_type")
     actor, place, source = check_text(actor, "actor"), check_text(place, "place"), check_text(source, "source")
     text, doc_id = check_text(text, "q"), check_text(doc_id, "doc_id")
+    sqlite = c.dialect.name == "sqlite"
     if types:
         w.append(C.event_type.in_(types))
     if sub_types:
@@ -155,11 +161,16 @@ def _filters(c, *, types=None, sub_types=None, actor=None, place=None, country=N
         dlat = km / 111.0
         dlon = km / (111.0 * max(0.01, math.cos(math.radians(lat))))
         w.append(and_(C.lat.between(lat - dlat, lat + dlat), C.lon.between(lon - dlon, lon + dlon)))
+        if sqlite:     # the exact distance too (`Store` gives SQLite connections this function)
+            w.append(_within(lat, lon, km))
     f, t = _date(date_from, "date_from"), _date(date_to, "date_to")
     if f and t and f > t:
         raise ValueError(f"date_from {f} is after date_to {t}")
     if f:
         w.append(func.coalesce(C.date_end, C.date_start) >= f)
+        span = longest_span(c) if sqlite else None
+        if span is not None:     # no event that overlaps [f, …] starts before f − the longest length
+            w.append(C.date_start >= (dt.date.fromisoformat(f) - dt.timedelta(days=span)).isoformat())
     if t:
         w.append(C.date_start <= t)
     if source:
@@ -168,27 +179,59 @@ def _filters(c, *, types=None, sub_types=None, actor=None, place=None, country=N
                                 or_(d.id == source, d.source == source, d.url == source)))
     if doc_id:
         w.append(exists().where(S.events.c.cluster_id == C.id, S.events.c.doc_id == doc_id))
-    if text:
+    if text and text_mode == "index":
         w.append(_text_filter(c, text))
+    elif text and text_mode == "literal":
+        w.append(_literal(text))
     return w
+
+
+def _within(lat: float, lon: float, km: float):
+    """SQLite: the point lies within `km` of (lat, lon) by `distance_km` (the function `Store` gives
+    its connections). Points in a box well inside the circle pass without calling it: 0.9 of the
+    inscribed square's half side, in degrees at the box's equatorward edge (where a degree of
+    longitude is longest), for radii up to 1,000 km away from the poles."""
+    exact = func.sitrep_km(C.lat, C.lon, lat, lon) <= km
+    if km > 1000 or abs(lat) > 75:
+        return exact
+    half = 0.9 * km / math.sqrt(2) / KM_PER_DEG
+    widest = max(0.0, abs(lat) - half)          # the edge nearest the equator
+    dlon = half / math.cos(math.radians(widest))
+    inner = and_(C.lat.between(lat - half, lat + half), C.lon.between(lon - dlon, lon + dlon))
+    return or_(inner, exact)
+
+
+def longest_span(c) -> int | None:
+    """SQLite: the most days any event's dates span (an index lookup: `schema.SPAN`); None when no
+    event has dates or the dates are not ISO days."""
+    got = c.exec_driver_sql(f"SELECT max({S.SPAN_SQL}) FROM clusters").scalar()
+    return None if got is None else max(0, math.ceil(got))
+
+
+def _literal(text: str):
+    return or_(contains(C.notes, text), contains(C.location_name, text), contains(C.actor1_name, text),
+               contains(C.actor2_name, text))
 
 
 def _text_filter(c, text: str):
     """Events whose notes, place or actor names contain the text: through the full-text index
     (SQLite: trigrams, the text as a literal substring of three characters or more; PostgreSQL:
     the words of the text, each the start of a word, and the text itself), else by scanning."""
-    literal = or_(contains(C.notes, text), contains(C.location_name, text), contains(C.actor1_name, text),
-                  contains(C.actor2_name, text))
+    literal = _literal(text)
     dialect = c.dialect.name
     if dialect == "sqlite" and len(text) >= 3:
-        phrase = '"' + text.replace('"', '""') + '"'       # one FTS5 string: nothing in it is syntax
         return sql_text("clusters.rowid IN (SELECT rowid FROM clusters_search WHERE clusters_search MATCH :fts)"
-                        ).bindparams(fts=phrase)
+                        ).bindparams(fts=_phrase(text))
     words = re.findall(r"[^\W_]+", text.lower())
     if dialect == "postgresql" and words:
         query = " & ".join(f"{w}:*" for w in words[:32])    # letters and digits only: nothing in it is syntax
         return and_(sql_text("clusters.search @@ to_tsquery('simple', :tsq)").bindparams(tsq=query), literal)
     return literal
+
+
+def _phrase(text: str) -> str:
+    """The text as one FTS5 string: nothing in it is syntax."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _actor_filter(c, actor: str):
@@ -262,31 +305,48 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 
 
 def events(store, *, sort: str = "-date", limit: int = 50, offset: int = 0, after: str | None = None,
-           **filters) -> dict[str, Any]:
+           count_cap: int | None = COUNT_CAP, **filters) -> dict[str, Any]:
     """Real-world events matching the filters, one page of them, with the total. `after` is the
     `next` cursor of the page before (keyset paging: as fast deep in the results as at the start;
-    `offset` then counts from the cursor); `next` is None on the last page."""
+    `offset` then counts from the cursor); `next` is None on the last page.
+
+    The total is counted up to `count_cap` matching events (None: all of them): when more match,
+    `total` is the cap and `total_exact` is False ("at least this many"), so a broad filter over
+    a million events does not count every one of them for each page."""
     limit, offset = _page(limit, offset)
     cursor = parse_cursor(after, sort)
     with store.engine.connect() as c:
-        total, ids = _matching_ids(c, sort, filters, limit + 1, offset, cursor)
+        total, ids = _matching_ids(c, sort, filters, limit + 1, offset, cursor, cap=count_cap)
         more, ids = len(ids) > limit, ids[:limit]
         rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(ids))).mappings()} if ids else {}
     items = [_event(rows[i]) for i in ids if i in rows]
     col = SORTS[sort.lstrip("-")][0].name
     nxt = make_cursor(sort, rows[ids[-1]][col], ids[-1]) if more and ids[-1] in rows else None
-    return {"total": total, "limit": limit, "offset": offset, "next": nxt, "items": items}
+    exact = count_cap is None or total <= count_cap
+    return {"total": min(total, count_cap) if not exact else total, "total_exact": exact, "limit": limit,
+            "offset": offset, "next": nxt, "items": items}
+
+
+def _count(c, w: list, cap: int | None) -> int:
+    """How many events match (`cap` + 1 at most: enough to tell that more than `cap` do)."""
+    if cap is None:
+        return c.execute(select(func.count()).select_from(S.clusters).where(*w)).scalar_one()
+    some = select(C.id).where(*w).limit(cap + 1).subquery()
+    return c.execute(select(func.count()).select_from(some)).scalar_one()
 
 
 def _matching_ids(c, sort: str, filters: dict, limit: int | None = None, offset: int = 0,
-                  cursor: tuple[Any, str] | None = None) -> tuple[int, list[str]]:
-    """The total and the ids (one page of them, or all) of the events matching the filters, in order
-    (after the cursor, when given). A radius is a box prefilter and an exact distance check;
-    otherwise the page is taken over ids, so a deep offset skips index entries, not whole rows."""
+                  cursor: tuple[Any, str] | None = None, cap: int | None = None) -> tuple[int, list[str]]:
+    """The total (counted up to `cap` + 1 when given) and the ids (one page of them, or all) of the
+    events matching the filters, in order (after the cursor, when given). A radius is a box
+    prefilter and an exact distance check; otherwise the page is taken over ids, so a deep offset
+    skips index entries, not whole rows."""
     order = _order(sort)
     col = SORTS[sort.lstrip("-")][0]
     pt = filters.get("near")
     pt = parse_near(pt) if pt is not None and not isinstance(pt, tuple) else pt
+    if c.dialect.name == "sqlite" and cap is not None and limit is not None:
+        return _sqlite_page(c, sort, {**filters, "near": pt}, limit, offset, cursor, cap)
     w = _filters(c, **{**filters, "near": pt})
     if pt:
         inside = [(r.id, r.v) for r in c.execute(select(C.id, C.lat, C.lon, col.label("v")).where(*w).order_by(*order))
@@ -299,17 +359,78 @@ def _matching_ids(c, sort: str, filters: dict, limit: int | None = None, offset:
     if limit is None:
         ids = list(c.execute(select(C.id).where(*w).order_by(*order).offset(offset)).scalars())
         return len(ids), ids
-    total = c.execute(select(func.count()).select_from(S.clusters).where(*w)).scalar_one()
+    return _count(c, w, cap), _page_ids(c, w, sort, limit, offset, cursor)
+
+
+def _page_ids(c, w: list, sort: str, limit: int, offset: int, cursor: tuple[Any, str] | None,
+              source: tuple[str, tuple] | None = None) -> list[str]:
+    """One page of the ids matching `w` in the order of `sort`, after the cursor when given.
+    `source` replaces `FROM clusters` (SQLite: which rows drive the query, and its parameters)."""
+    order = _order(sort)
+    col = SORTS[sort.lstrip("-")][0]
+
+    def run(q) -> list[str]:
+        return [r[0] for r in _run(c, q, source)]
+
     if cursor is None:
-        return total, list(c.execute(select(C.id).where(*w).order_by(*order).limit(limit).offset(offset)).scalars())
-    valued, unvalued = beyond(SORTS[sort.lstrip('-')][0], C.id, sort, cursor)
+        return run(select(C.id).select_from(S.clusters).where(*w).order_by(*order).limit(limit).offset(offset))
+    valued, unvalued = beyond(col, C.id, sort, cursor)
     ids: list[str] = []
     if valued is not None:     # the events with a sort value come first (nulls last), by an index range
-        ids = list(c.execute(select(C.id).where(*w, valued).order_by(*order).limit(limit + offset)).scalars())
+        ids = run(select(C.id).where(*w, valued).order_by(*order).limit(limit + offset))
     if len(ids) < limit + offset:
         rest = select(C.id).where(*w, col.is_(None), *([] if unvalued is True else [unvalued]))
-        ids += c.execute(rest.order_by(C.id).limit(limit + offset - len(ids))).scalars()
-    return total, ids[offset:offset + limit]
+        ids += run(rest.order_by(C.id).limit(limit + offset - len(ids)))
+    return ids[offset:offset + limit]
+
+
+_FROM = re.compile(r"\bFROM clusters\b(?!_)")
+
+
+def _run(c, q, source: tuple[str, tuple] | None = None) -> list[tuple]:
+    """Run a select over `clusters`; with `source`, its FROM clause is that SQL (our own text, with
+    its own parameters), which tells SQLite's planner where to start."""
+    if source is None:
+        return c.execute(q).all()
+    compiled = q.compile(dialect=c.dialect, compile_kwargs={"render_postcompile": True})
+    sql, n = _FROM.subn(source[0], str(compiled), count=1)
+    assert n == 1, sql
+    params = compiled.construct_params()
+    return c.exec_driver_sql(sql, (*source[1], *(params[k] for k in compiled.positiontup))).all()
+
+
+def _sqlite_page(c, sort: str, filters: dict, limit: int, offset: int, cursor: tuple[Any, str] | None,
+                 cap: int) -> tuple[int, list[str]]:
+    """A page on SQLite in two steps, chosen by how many events match (SQLite's planner cannot tell
+    a filter that keeps ten events from one that keeps half a million):
+
+    1. the rowids of up to `cap` + 1 matching events, by the filters' own indexes (the full-text
+       index drives a text filter; covering indexes answer most others without reading a row);
+    2. at most `cap` match: the page is sorted from those rows alone; more match: the filter is
+       broad, and the page walks the order's index (date, newest first) checking each row, which
+       stops after a page of them."""
+    text = check_text(filters.get("text"), "q")
+    fts = text is not None and len(text) >= 3
+    w = _filters(c, **filters, text_mode="none" if fts else "index")
+    first = select(sql_text("clusters.rowid AS r")).select_from(S.clusters).where(*w).limit(cap + 1)
+    if fts and not w:        # the full-text index alone: its rowids are the events'
+        first = select(sql_text("clusters_search.rowid AS r")).select_from(S.clusters).where(
+            sql_text("clusters_search MATCH :fts").bindparams(fts=_phrase(text))).limit(cap + 1)
+        source = ("FROM clusters_search", ())
+    elif fts:
+        source = ("FROM clusters_search CROSS JOIN clusters ON clusters.rowid = clusters_search.rowid AND "
+                  "clusters_search MATCH ?", (_phrase(text),))
+    else:
+        source = ("FROM clusters", ())
+    # counted and listed inside SQLite: one JSON array of rowids comes back, and goes back as it is
+    n, rowids = _run(c, select(func.count(), func.json_group_array(sql_text("r"))).select_from(
+        first.subquery()), source)[0]
+    if n <= cap:
+        picked = ("FROM json_each(?) AS picked CROSS JOIN clusters ON clusters.rowid = picked.value", (rowids,))
+        return n, _page_ids(c, [], sort, limit, offset, cursor, picked)
+    walk = _filters(c, **filters, text_mode="literal")
+    order_index = ("FROM clusters INDEXED BY ix_clusters_date_id", ()) if sort == "-date" else None
+    return n, _page_ids(c, walk, sort, limit, offset, cursor, order_index)
 
 
 def iter_events(store, *, sort: str = "date", batch: int = 1000, **filters):

@@ -23,7 +23,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, literal_column, or_, select
 from sqlalchemy import text as sql_text
 
 from sitrep.resolve import identity
@@ -38,6 +38,8 @@ MAX_OFFSET = 10_000_000   # items a page may skip; deeper than that, narrow the 
 MAX_LIMIT = 100_000       # items in one page
 KM_PER_DEG = 12742 * math.pi / 360   # km of one degree of latitude on `distance_km`'s sphere
 COUNT_CAP = 10_000        # matching events an event page counts for its total (beyond it: "at least")
+WALK_FROM = 500           # SQLite: from this many matches, a page in date order first tries walking the date index
+WALK_SCAN = 50_000        # … over at most this many of its entries
 SORTS = {"date": (C.date_start,), "fatalities": (C.fatalities,), "sources": (C.sources,),
          "updated_at": (C.updated_at,), "confidence": (C.confidence,)}
 INTERVALS = ("day", "week", "month")
@@ -305,16 +307,17 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 
 
 def events(store, *, sort: str = "-date", limit: int = 50, offset: int = 0, after: str | None = None,
-           count_cap: int | None = COUNT_CAP, **filters) -> dict[str, Any]:
+           count_cap: int | None | str = "default", **filters) -> dict[str, Any]:
     """Real-world events matching the filters, one page of them, with the total. `after` is the
     `next` cursor of the page before (keyset paging: as fast deep in the results as at the start;
     `offset` then counts from the cursor); `next` is None on the last page.
 
-    The total is counted up to `count_cap` matching events (None: all of them): when more match,
+    The total is counted up to `count_cap` (`COUNT_CAP` by default; None: all of them): when more match,
     `total` is the cap and `total_exact` is False ("at least this many"), so a broad filter over
     a million events does not count every one of them for each page."""
     limit, offset = _page(limit, offset)
     cursor = parse_cursor(after, sort)
+    count_cap = COUNT_CAP if count_cap == "default" else count_cap
     with store.engine.connect() as c:
         total, ids = _matching_ids(c, sort, filters, limit + 1, offset, cursor, cap=count_cap)
         more, ids = len(ids) > limit, ids[:limit]
@@ -412,9 +415,9 @@ def _sqlite_page(c, sort: str, filters: dict, limit: int, offset: int, cursor: t
     text = check_text(filters.get("text"), "q")
     fts = text is not None and len(text) >= 3
     w = _filters(c, **filters, text_mode="none" if fts else "index")
-    first = select(sql_text("clusters.rowid AS r")).select_from(S.clusters).where(*w).limit(cap + 1)
+    first = select(literal_column("clusters.rowid").label("r")).select_from(S.clusters).where(*w).limit(cap + 1)
     if fts and not w:        # the full-text index alone: its rowids are the events'
-        first = select(sql_text("clusters_search.rowid AS r")).select_from(S.clusters).where(
+        first = select(literal_column("clusters_search.rowid").label("r")).select_from(S.clusters).where(
             sql_text("clusters_search MATCH :fts").bindparams(fts=_phrase(text))).limit(cap + 1)
         source = ("FROM clusters_search", ())
     elif fts:
@@ -422,15 +425,42 @@ def _sqlite_page(c, sort: str, filters: dict, limit: int, offset: int, cursor: t
                   "clusters_search MATCH ?", (_phrase(text),))
     else:
         source = ("FROM clusters", ())
-    # counted and listed inside SQLite: one JSON array of rowids comes back, and goes back as it is
-    n, rowids = _run(c, select(func.count(), func.json_group_array(sql_text("r"))).select_from(
-        first.subquery()), source)[0]
+    # counted and listed inside SQLite: one JSON array of rowids (ascending: the rows are then read in
+    # the table's order) comes back, and goes back as it is
+    found = first.subquery()
+    ordered = select(found.c.r).order_by(found.c.r).subquery()
+    n, rowids = _run(c, select(func.count(), func.json_group_array(ordered.c.r)), source)[0]
     if n <= cap:
+        if sort == "-date" and n >= WALK_FROM:
+            ids = _walk_date_index(c, rowids, filters, limit, offset, cursor)
+            if ids is not None:
+                return n, ids
         picked = ("FROM json_each(?) AS picked CROSS JOIN clusters ON clusters.rowid = picked.value", (rowids,))
         return n, _page_ids(c, [], sort, limit, offset, cursor, picked)
     walk = _filters(c, **filters, text_mode="literal")
     order_index = ("FROM clusters INDEXED BY ix_clusters_date_id", ()) if sort == "-date" else None
     return n, _page_ids(c, walk, sort, limit, offset, cursor, order_index)
+
+
+def _walk_date_index(c, rowids: str, filters: dict, limit: int, offset: int,
+                     cursor: tuple[Any, str] | None) -> list[str] | None:
+    """The page of newest events among these rowids (a JSON array), found by walking at most
+    `WALK_SCAN` entries of the date index (no row is read): None when that is not enough (the
+    matching events are few or old), and sorting their rows is the way."""
+    t = _date(filters.get("date_to"), "date_to")
+    bound = [C.date_start <= t] if t else []
+    if cursor is not None:
+        valued, _ = beyond(C.date_start, C.id, "-date", cursor)
+        if valued is None:    # the cursor is among the undated events: sorting the rows handles those
+            return None
+        bound.append(valued)
+    need = limit + offset
+    scan = (select(literal_column("clusters.rowid").label("r"), C.id, C.date_start).where(*bound)
+            .order_by(*_order("-date")).limit(WALK_SCAN).subquery())
+    q = (select(scan.c.id).where(scan.c.r.in_(select(literal_column("value")).select_from(
+        func.json_each(rowids)))).order_by(scan.c.date_start.desc().nulls_last(), scan.c.id).limit(need))
+    ids = [r[0] for r in _run(c, q, ("FROM clusters INDEXED BY ix_clusters_date_id", ()))]
+    return ids[offset:] if len(ids) == need else None
 
 
 def iter_events(store, *, sort: str = "date", batch: int = 1000, **filters):

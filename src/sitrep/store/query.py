@@ -444,7 +444,7 @@ def _sqlite_page(c, sort: str, filters: dict, limit: int, offset: int, cursor: t
 
 def _walk_date_index(c, rowids: str, filters: dict, limit: int, offset: int,
                      cursor: tuple[Any, str] | None) -> list[str] | None:
-    """The page of newest events among these rowids (a JSON array), found by walking at most
+    """The page of newest events among these rowids (a JSON array), found by walking at most about
     `WALK_SCAN` entries of the date index (no row is read): None when that is not enough (the
     matching events are few or old), and sorting their rows is the way."""
     t = _date(filters.get("date_to"), "date_to")
@@ -455,12 +455,14 @@ def _walk_date_index(c, rowids: str, filters: dict, limit: int, offset: int,
             return None
         bound.append(valued)
     need = limit + offset
-    scan = (select(literal_column("clusters.rowid").label("r"), C.id, C.date_start).where(*bound)
-            .order_by(*_order("-date")).limit(WALK_SCAN).subquery())
-    q = (select(scan.c.id).where(scan.c.r.in_(select(literal_column("value")).select_from(
-        func.json_each(rowids)))).order_by(scan.c.date_start.desc().nulls_last(), scan.c.id).limit(need))
-    ids = [r[0] for r in _run(c, q, ("FROM clusters INDEXED BY ix_clusters_date_id", ()))]
-    return ids[offset:] if len(ids) == need else None
+    by_date = ("FROM clusters INDEXED BY ix_clusters_date_id", ())
+    order = _order("-date")
+    reach = _run(c, select(C.date_start).where(*bound).order_by(*order).offset(WALK_SCAN).limit(1), by_date)
+    if reach and reach[0][0] is not None:      # the walk goes no further than WALK_SCAN entries
+        bound.append(C.date_start >= reach[0][0])
+    picked = sql_text("clusters.rowid IN (SELECT value FROM json_each(:rowids))").bindparams(rowids=rowids)
+    ids = [r[0] for r in _run(c, select(C.id).where(*bound, picked).order_by(*order).limit(need), by_date)]
+    return ids[offset:] if len(ids) == need else None     # short: the last page, or beyond the reach
 
 
 def iter_events(store, *, sort: str = "date", batch: int = 1000, **filters):

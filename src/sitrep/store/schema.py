@@ -97,9 +97,9 @@ SEARCH = {
     ],
 }
 
-# SQLite: the longest event's length in days is an index lookup (`query.longest_span`), so that "overlaps
+# SQLite: the longest event's length in days is an index lookup (`filters.longest_span`), so that "overlaps
 # [from, to]" becomes a bounded range of date_start (from − the longest length .. to) instead of every
-# event that starts before `to`. The expression must stay the one `query.SPAN_SQL` asks for.
+# event that starts before `to`. `filters.longest_span` asks for this very expression.
 SPAN_SQL = "julianday(coalesce(date_end, date_start)) - julianday(date_start)"
 SPAN = {"sqlite": [f"CREATE INDEX IF NOT EXISTS ix_clusters_span ON clusters (({SPAN_SQL}))"]}
 

@@ -368,7 +368,8 @@ def events(db: DB = "sitrep.db", type: TYPES = None, sub_type: SUBTYPES = None, 
         out.print_json(data=page)
         return
     t = Table("id", "date", "type", "where", "actor1", "actor2", "fatalities", "sources",
-              title=f"{page['total']:,} events (showing {len(page['items'])} from {page['offset']})",
+              title=f"{'more than ' if not page['total_exact'] else ''}{page['total']:,} events "
+                    f"(showing {len(page['items'])} from {page['offset']})",
               title_justify="left")
     t.columns[0].no_wrap = t.columns[1].no_wrap = True
     for e in page["items"]:

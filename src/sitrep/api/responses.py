@@ -11,6 +11,8 @@ import orjson
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
+from sitrep.store.query import COUNT_CAP
+
 
 class JSON(JSONResponse):
     """A JSON response encoded by orjson (no second pass over the data)."""
@@ -38,7 +40,10 @@ NOT_FOUND = {404: error("No such id")}
 
 class EventPage(BaseModel):
     """One page of real-world events."""
-    total: int
+    total: int = Field(description=f"How many events match, counted up to {COUNT_CAP:,} (see total_exact)")
+    total_exact: bool = Field(description=f"False when more than {COUNT_CAP:,} events match: total is then "
+                                          f"{COUNT_CAP:,} and means at least that many (counting every match of "
+                                          "a broad filter over a million events would cost more than the page)")
     limit: int
     offset: int
     next: str | None = Field(description="Pass as `after` for the page after this one (null on the last page): "

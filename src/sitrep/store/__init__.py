@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sitrep.ingest import dedup
 from sitrep.model import Entity, Extraction, Place, Role, SourceDoc, Span, Timex
+from sitrep.resolve.gazetteer import distance_km
 from sitrep.store import clusters as X
 from sitrep.store import schema as S
 
@@ -66,6 +67,7 @@ class Store:
             if row is None:
                 c.execute(insert(S.meta).values(key="schema_version", value=str(S.SCHEMA_VERSION)))
                 self._search(c)
+                self._span(c)
                 return
             version = int(row.value)
             if version > S.SCHEMA_VERSION:
@@ -83,6 +85,10 @@ class Store:
             if version < 7:
                 self._search(c)
                 X.fill_actors(c)
+            if version < 9:
+                self._span(c)
+                if self.engine.dialect.name == "sqlite":     # the planner's statistics of the new indexes
+                    c.exec_driver_sql("ANALYZE clusters")
             if version < S.SCHEMA_VERSION:
                 c.execute(update(S.meta).where(S.meta.c.key == "schema_version").values(value=str(S.SCHEMA_VERSION)))
         if version < 4:
@@ -91,6 +97,11 @@ class Store:
     def _search(self, c) -> None:
         """Full-text search over the real-world events (`schema.SEARCH`, by dialect)."""
         for ddl in S.SEARCH.get(self.engine.dialect.name, []):
+            c.execute(text(ddl))
+
+    def _span(self, c) -> None:
+        """The index of events' lengths in days (`schema.SPAN`, SQLite only)."""
+        for ddl in S.SPAN.get(self.engine.dialect.name, []):
             c.execute(text(ddl))
 
     def analyze(self) -> None:
@@ -382,3 +393,11 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+    # the great-circle distance of `near` inside SQL (`sitrep.store.query`), the same function as in Python
+    dbapi_conn.create_function("sitrep_km", 4, _km, deterministic=True)
+
+
+def _km(lat1, lon1, lat2, lon2):
+    if None in (lat1, lon1, lat2, lon2):
+        return None
+    return distance_km((lat1, lon1), (lat2, lon2))

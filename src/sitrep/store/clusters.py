@@ -219,10 +219,12 @@ def _trigger_sentence(spans: list[dict], at: int) -> str | None:
 
 
 def assign(c, doc_id: str, ts: str, touched: dict[str, list[R.Mention] | None] | None = None,
-           mine: list[R.Mention] | None = None) -> dict[str, list[R.Mention] | None]:
+           mine: list[R.Mention] | None = None,
+           members: dict[str, list[R.Mention]] | None = None) -> dict[str, list[R.Mention] | None]:
     """Give each clusterable event of one document (`mine`: its mentions, when read already) its
     real-world event. Returns the touched clusters (added to `touched` when given, for a batch
-    of documents), each with its members when they are known here (None: read them again)."""
+    of documents), each with its members when they are known here (None: read them again).
+    `members`: clusters' members read earlier in the same transaction (kept up to date here)."""
     touched = {} if touched is None else touched
     mine = mentions_of_documents(c, [doc_id]) if mine is None else mine
     here: set[str] = set()
@@ -232,13 +234,17 @@ def assign(c, doc_id: str, ts: str, touched: dict[str, list[R.Mention] | None] |
         if m.dated:
             # a cluster this document's earlier mentions joined or founded holds a mention of the
             # same article: never compatible (their updates are written together below)
-            groups = {k: v for k, v in candidate_groups(c, m).items() if k not in here}
+            groups = {k: v for k, v in candidate_groups(c, m, members).items() if k not in here}
             cid = R.best_cluster(m, groups)
         if cid is None:       # a new real-world event (its id may live on from a forgotten report: read it)
             cid = identity.event_id(m.id)
             touched[cid] = None
+            if members is not None:
+                members.pop(cid, None)
         else:
             touched[cid] = [*groups[cid], m]
+            if members is not None:
+                members[cid] = touched[cid]
         here.add(cid)
         if m.cluster_id != cid:
             moves.append((cid, m.id))
@@ -256,8 +262,9 @@ def cluster_documents(c, doc_ids: Iterable[str], ts: str) -> int:
     for m in mentions_of_documents(c, doc_ids):
         mine[m.doc_id].append(m)
     touched: dict[str, list[R.Mention] | None] = {}
+    members: dict[str, list[R.Mention]] = {}      # read once per batch: only this loop changes them
     for doc_id in doc_ids:
-        assign(c, doc_id, ts, touched, mine.get(doc_id, []))
+        assign(c, doc_id, ts, touched, mine.get(doc_id, []), members)
     refresh(c, touched, ts)
     return len(touched)
 
@@ -267,7 +274,8 @@ _LIGHT = ("id, doc_id, event_type, match_start, match_end, lat, lon, location_pr
 _Light = namedtuple("_Light", _LIGHT.replace(",", "").split())
 
 
-def candidate_groups(c, m: R.Mention) -> dict[str, list[R.Mention]]:
+def candidate_groups(c, m: R.Mention, members: dict[str, list[R.Mention]] | None = None
+                     ) -> dict[str, list[R.Mention]]:
     """Existing clusters that `m` could join, with all their members: those with a member whose
     type and dates could fit `m` (the window of `max_window_days`) and which could be
     compatible with it. Found by indexed keys (`sitrep.store.grid`: type family, place cell,
@@ -312,10 +320,13 @@ def candidate_groups(c, m: R.Mention) -> dict[str, list[R.Mention]]:
     ids = sorted(cid for cid, ok in viable.items() if ok)
     if not ids:
         return {}
+    known = members if members is not None else {}
     groups: dict[str, list[R.Mention]] = defaultdict(list)
-    for x in mentions_of_clusters(c, ids):
+    for x in mentions_of_clusters(c, [cid for cid in ids if cid not in known]):
         groups[x.cluster_id].append(x)
-    return groups
+    if members is not None:
+        members.update(groups)
+    return {cid: known[cid] if cid in known else groups[cid] for cid in ids if cid in known or cid in groups}
 
 
 def fill_grid(c) -> None:

@@ -4,8 +4,8 @@ Every function takes a `Store` first and returns plain dicts (JSON-ready), the s
 CLI, the HTTP API and the exports share:
 
 * `events(store, types=…, actor=…, place=…, bbox=…, near=…, date_from=…, …)` → a page
-  `{"total", "limit", "offset", "items": [event, …]}`; `event(store, id)` adds each
-  source's report with its evidence;
+  `{"total", "total_exact", "limit", "offset", "next", "items": [event, …]}` (the filters'
+  conditions: `sitrep.store.filters`); `event(store, id)` adds each source's report with its evidence;
 * `entities`, `entity` (aliases, roles, events as actor1/actor2/associate, quotes, timeline);
 * `place` (the place and its events), `timeline` (counts by day, week or month and type);
 * `document` (a stored article with every annotation) and `removed_since` (tombstones).
@@ -18,24 +18,37 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 import re
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy import text as sql_text
 
 from sitrep.resolve import identity
 from sitrep.resolve.gazetteer import distance_km
 from sitrep.store import schema as S
+from sitrep.store.filters import (  # noqa: F401
+    MAX_TEXT,
+    MAX_VALUES,
+    _date,
+    _phrase,
+    check_text,
+    contains,
+    longest_span,
+    parse_bbox,
+    parse_near,
+    place_condition,
+)
+from sitrep.store.filters import conditions as _filters
 from sitrep.store.paging import MAX_CURSOR, beyond, is_beyond, make_cursor, parse_cursor  # noqa: F401
 
 C = S.clusters.c
-MAX_TEXT = 500            # characters of a text filter (q, actor, place, source, doc_id, an entity type)
-MAX_VALUES = 100          # values of a list filter (types, sub_types)
 MAX_OFFSET = 10_000_000   # items a page may skip; deeper than that, narrow the filters
 MAX_LIMIT = 100_000       # items in one page
+COUNT_CAP = 10_000        # matching events an event page counts for its total (beyond it: "at least")
+WALK_FROM = 500           # SQLite: from this many matches, a page in date order first tries walking the date index
+WALK_SCAN = 50_000        # … over at most this many of its entries
 SORTS = {"date": (C.date_start,), "fatalities": (C.fatalities,), "sources": (C.sources,),
          "updated_at": (C.updated_at,), "confidence": (C.confidence,)}
 INTERVALS = ("day", "week", "month")
@@ -51,71 +64,6 @@ def disorder_type(event_type: str | None, sub_event_type: str | None = None) -> 
     return DISORDER.get(event_type or "")
 
 
-# ------------------------------------------------------------------------------------ parsing
-def check_text(value, name: str) -> str | None:
-    """A text filter as given (None when empty); over MAX_TEXT characters is a ValueError."""
-    if value in (None, ""):
-        return None
-    value = str(value)
-    if len(value) > MAX_TEXT:
-        raise ValueError(f"{name}: {len(value)} characters is more than the maximum of {MAX_TEXT}")
-    return value
-
-
-def _values(values, name: str) -> list[str] | None:
-    if not values:
-        return None
-    values = [values] if isinstance(values, str) else list(values)
-    if len(values) > MAX_VALUES:
-        raise ValueError(f"{name}: {len(values)} values is more than the maximum of {MAX_VALUES}")
-    for v in values:
-        check_text(v, name)
-    return values
-
-
-def contains(col, value: str):
-    """`col` contains `value`, case-insensitively and literally (LIKE's wildcards escaped)."""
-    return func.lower(col).contains(value.lower(), autoescape=True)
-
-
-def _date(value: str | None, name: str) -> str | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10]).isoformat()
-    except ValueError:
-        raise ValueError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _floats(value, n: int, name: str) -> tuple[float, ...]:
-    parts = value.split(",") if isinstance(value, str) else list(value)
-    try:
-        out = tuple(float(p) for p in parts)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: expected {n} numbers separated by commas, got {value!r}") from None
-    if len(out) != n or not all(math.isfinite(x) for x in out):
-        raise ValueError(f"{name}: expected {n} numbers separated by commas, got {value!r}")
-    return out
-
-
-def parse_bbox(value) -> tuple[float, float, float, float] | None:
-    if value in (None, ""):
-        return None
-    w, s, e, n = _floats(value, 4, "bbox")
-    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= n <= 90):
-        raise ValueError(f"bbox: {value!r} is not min_lon,min_lat,max_lon,max_lat within the globe")
-    return w, s, e, n
-
-
-def parse_near(value) -> tuple[float, float, float] | None:
-    if value in (None, ""):
-        return None
-    lat, lon, km = _floats(value, 3, "near")
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and km > 0):
-        raise ValueError(f"near: {value!r} is not lat,lon,km with a positive radius")
-    return lat, lon, km
-
-
 def _order(sort: str):
     key = sort.lstrip("-")
     if key not in SORTS:
@@ -125,106 +73,8 @@ def _order(sort: str):
     return [(c.desc() if desc else c.asc()).nulls_last() for c in cols] + [C.id.asc()]
 
 
+
 # ------------------------------------------------------------------------------------ events
-def _filters(c, *, types=None, sub_types=None, actor=None, place=None, country=None, bbox=None, near=None,
-             date_from=None, date_to=None, source=None, text=None, doc_id=None) -> list:
-    w = []
-    types, sub_types = _values(types, "type"), _values(sub_types, "sub_type")
-    actor, place, source = check_text(actor, "actor"), check_text(place, "place"), check_text(source, "source")
-    text, doc_id = check_text(text, "q"), check_text(doc_id, "doc_id")
-    if types:
-        w.append(C.event_type.in_(types))
-    if sub_types:
-        w.append(C.sub_event_type.in_(sub_types))
-    if actor:
-        w.append(_actor_filter(c, actor))
-    if place:
-        w.append(_place_filter(c, place))
-    if country:
-        if not (isinstance(country, str) and len(country) == 2 and country.isalpha()):
-            raise ValueError(f"country: {country!r} is not a two-letter ISO code")
-        w.append(C.country_code == country.upper())
-    box = parse_bbox(bbox) if not isinstance(bbox, tuple) else bbox
-    if box:
-        west, south, east, north = box
-        lon = C.lon.between(west, east) if west <= east else or_(C.lon >= west, C.lon <= east)
-        w.append(and_(C.lat.between(south, north), lon))
-    pt = parse_near(near) if not isinstance(near, tuple) else near
-    if pt:
-        lat, lon, km = pt
-        dlat = km / 111.0
-        dlon = km / (111.0 * max(0.01, math.cos(math.radians(lat))))
-        w.append(and_(C.lat.between(lat - dlat, lat + dlat), C.lon.between(lon - dlon, lon + dlon)))
-    f, t = _date(date_from, "date_from"), _date(date_to, "date_to")
-    if f and t and f > t:
-        raise ValueError(f"date_from {f} is after date_to {t}")
-    if f:
-        w.append(func.coalesce(C.date_end, C.date_start) >= f)
-    if t:
-        w.append(C.date_start <= t)
-    if source:
-        d = S.documents.c
-        w.append(exists().where(S.events.c.cluster_id == C.id, S.events.c.doc_id == d.id,
-                                or_(d.id == source, d.source == source, d.url == source)))
-    if doc_id:
-        w.append(exists().where(S.events.c.cluster_id == C.id, S.events.c.doc_id == doc_id))
-    if text:
-        w.append(_text_filter(c, text))
-    return w
-
-
-def _text_filter(c, text: str):
-    """Events whose notes, place or actor names contain the text: through the full-text index
-    (SQLite: trigrams, the text as a literal substring of three characters or more; PostgreSQL:
-    the words of the text, each the start of a word, and the text itself), else by scanning."""
-    literal = or_(contains(C.notes, text), contains(C.location_name, text), contains(C.actor1_name, text),
-                  contains(C.actor2_name, text))
-    dialect = c.dialect.name
-    if dialect == "sqlite" and len(text) >= 3:
-        phrase = '"' + text.replace('"', '""') + '"'       # one FTS5 string: nothing in it is syntax
-        return sql_text("clusters.rowid IN (SELECT rowid FROM clusters_search WHERE clusters_search MATCH :fts)"
-                        ).bindparams(fts=phrase)
-    words = re.findall(r"[^\W_]+", text.lower())
-    if dialect == "postgresql" and words:
-        query = " & ".join(f"{w}:*" for w in words[:32])    # letters and digits only: nothing in it is syntax
-        return and_(sql_text("clusters.search @@ to_tsquery('simple', :tsq)").bindparams(tsq=query), literal)
-    return literal
-
-
-def _actor_filter(c, actor: str):
-    """Events of an entity id, or of every canonical entity whose name or alias contains the text,
-    as actor1, actor2 or associate (through the indexed event–actor table)."""
-    ce = S.canonical_entities.c
-    if c.execute(select(ce.id).where(ce.id == actor)).first():
-        matching = [actor]
-    else:
-        matching = select(ce.id).where(or_(contains(ce.name, actor), contains(func.cast(ce.aliases, S.Text), actor)))
-    ca = S.cluster_actors.c
-    return C.id.in_(select(ca.cluster_id).where(ca.entity_id.in_(matching)))
-
-
-def _place_filter(c, place: str):
-    """Events at a place or inside it: a country matches by country code, a province by admin1,
-    a smaller place by id or within 15 km."""
-    cp = S.canonical_places.c
-    row = c.execute(select(cp).where(cp.id == place)).mappings().first()
-    if row is None:
-        row = c.execute(select(cp).where(contains(cp.name, place)).order_by(cp.geonameid.is_(None), cp.id)
-                        ).mappings().first()
-    if row is None:
-        return C.place_id == "\x00none"
-    fc = row["feature_code"] or ""
-    if fc.startswith("PCL") or row["precision"] == "country":
-        return C.country_code == row["country_code"]
-    if fc == "ADM1" or row["precision"] == "admin1":
-        return or_(C.place_id == row["id"], and_(C.country_code == row["country_code"], C.admin1 == row["name"]))
-    if row["lat"] is None:
-        return C.place_id == row["id"]
-    dlat, dlon = 15 / 111.0, 15 / (111.0 * max(0.01, math.cos(math.radians(row["lat"]))))
-    return or_(C.place_id == row["id"], and_(C.lat.between(row["lat"] - dlat, row["lat"] + dlat),
-                                             C.lon.between(row["lon"] - dlon, row["lon"] + dlon)))
-
-
 def _event(r) -> dict[str, Any]:
     loc = None
     if r["location_name"] or r["lat"] is not None:
@@ -262,31 +112,49 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 
 
 def events(store, *, sort: str = "-date", limit: int = 50, offset: int = 0, after: str | None = None,
-           **filters) -> dict[str, Any]:
+           count_cap: int | None | str = "default", **filters) -> dict[str, Any]:
     """Real-world events matching the filters, one page of them, with the total. `after` is the
     `next` cursor of the page before (keyset paging: as fast deep in the results as at the start;
-    `offset` then counts from the cursor); `next` is None on the last page."""
+    `offset` then counts from the cursor); `next` is None on the last page.
+
+    The total is counted up to `count_cap` (`COUNT_CAP` by default; None: all of them): when more match,
+    `total` is the cap and `total_exact` is False ("at least this many"), so a broad filter over
+    a million events does not count every one of them for each page."""
     limit, offset = _page(limit, offset)
     cursor = parse_cursor(after, sort)
+    count_cap = COUNT_CAP if count_cap == "default" else count_cap
     with store.engine.connect() as c:
-        total, ids = _matching_ids(c, sort, filters, limit + 1, offset, cursor)
+        total, ids = _matching_ids(c, sort, filters, limit + 1, offset, cursor, cap=count_cap)
         more, ids = len(ids) > limit, ids[:limit]
         rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(ids))).mappings()} if ids else {}
     items = [_event(rows[i]) for i in ids if i in rows]
     col = SORTS[sort.lstrip("-")][0].name
     nxt = make_cursor(sort, rows[ids[-1]][col], ids[-1]) if more and ids[-1] in rows else None
-    return {"total": total, "limit": limit, "offset": offset, "next": nxt, "items": items}
+    exact = count_cap is None or total <= count_cap
+    return {"total": min(total, count_cap) if not exact else total, "total_exact": exact, "limit": limit,
+            "offset": offset, "next": nxt, "items": items}
+
+
+def _count(c, w: list, cap: int | None) -> int:
+    """How many events match (`cap` + 1 at most: enough to tell that more than `cap` do)."""
+    if cap is None:
+        return c.execute(select(func.count()).select_from(S.clusters).where(*w)).scalar_one()
+    some = select(C.id).where(*w).limit(cap + 1).subquery()
+    return c.execute(select(func.count()).select_from(some)).scalar_one()
 
 
 def _matching_ids(c, sort: str, filters: dict, limit: int | None = None, offset: int = 0,
-                  cursor: tuple[Any, str] | None = None) -> tuple[int, list[str]]:
-    """The total and the ids (one page of them, or all) of the events matching the filters, in order
-    (after the cursor, when given). A radius is a box prefilter and an exact distance check;
-    otherwise the page is taken over ids, so a deep offset skips index entries, not whole rows."""
+                  cursor: tuple[Any, str] | None = None, cap: int | None = None) -> tuple[int, list[str]]:
+    """The total (counted up to `cap` + 1 when given) and the ids (one page of them, or all) of the
+    events matching the filters, in order (after the cursor, when given). A radius is a box
+    prefilter and an exact distance check; otherwise the page is taken over ids, so a deep offset
+    skips index entries, not whole rows."""
     order = _order(sort)
     col = SORTS[sort.lstrip("-")][0]
     pt = filters.get("near")
     pt = parse_near(pt) if pt is not None and not isinstance(pt, tuple) else pt
+    if c.dialect.name == "sqlite" and cap is not None and limit is not None:
+        return _sqlite_page(c, sort, {**filters, "near": pt}, limit, offset, cursor, cap)
     w = _filters(c, **{**filters, "near": pt})
     if pt:
         inside = [(r.id, r.v) for r in c.execute(select(C.id, C.lat, C.lon, col.label("v")).where(*w).order_by(*order))
@@ -299,17 +167,107 @@ def _matching_ids(c, sort: str, filters: dict, limit: int | None = None, offset:
     if limit is None:
         ids = list(c.execute(select(C.id).where(*w).order_by(*order).offset(offset)).scalars())
         return len(ids), ids
-    total = c.execute(select(func.count()).select_from(S.clusters).where(*w)).scalar_one()
+    return _count(c, w, cap), _page_ids(c, w, sort, limit, offset, cursor)
+
+
+def _page_ids(c, w: list, sort: str, limit: int, offset: int, cursor: tuple[Any, str] | None,
+              source: tuple[str, tuple] | None = None) -> list[str]:
+    """One page of the ids matching `w` in the order of `sort`, after the cursor when given.
+    `source` replaces `FROM clusters` (SQLite: which rows drive the query, and its parameters)."""
+    order = _order(sort)
+    col = SORTS[sort.lstrip("-")][0]
+
+    def run(q) -> list[str]:
+        return [r[0] for r in _run(c, q, source)]
+
     if cursor is None:
-        return total, list(c.execute(select(C.id).where(*w).order_by(*order).limit(limit).offset(offset)).scalars())
-    valued, unvalued = beyond(SORTS[sort.lstrip('-')][0], C.id, sort, cursor)
+        return run(select(C.id).select_from(S.clusters).where(*w).order_by(*order).limit(limit).offset(offset))
+    valued, unvalued = beyond(col, C.id, sort, cursor)
     ids: list[str] = []
     if valued is not None:     # the events with a sort value come first (nulls last), by an index range
-        ids = list(c.execute(select(C.id).where(*w, valued).order_by(*order).limit(limit + offset)).scalars())
+        ids = run(select(C.id).where(*w, valued).order_by(*order).limit(limit + offset))
     if len(ids) < limit + offset:
         rest = select(C.id).where(*w, col.is_(None), *([] if unvalued is True else [unvalued]))
-        ids += c.execute(rest.order_by(C.id).limit(limit + offset - len(ids))).scalars()
-    return total, ids[offset:offset + limit]
+        ids += run(rest.order_by(C.id).limit(limit + offset - len(ids)))
+    return ids[offset:offset + limit]
+
+
+_FROM = re.compile(r"\bFROM clusters\b(?!_)")
+
+
+def _run(c, q, source: tuple[str, tuple] | None = None) -> list[tuple]:
+    """Run a select over `clusters`; with `source`, its FROM clause is that SQL (our own text, with
+    its own parameters), which tells SQLite's planner where to start."""
+    if source is None:
+        return c.execute(q).all()
+    compiled = q.compile(dialect=c.dialect, compile_kwargs={"render_postcompile": True})
+    sql, n = _FROM.subn(source[0], str(compiled), count=1)
+    assert n == 1, sql
+    params = compiled.construct_params()
+    return c.exec_driver_sql(sql, (*source[1], *(params[k] for k in compiled.positiontup))).all()
+
+
+def _sqlite_page(c, sort: str, filters: dict, limit: int, offset: int, cursor: tuple[Any, str] | None,
+                 cap: int) -> tuple[int, list[str]]:
+    """A page on SQLite in two steps, chosen by how many events match (SQLite's planner cannot tell
+    a filter that keeps ten events from one that keeps half a million):
+
+    1. the rowids of up to `cap` + 1 matching events, by the filters' own indexes (the full-text
+       index drives a text filter; covering indexes answer most others without reading a row);
+    2. at most `cap` match: the page is sorted from those rows alone; more match: the filter is
+       broad, and the page walks the order's index (date, newest first) checking each row, which
+       stops after a page of them."""
+    text = check_text(filters.get("text"), "q")
+    fts = text is not None and len(text) >= 3
+    w = _filters(c, **filters, text_mode="none" if fts else "index")
+    first = select(literal_column("clusters.rowid").label("r")).select_from(S.clusters).where(*w).limit(cap + 1)
+    if fts and not w:        # the full-text index alone: its rowids are the events'
+        first = select(literal_column("clusters_search.rowid").label("r")).select_from(S.clusters).where(
+            sql_text("clusters_search MATCH :fts").bindparams(fts=_phrase(text))).limit(cap + 1)
+        source = ("FROM clusters_search", ())
+    elif fts:
+        source = ("FROM clusters_search CROSS JOIN clusters ON clusters.rowid = clusters_search.rowid AND "
+                  "clusters_search MATCH ?", (_phrase(text),))
+    else:
+        source = ("FROM clusters", ())
+    # counted and listed inside SQLite: one JSON array of rowids (ascending: the rows are then read in
+    # the table's order) comes back, and goes back as it is
+    found = first.subquery()
+    ordered = select(found.c.r).order_by(found.c.r).subquery()
+    n, rowids = _run(c, select(func.count(), func.json_group_array(ordered.c.r)), source)[0]
+    if n <= cap:
+        if sort == "-date" and n >= WALK_FROM:
+            ids = _walk_date_index(c, rowids, filters, limit, offset, cursor)
+            if ids is not None:
+                return n, ids
+        picked = ("FROM json_each(?) AS picked CROSS JOIN clusters ON clusters.rowid = picked.value", (rowids,))
+        return n, _page_ids(c, [], sort, limit, offset, cursor, picked)
+    walk = _filters(c, **filters, text_mode="literal")
+    order_index = ("FROM clusters INDEXED BY ix_clusters_date_id", ()) if sort == "-date" else None
+    return n, _page_ids(c, walk, sort, limit, offset, cursor, order_index)
+
+
+def _walk_date_index(c, rowids: str, filters: dict, limit: int, offset: int,
+                     cursor: tuple[Any, str] | None) -> list[str] | None:
+    """The page of newest events among these rowids (a JSON array), found by walking at most about
+    `WALK_SCAN` entries of the date index (no row is read): None when that is not enough (the
+    matching events are few or old), and sorting their rows is the way."""
+    t = _date(filters.get("date_to"), "date_to")
+    bound = [C.date_start <= t] if t else []
+    if cursor is not None:
+        valued, _ = beyond(C.date_start, C.id, "-date", cursor)
+        if valued is None:    # the cursor is among the undated events: sorting the rows handles those
+            return None
+        bound.append(valued)
+    need = limit + offset
+    by_date = ("FROM clusters INDEXED BY ix_clusters_date_id", ())
+    order = _order("-date")
+    reach = _run(c, select(C.date_start).where(*bound).order_by(*order).offset(WALK_SCAN).limit(1), by_date)
+    if reach and reach[0][0] is not None:      # the walk goes no further than WALK_SCAN entries
+        bound.append(C.date_start >= reach[0][0])
+    picked = sql_text("clusters.rowid IN (SELECT value FROM json_each(:rowids))").bindparams(rowids=rowids)
+    ids = [r[0] for r in _run(c, select(C.id).where(*bound, picked).order_by(*order).limit(need), by_date)]
+    return ids[offset:] if len(ids) == need else None     # short: the last page, or beyond the reach
 
 
 def iter_events(store, *, sort: str = "date", batch: int = 1000, **filters):
@@ -535,7 +493,7 @@ def place(store, place_id: str, *, limit: int | None = None, offset: int = 0) ->
             return None
         docs = c.execute(select(func.count(func.distinct(S.places.c.doc_id))).where(S.places.c.canonical_id == place_id)
                          ).scalar_one()
-        where = _place_filter(c, place_id)
+        where = place_condition(c, place_id)
         total = c.execute(select(func.count()).select_from(S.clusters).where(where)).scalar_one()
         q = select(S.clusters).where(where).order_by(C.date_start, C.id).offset(offset)
         evs = [_event(x) for x in c.execute(q.limit(limit) if limit else q).mappings()]

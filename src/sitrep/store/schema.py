@@ -25,7 +25,7 @@ from sqlalchemy import (
     text,
 )
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # columns added since version 1, by version: (table, column DDL), or ("sql", statement) for
 # an index. Stores of an older version are brought up to date when opened (all additions
@@ -61,6 +61,11 @@ MIGRATIONS = {
     7: [("sql", "CREATE INDEX IF NOT EXISTS ix_clusters_date_id ON clusters (date_start DESC, id)")],
     # version 8: the watch and alert tables (below), new tables only, created when the store opens
     8: [],
+    # version 9: counted and paged at a million events (`sitrep.store.query`): a date range with a
+    # type or a country is one index range; SQLite also indexes each event's length in days (`SPAN`)
+    9: [("sql", "CREATE INDEX IF NOT EXISTS ix_clusters_type_dates ON clusters (event_type, date_start, date_end, "
+                "country_code)"),
+        ("sql", "CREATE INDEX IF NOT EXISTS ix_clusters_country_dates ON clusters (country_code, date_start, date_end)")],
 }
 
 # full-text search over the real-world events' notes, place and actor names, by dialect: SQLite's
@@ -91,6 +96,12 @@ SEARCH = {
         "CREATE INDEX IF NOT EXISTS ix_clusters_search ON clusters USING GIN (search)",
     ],
 }
+
+# SQLite: the longest event's length in days is an index lookup (`filters.longest_span`), so that "overlaps
+# [from, to]" becomes a bounded range of date_start (from − the longest length .. to) instead of every
+# event that starts before `to`. `filters.longest_span` asks for this very expression.
+SPAN_SQL = "julianday(coalesce(date_end, date_start)) - julianday(date_start)"
+SPAN = {"sqlite": [f"CREATE INDEX IF NOT EXISTS ix_clusters_span ON clusters (({SPAN_SQL}))"]}
 
 metadata = MetaData()
 
@@ -370,6 +381,8 @@ clusters = Table(                                      # real-world events: one 
     Index("ix_clusters_dates", "date_start", "date_end"),
     Index("ix_clusters_date_id", text("date_start DESC"), "id"),
     Index("ix_clusters_lat_lon", "lat", "lon"),
+    Index("ix_clusters_type_dates", "event_type", "date_start", "date_end", "country_code"),
+    Index("ix_clusters_country_dates", "country_code", "date_start", "date_end"),
 )
 
 cluster_actors = Table(                                # who took part in each real-world event (version 7)

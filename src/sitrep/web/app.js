@@ -92,7 +92,7 @@
       tasks.push(S.api("events", new URLSearchParams([...filters, ["limit", "1000"]])).then((page) => {
         const n = S.map.show(page.items, true);
         document.getElementById("map-note").textContent = page.total > page.items.length
-          ? `The map shows the ${page.items.length} most recent of ${page.total} events.`
+          ? `The map shows the ${page.items.length} most recent of ${page.total_exact === false ? "more than " : ""}${page.total} events.`
           : `${n} of ${page.total} events have a place on the map.`;
       }));
     }
@@ -124,14 +124,16 @@
     q.set("offset", offset);
     try {
       const page = await S.api("events", q);
-      document.getElementById("list-count").textContent = `${page.total} event${page.total === 1 ? "" : "s"}`;
+      document.getElementById("list-count").textContent = page.total_exact === false
+        ? `more than ${page.total.toLocaleString()} events`
+        : `${page.total} event${page.total === 1 ? "" : "s"}`;
       const fresh = page.items.filter(S.visit.isNew).length;
       document.getElementById("new-count").textContent = fresh ? `${fresh} new on this page since your last visit` : "";
       listEl.replaceChildren(...page.items.map((e) => S.pages.eventRow(e)));
       if (!page.items.length) listEl.append(h("li", {class: "muted"}, "No event matches these filters."));
       document.getElementById("page").textContent = page.total ? `${offset + 1}–${offset + page.items.length}` : "";
       document.getElementById("prev").disabled = offset === 0;
-      document.getElementById("next").disabled = offset + page.items.length >= page.total;
+      document.getElementById("next").disabled = !page.next;
     } catch (err) {
       S.error(listEl, err);
     }

@@ -219,3 +219,15 @@ def test_violence_told_before_the_demonstration_still_makes_it_violent(pipeline)
             "march had drawn about 300 people. The demonstration ended in the evening.")
     subs = {e.sub_event_type for e in events(pipeline, text)}
     assert "Violent demonstration" in subs and "Peaceful protest" not in subs
+
+
+def test_armed_men_shooting_a_police_officer_is_a_clash_between_armed_actors(pipeline):
+    ev = events(pipeline, "On 5 March 2025, in Conchagua, several armed men shot and injured a police officer.")
+    assert ev and ev[0].sub_event_type == "Armed clash"
+    assert ev[0].actor1.text == "armed men" and ev[0].actor2.text == "police officer"
+
+
+def test_armed_men_killing_farmers_are_an_armed_group_not_civilians(pipeline):
+    ev = events(pipeline, "On 6 May 2025, armed men killed two farmers near Jos.")
+    assert ev and ev[0].sub_event_type == "Attack" and ev[0].actor1.text == "armed men"
+    assert ev[0].actor1.name.startswith("Unidentified Armed Group")

@@ -46,6 +46,14 @@ def compound_agents() -> frozenset[str]:
     return force_words() | frozenset(policy()["compound_agents"]["words"])
 
 
+@functools.lru_cache(maxsize=1)
+def armed_qualifiers() -> frozenset[str]:
+    """Adjectives that stay in a generic actor's words: "armed men" (`data/actor_cues.json`)."""
+    from sitrep.nlp.actors import cues
+
+    return frozenset(cues()["armed_qualifiers"])
+
+
 _ANTI = re.compile(r"\banti[-‐–\s]?$", re.IGNORECASE)
 _COLLECTIVES = frozenset(("group", "band", "crowd", "mob", "handful", "dozen", "dozens", "hundreds", "scores"))
 
@@ -96,7 +104,8 @@ class Actors:
         # "anti-Houthi forces" are not the Houthis
         inside = [m for m in self._overlapping(lo, hi) if not _ANTI.search(text, max(0, m[0] - 6), m[0])]
         # "Palestinian rioters", "Myanmar military forces": a crowd or a force, not the nation named before it
-        force = lemma(head) in force_words() or head.lower_ in force_words() or lemma(head) in crowd_words()
+        fw = force_words()
+        force = lemma(head) in fw or head.lower_ in fw or lemma(head) + "s" in fw or lemma(head) in crowd_words()
         if inside and not (force and all(ent.type in ("GPE", "NORP") and e <= head.idx for s, e, ent in inside)):
             # the entity nearest the head: "ISIS fighters" → ISIS, "a Syrian Democratic Forces (SDF) base" → SDF
             s, e, ent = min(inside, key=lambda x: (abs(x[1] - hi), -(x[1] - x[0])))
@@ -110,8 +119,9 @@ class Actors:
                 s, e, ent = before[-1]
                 return ActorRef(ent.id, ent.canonical, np.text, np.start_char, np.end_char)
         if head.pos_ == "PROPN" or force or word_class(head, "person") or (head.is_upper and len(head) >= 2):
+            keep = armed_qualifiers()
             words_ = [t for t in np if t.i >= np.start and t.dep_ not in ("det", "punct", "nummod", "quantmod", "amod", "case")
-                      or t.pos_ == "PROPN" or t.i == head.i]
+                      or t.pos_ == "PROPN" or t.i == head.i or (t.dep_ == "amod" and t.lower_ in keep)]
             if not words_:
                 return None
             s, e = words_[0].idx, words_[-1].idx + len(words_[-1])
@@ -240,6 +250,9 @@ def arguments(tok, rule: Rule):
         subj, via_agent = subject_of(tok)
         passive = any(c.dep_ == "nsubjpass" for c in tok.children)
         patient = next((c for c in tok.children if c.dep_ in ("nsubjpass", "dobj")), None)
+        if patient is None:     # "shot and injured a police officer": the object the verbs share
+            patient = next((g for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                            for g in c.children if g.dep_ == "dobj"), None)
         if passive and not via_agent and agent_of(tok) is None:
             subj = None
         if passive and patient is not None and lemma(patient) in ("mission", "operation", "campaign"):

@@ -313,7 +313,8 @@ def _kind(ref, entities_by_id: dict) -> str | None:
             return "non-state"
         if ent.actor_type == "civilians" or ent.inter == 7:
             return "civilian"
-    words = {w.lower() for w in (ref.text or "").replace("-", " ").split()}
+    toks = [w.lower() for w in (ref.text or "").replace("-", " ").split()]
+    words = set(toks) | {f"{a} {b}" for a, b in zip(toks, toks[1:])}     # "armed men", "police officers"
     kinds = actor_words()
     if words & kinds["state"]:
         return "state"

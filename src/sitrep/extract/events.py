@@ -37,7 +37,7 @@ from sitrep.extract.grammar import (
     subject_of,
     word_class,
 )
-from sitrep.extract.lexicon import VIOLENT, rules, words
+from sitrep.extract.lexicon import VIOLENT, Rule, rules, words
 from sitrep.extract.triggers import find_triggers, modality, responsibility_claimed
 from sitrep.model import (
     CountEvidence,
@@ -66,6 +66,12 @@ def prepare(doc) -> Typing:
     """The triggers of a document and its passages for the classifier (classified later, in a batch)."""
     captions = {t.i for s in doc.sents if CAPTION.match(s.text) for t in s}
     return Typing(doc, find_triggers(doc, captions), skip={s.start for s in doc.sents if s.start in captions})
+
+
+def _reads_differently(a: Rule, b: Rule) -> bool:
+    """Whether two readings of a trigger read its target differently (violence and arrests have one)."""
+    return (a.event_type in VIOLENT) != (b.event_type in VIOLENT) or (
+        "Arrests" in (a.sub_event_type, b.sub_event_type) and a.sub_event_type != b.sub_event_type)
 
 
 def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place], timexes: list[Timex],
@@ -104,11 +110,13 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
         if typed is None:
             typed, p = typing.decide(tok, rule, ref1)
         decided = typed
+        if _reads_differently(decided, rule):
+            a1, a2, assoc = arguments(tok, decided)     # the codebook weighs the decided type's target
+            ref1 = actors.ref(a1)
         typed = codebook(typed, typing.passage_words(si), ref1, actors.ref(a2), by_id, w["civilian"],
                          crowd_violent=typed.event_type == "Protests" and typing.crowd_violence(si))
         if typed is not rule:
-            if (typed.event_type in VIOLENT) != (rule.event_type in VIOLENT) or "Arrests" in (
-                    typed.sub_event_type, rule.sub_event_type):
+            if _reads_differently(typed, decided):
                 a1, a2, assoc = arguments(tok, typed)   # targets are read differently for these types
                 ref1 = actors.ref(a1)
             rule = typed

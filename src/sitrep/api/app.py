@@ -180,8 +180,10 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
     def entity(entity_id: str, limit: SubLimit = 100, offset: Offset = 0,
                quotes_limit: Annotated[int, Query(ge=1, le=1000, description="Quotes per page, 1..1000.")] = 50,
                quotes_offset: Offset = 0) -> dict:
+        # the counts of every entity when they are kept for this version (else the query counts this one's)
         return found(Q.entity(store, entity_id, limit=limit, offset=offset, quotes_limit=quotes_limit,
-                              quotes_offset=quotes_offset, roles_limit=100), "entity", entity_id)
+                              quotes_offset=quotes_offset, roles_limit=100, counts=memo.fresh("entity counts")),
+                     "entity", entity_id)
 
     @app.get("/api/places/{place_id:path}", tags=["places"], response_class=JSON, responses={**BAD, **NOT_FOUND},
              summary="One place and the events there (a page)")

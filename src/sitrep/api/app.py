@@ -23,7 +23,6 @@ from fastapi import Body, Depends, FastAPI, Header, HTTPException, Query, Reques
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
-from fastapi.staticfiles import StaticFiles
 
 from sitrep import __version__
 from sitrep.api import params as P
@@ -32,6 +31,7 @@ from sitrep.api import watch as watch_api
 from sitrep.api.cache import Memo, ResponseCache, StoreVersion
 from sitrep.api.ingest import Ingester, NewDocument
 from sitrep.api.responses import BAD, BAD_JSON, EVENT_PAGE, JSON, NOT_FOUND, Download, error, stream
+from sitrep.api.static import KeptFiles
 from sitrep.store import Store
 from sitrep.store.query import MAX_CURSOR, MAX_OFFSET, MAX_TEXT
 
@@ -248,7 +248,7 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
             return HTMLResponse(_MISSING.format(files=", ".join(missing)), status_code=503)
         return FileResponse(WEB / "index.html", media_type="text/html")
 
-    app.mount("/static", StaticFiles(directory=WEB), name="static")
+    app.mount("/static", KeptFiles(directory=WEB), name="static")
     return app
 
 

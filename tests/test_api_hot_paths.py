@@ -115,3 +115,23 @@ def test_the_memo_gives_a_fresh_value_only():
     assert memo.fresh("k") is None
     assert memo.get("k", lambda: {"n": 2}) == {"n": 2} and memo.fresh("k") == {"n": 2}
     assert Memo(lambda: None).fresh("k") is None
+
+
+def test_entity_lists_count_a_few_entities_themselves(store):
+    full = Q.entity_counts(store)
+    calls = []
+
+    def kept():
+        calls.append(1)
+        return full
+
+    few_words = [w for w in ("isis", "islamic", "army", "police") if 0 < Q.entities(store, q=w)["total"] <= Q.FEW]
+    assert few_words
+    for q in few_words + [None]:
+        for sort in ("-documents", "mentions", "-events", "name"):
+            want = Q.entities(store, q=q, sort=sort, limit=20, counts=full)
+            before = len(calls)
+            assert Q.entities(store, q=q, sort=sort, limit=20, counts=kept) == want == \
+                Q.entities(store, q=q, sort=sort, limit=20)
+            many = Q.entities(store, q=q)["total"] > Q.FEW and sort != "name"
+            assert len(calls) - before == (1 if many else 0), (q, sort)

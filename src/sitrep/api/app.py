@@ -172,8 +172,11 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
                  sort: Annotated[Literal[P.ENTITY_SORTS], Query(description="The order; - for descending.")]
                  = "-documents",
                  limit: Limit = 50, offset: Offset = 0) -> dict:
+        # the counts of every entity, kept per store version; after a commit, a list of few entities
+        # counts its own instead of every entity's (Q.entities calls this only for a long list)
+        counts = memo.fresh("entity counts") or (lambda: memo.get("entity counts", lambda: Q.entity_counts(store)))
         return JSON(Q.entities(store, q=q or None, type=type or None, sort=sort, limit=limit, offset=offset,
-                               counts=memo.get("entity counts", lambda: Q.entity_counts(store))))
+                               counts=counts))
 
     @app.get("/api/entities/{entity_id:path}", tags=["entities"], response_class=JSON, responses={**BAD, **NOT_FOUND},
              summary="One entity: aliases, roles, events (a page), quotes (a page), involvement over time")

@@ -384,6 +384,7 @@ ENTITY_SORTS = {"documents", "mentions", "events", "name"}
 
 ZERO = {"documents": 0, "mentions": 0, "events": 0}
 ROLE_RANK = {"actor1": 0, "actor2": 1, "assoc": 2}
+FEW = 200   # entities whose counts are cheaper to compute than to look up in every entity's
 
 
 def _entity_stats(c, ids: list[str] | None) -> dict[str, dict[str, int]]:
@@ -425,10 +426,11 @@ def _entity_row(r, st) -> dict[str, Any]:
 
 
 def entities(store, *, q: str | None = None, type: str | None = None, sort: str = "-documents", limit: int = 50,
-             offset: int = 0, counts: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
+             offset: int = 0, counts=None) -> dict[str, Any]:
     """Canonical entities (optionally whose name or alias contains `q`, of one type), ordered by
-    name or by documents, mentions or events (`counts`: `entity_counts(store)`, when the caller
-    keeps it; otherwise what the order needs is computed here)."""
+    name or by documents, mentions or events. `counts` is `entity_counts(store)` when the caller
+    keeps it, or a function that returns it (called only when more than `FEW` entities are to be
+    ranked: the counts of a few are computed here, which is cheaper); None: computed here."""
     limit, offset = _page(limit, offset)
     key = sort.lstrip("-")
     if key not in ENTITY_SORTS:
@@ -446,9 +448,11 @@ def entities(store, *, q: str | None = None, type: str | None = None, sort: str 
             rows = c.execute(select(S.canonical_entities).where(*w)
                              .order_by(_E.name.desc() if desc else _E.name, _E.id)
                              .limit(limit).offset(offset)).mappings().all()
-            st = counts if counts is not None else _entity_stats(c, [r["id"] for r in rows])
+            st = counts if isinstance(counts, dict) else _entity_stats(c, [r["id"] for r in rows])
         else:   # counts decide the order: rank every matching id by its count, then read one page
             ids = list(c.execute(select(_E.id).where(*w)).scalars())
+            if callable(counts):
+                counts = counts() if len(ids) > FEW else None
             st = counts if counts is not None else _entity_stats(c, ids)
             sign = -1 if desc else 1
             ids.sort(key=lambda i: (sign * st.get(i, ZERO)[key], i))

@@ -4,7 +4,9 @@ while `sitrep ingest` writes into the same store.
 What it measures
     A copy of a 2,000-document store is served by `sitrep serve` (a subprocess on 127.0.0.1,
     `--workers N`); once it answers, `sitrep ingest` starts adding fresh articles to the same
-    SQLite file, and the load begins: requests are *scheduled* at a fixed rate (--rate per
+    SQLite file, and once the ingest has stored its first document (it loads its model and
+    extracts a first batch before that), so that it commits throughout the measured window, the
+    load begins: requests are *scheduled* at a fixed rate (--rate per
     second, open loop) for --duration seconds and sent by a pool of client threads over
     kept-alive connections. The mix is what the web UI and API users ask for: event pages
     with filters (type, country, dates, text, actor, place, sorts, offsets), single events,
@@ -14,7 +16,8 @@ What it measures
     answer that is not 2xx, a refused connection, a timeout (10 s) or a request still unanswered
     10 s after the last one was due. Then the ingest and the server are stopped: the run is
     bounded (duration + 10 s + start-up) and stops by itself. req/s served counts the 2xx answers
-    over the scheduled duration (or the time it took, if longer).
+    over the scheduled duration (or the time it took, if longer); the ingest's documents/s is
+    what it stored during the load (the ingest must keep its pace: it is reported, not slowed).
 
 Data
     Synthetic articles from `benchmarks/synthetic.py` (our own templates, real town names), 2,000

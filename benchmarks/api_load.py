@@ -4,7 +4,9 @@ while `sitrep ingest` writes into the same store.
 What it measures
     A copy of a 2,000-document store is served by `sitrep serve` (a subprocess on 127.0.0.1,
     `--workers N`); once it answers, `sitrep ingest` starts adding fresh articles to the same
-    SQLite file, and the load begins: requests are *scheduled* at a fixed rate (--rate per
+    SQLite file, and once the ingest has stored its first document (it loads its model and
+    extracts a first batch before that), so that it commits throughout the measured window, the
+    load begins: requests are *scheduled* at a fixed rate (--rate per
     second, open loop) for --duration seconds and sent by a pool of client threads over
     kept-alive connections. The mix is what the web UI and API users ask for: event pages
     with filters (type, country, dates, text, actor, place, sorts, offsets), single events,
@@ -14,7 +16,8 @@ What it measures
     answer that is not 2xx, a refused connection, a timeout (10 s) or a request still unanswered
     10 s after the last one was due. Then the ingest and the server are stopped: the run is
     bounded (duration + 10 s + start-up) and stops by itself. req/s served counts the 2xx answers
-    over the scheduled duration (or the time it took, if longer).
+    over the scheduled duration (or the time it took, if longer); the ingest's documents/s is
+    what it stored during the load (the ingest must keep its pace: it is reported, not slowed).
 
 Data
     Synthetic articles from `benchmarks/synthetic.py` (our own templates, real town names), 2,000
@@ -248,6 +251,19 @@ def documents_in(db: Path) -> int:
         con.close()
 
 
+def wait_writing(db: Path, before: int, ingest: subprocess.Popen, timeout: float = 300) -> None:
+    """Wait until the ingest has stored its first document (it loads its model and extracts a first
+    batch before it writes), so that the whole measured window runs while it commits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ingest.poll() is not None:
+            raise SystemExit(f"sitrep ingest exited with {ingest.returncode} before storing anything")
+        if documents_in(db) > before:
+            return
+        time.sleep(0.5)
+    raise SystemExit(f"sitrep ingest stored nothing within {timeout:.0f} s")
+
+
 def group_cpu_seconds(pgid: int) -> float:
     """CPU seconds (user + system) used so far by the live processes of a process group (Linux /proc)."""
     total = 0
@@ -326,7 +342,7 @@ def main() -> None:
                 ingest = subprocess.Popen(sitrep_cmd(args) + ["ingest", str(more), "--db", str(db)],
                                           stdout=subprocess.DEVNULL, stderr=open(Path(tmp) / "ingest.log", "w"),
                                           start_new_session=True)
-                time.sleep(3)   # let it load its model and start writing
+                wait_writing(db, docs_before, ingest)   # the load starts once the ingest commits documents
             jobs: queue.Queue = queue.Queue()
             results: list = []
             lock = threading.Lock()
@@ -336,6 +352,7 @@ def main() -> None:
                 c.start()
             n = int(args.rate * args.duration)
             cpu0 = {"server": group_cpu_seconds(server.pid), "ingest": group_cpu_seconds(ingest.pid) if ingest else 0.0}
+            docs_start = documents_in(db)
             start = time.perf_counter()
             deadline[0] = start + args.duration + GRACE
             for i in range(n):
@@ -353,6 +370,7 @@ def main() -> None:
             cpu = {"server": group_cpu_seconds(server.pid) - cpu0["server"],
                    "ingest": group_cpu_seconds(ingest.pid) - cpu0["ingest"] if ingest else 0.0}
             ingest_alive = ingest is not None and ingest.poll() is None
+            docs_end = documents_in(db)
             with lock:
                 done = list(results)
         finally:
@@ -376,7 +394,9 @@ def main() -> None:
         "seconds": round(elapsed, 1), "p50_ms": round(pct(ok, 50) * 1000, 1), "p95_ms": round(pct(ok, 95) * 1000, 1),
         "p99_ms": round(pct(ok, 99) * 1000, 1), "max_ms": round(max(ok, default=0) * 1000, 1),
         "errors": sum(errors.values()), "error_kinds": errors, "workers": args.workers,
-        "store_documents": docs_before, "ingested_during_run": docs_after - docs_before,
+        "store_documents": docs_before, "ingested_during_run": docs_end - docs_start,
+        "ingested_before_load": docs_start - docs_before, "ingested_in_all": docs_after - docs_before,
+        "ingest_docs_per_s": round((docs_end - docs_start) / elapsed, 2),
         "ingest_still_running_at_end": ingest_alive,
         "server_cpu_ms_per_request": round(cpu["server"] * 1000 / max(1, len(done)), 2),
         "server_cores_used": round(cpu["server"] / elapsed, 2), "ingest_cores_used": round(cpu["ingest"] / elapsed, 2),
@@ -396,7 +416,7 @@ def main() -> None:
               f"{report['server_cores_used']}, ingest {report['ingest_cores_used']}; load average at the end "
               f"{report['load_average_1min']} on {os.cpu_count()} cores")
     ingest_note = ("no ingest" if args.no_ingest else
-                   f"ingest +{report['ingested_during_run']} documents"
+                   f"ingest +{report['ingested_during_run']} documents ({report['ingest_docs_per_s']}/s)"
                    f"{', still running at the end' if ingest_alive else ', FINISHED BEFORE THE END'}")
     print(f"api_load: {report['served_rps']} req/s served of {args.rate:g} offered, p50 {report['p50_ms']} ms, "
           f"p95 {report['p95_ms']} ms, {report['errors']} errors ({report['seconds']} s, {docs_before:,}-document "

@@ -52,15 +52,17 @@ def _add_events(store, actor: str, n: int) -> None:
 
     from sqlalchemy import insert, select
 
+    from sitrep.store import clusters as X
     from sitrep.store import schema as S
 
     with store.engine.begin() as c:
         row = dict(c.execute(select(S.clusters).where(S.clusters.c.actor1_id == actor).order_by(S.clusters.c.id)
                              .limit(1)).mappings().one())
         day = dt.date(2023, 1, 1)
-        c.execute(insert(S.clusters), [{**row, "id": f"evt-more-{i:04d}", "summary_hash": f"more{i}",
-                                        "date_start": (day + dt.timedelta(days=i)).isoformat(), "date_end": None}
-                                       for i in range(n)])
+        rows = [{**row, "id": f"evt-more-{i:04d}", "summary_hash": f"more{i}",
+                 "date_start": (day + dt.timedelta(days=i)).isoformat(), "date_end": None} for i in range(n)]
+        c.execute(insert(S.clusters), rows)
+        X.write_actors(c, rows, fresh=True)   # their event-actor rows, as the store writes them
 
 
 @pytest.fixture(scope="module")

@@ -212,7 +212,7 @@ def test_a_version_3_store_is_rebuilt_with_the_same_events(built, tmp_path):
     for (name,) in con.execute("select name from sqlite_master where type = 'index' and name like 'ix_%' and ("
                                "name like '%canonical_id' or name like '%cluster_id' or name like '%source_key' or "
                                "name like 'ix_events_grid%' or name in ('ix_events_match', 'ix_events_admin1', "
-                               "'ix_events_geonameid'))").fetchall():
+                               "'ix_events_geonameid', 'ix_entities_canonical_doc'))").fetchall():
         con.execute(f"drop index {name}")
     migrations = __import__("sitrep.store.schema", fromlist=["x"]).MIGRATIONS
     for table, ddl in (m for v in (4, 6) for m in migrations[v] if m[0] != "sql"):

@@ -1,60 +1,27 @@
 """The same store on PostgreSQL: a throwaway server started by the test (Debian's PostgreSQL)."""
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
-from pathlib import Path
+import sys
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ROOT
 from sitrep import batch
 from sitrep.store import Store
 from sitrep.store import query as Q
 from sitrep.store.schema import SCHEMA_VERSION
 
-BIN = next((p for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None) \
-    if Path("/usr/lib/postgresql").exists() else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import pgserver  # noqa: E402   (the throwaway server, shared with the benchmarks)
 
 
 @pytest.fixture(scope="module")
 def pg_url():
-    if BIN is None or not (BIN / "initdb").exists():
-        pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
-    pytest.importorskip("psycopg")
-    root = Path(tempfile.mkdtemp(prefix="sitrep-pg-"))    # not under pytest's root-only tmp: postgres must reach it
-    data, port = root / "data", _free_port()
-    as_user: list[str] = []
-    if os.geteuid() == 0:                      # initdb refuses to run as root
-        shutil.chown(root, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    r = subprocess.run(as_user + [str(BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "sitrep"],
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    subprocess.run(as_user + [str(BIN / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o",
-                              f"-p {port} -k {root} -c listen_addresses=127.0.0.1", "start"], check=True,
-                   capture_output=True)
-    try:
-        for _ in range(50):
-            if subprocess.run(as_user + [str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "sitrep",
-                                         "sitrep"], capture_output=True).returncode == 0:
-                break
-            time.sleep(0.2)
-        yield f"postgresql+psycopg://sitrep@127.0.0.1:{port}/sitrep"
-    finally:
-        subprocess.run(as_user + [str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+    reason = pgserver.missing()
+    if reason:
+        pytest.skip(reason)
+    with pgserver.throwaway_postgres() as url:
+        yield url
 
 
 def test_the_examples_give_the_same_events_on_postgresql_and_sqlite(pg_url, pipeline, tmp_path):

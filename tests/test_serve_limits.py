@@ -308,6 +308,7 @@ def big(examples_db, tmp_path_factory):
     """A copy of the store where one actor and one place have 3,000 more events."""
     from sqlalchemy import insert, select
 
+    from sitrep.store import clusters as X
     from sitrep.store import schema as S
 
     s = Store.open(copy_store(examples_db, tmp_path_factory.mktemp("big")))
@@ -318,6 +319,7 @@ def big(examples_db, tmp_path_factory):
                  "date_end": None, "notes": "A long note about the event. " * 10, "summary_hash": f"big{i}"}
                 for i in range(3000)]
         c.execute(insert(S.clusters), rows)
+        X.write_actors(c, rows, fresh=True)   # their event-actor rows, as the store writes them
     yield s, template
     s.close()
 

@@ -23,7 +23,6 @@ from fastapi import Body, Depends, FastAPI, Header, HTTPException, Query, Reques
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
-from fastapi.staticfiles import StaticFiles
 
 from sitrep import __version__
 from sitrep.api import params as P
@@ -32,6 +31,7 @@ from sitrep.api import watch as watch_api
 from sitrep.api.cache import Memo, ResponseCache, StoreVersion
 from sitrep.api.ingest import Ingester, NewDocument
 from sitrep.api.responses import BAD, BAD_JSON, EVENT_PAGE, JSON, NOT_FOUND, Download, error, stream
+from sitrep.api.static import KeptFiles
 from sitrep.store import Store
 from sitrep.store.query import MAX_CURSOR, MAX_OFFSET, MAX_TEXT
 
@@ -172,16 +172,21 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
                  sort: Annotated[Literal[P.ENTITY_SORTS], Query(description="The order; - for descending.")]
                  = "-documents",
                  limit: Limit = 50, offset: Offset = 0) -> dict:
+        # the counts of every entity, kept per store version; after a commit, a list of few entities
+        # counts its own instead of every entity's (Q.entities calls this only for a long list)
+        counts = memo.fresh("entity counts") or (lambda: memo.get("entity counts", lambda: Q.entity_counts(store)))
         return JSON(Q.entities(store, q=q or None, type=type or None, sort=sort, limit=limit, offset=offset,
-                               counts=memo.get("entity counts", lambda: Q.entity_counts(store))))
+                               counts=counts))
 
     @app.get("/api/entities/{entity_id:path}", tags=["entities"], response_class=JSON, responses={**BAD, **NOT_FOUND},
              summary="One entity: aliases, roles, events (a page), quotes (a page), involvement over time")
     def entity(entity_id: str, limit: SubLimit = 100, offset: Offset = 0,
                quotes_limit: Annotated[int, Query(ge=1, le=1000, description="Quotes per page, 1..1000.")] = 50,
                quotes_offset: Offset = 0) -> dict:
+        # the counts of every entity when they are kept for this version (else the query counts this one's)
         return found(Q.entity(store, entity_id, limit=limit, offset=offset, quotes_limit=quotes_limit,
-                              quotes_offset=quotes_offset, roles_limit=100), "entity", entity_id)
+                              quotes_offset=quotes_offset, roles_limit=100, counts=memo.fresh("entity counts")),
+                     "entity", entity_id)
 
     @app.get("/api/places/{place_id:path}", tags=["places"], response_class=JSON, responses={**BAD, **NOT_FOUND},
              summary="One place and the events there (a page)")
@@ -246,7 +251,7 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
             return HTMLResponse(_MISSING.format(files=", ".join(missing)), status_code=503)
         return FileResponse(WEB / "index.html", media_type="text/html")
 
-    app.mount("/static", StaticFiles(directory=WEB), name="static")
+    app.mount("/static", KeptFiles(directory=WEB), name="static")
     return app
 
 

@@ -136,6 +136,13 @@ class Memo:
         self.locks: dict[str, threading.Lock] = {}
         self.lock = threading.Lock()
 
+    def fresh(self, key: str):
+        """The value of `key` if it was computed at the store's current version, else None (then
+        the caller computes only what it needs itself)."""
+        hit = self.values.get(key)
+        version = self.version()
+        return hit[1] if hit is not None and version is not None and hit[0] == version else None
+
     def get(self, key: str, compute):
         version = self.version()
         if version is None:

@@ -41,7 +41,7 @@ def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | No
         else:
             os.environ.pop(ENV_TOKEN, None)
         config = uvicorn.Config("sitrep.api.server:app_from_env", factory=True, host=host, port=port,
-                                workers=workers, log_level="warning", timeout_graceful_shutdown=5)
+                                workers=workers, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
         sock = config.bind_socket()
         announce(ready)
         Multiprocess(config, sockets=[sock]).run()
@@ -51,7 +51,7 @@ def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | No
     from sitrep.store import Store
 
     store = Store.open(db)
-    config = uvicorn.Config(create_app(store, token=token), host=host, port=port, log_level="warning",
+    config = uvicorn.Config(create_app(store, token=token), host=host, port=port, log_level="warning", access_log=False,
                             timeout_graceful_shutdown=5)
 
     class Server(uvicorn.Server):

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import re
 from collections import Counter, defaultdict
 from typing import Any
 
 import numpy as np
+import orjson
 from sqlalchemy import create_engine, event, func, insert, inspect, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -41,7 +44,8 @@ class Store:
         sqlite = self.url.startswith("sqlite")
         # another process writing to the same file holds its lock for one document's transaction:
         # wait for it (a long document takes a while) rather than fail after SQLite's 5 s
-        self.engine: Engine = create_engine(self.url, connect_args={"timeout": 120, "cached_statements": 1024} if sqlite else {})
+        self.engine: Engine = create_engine(self.url, json_deserializer=_json_loads,
+                                            connect_args={"timeout": 120, "cached_statements": 1024} if sqlite else {})
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         S.metadata.create_all(self.engine)
@@ -385,6 +389,21 @@ class Store:
     def failures(self) -> list[tuple[str, str]]:
         with self.engine.connect() as c:
             return [(r.origin, r.reason) for r in c.execute(select(S.failures).order_by(S.failures.c.id))]
+
+
+_LONG_NUMBER = re.compile(r"\d{19}")   # an integer orjson would read as a float (over 64 bits)
+
+
+def _json_loads(value):
+    """JSON columns as Python values: by orjson (a tenth of the time of the json module), except
+    what the two read differently or orjson refuses (integers over 64 bits; NaN and lone surrogate
+    escapes), which the json module reads: every stored value reads back exactly as before."""
+    if isinstance(value, str) and _LONG_NUMBER.search(value) is None:
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(value)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

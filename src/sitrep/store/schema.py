@@ -25,7 +25,7 @@ from sqlalchemy import (
     text,
 )
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # columns added since version 1, by version: (table, column DDL), or ("sql", statement) for
 # an index. Stores of an older version are brought up to date when opened (all additions
@@ -66,6 +66,12 @@ MIGRATIONS = {
     9: [("sql", "CREATE INDEX IF NOT EXISTS ix_clusters_type_dates ON clusters (event_type, date_start, date_end, "
                 "country_code)"),
         ("sql", "CREATE INDEX IF NOT EXISTS ix_clusters_country_dates ON clusters (country_code, date_start, date_end)")],
+    # version 10: what a server recomputes after every commit, from indexes alone: the entity counts
+    # that rank entity lists (documents and mentions per canonical entity), the timeline (events per
+    # date and type), the statistics' top entities
+    10: [("sql", "CREATE INDEX IF NOT EXISTS ix_entities_canonical_doc ON entities (canonical_id, doc_id, id)"),
+         ("sql", "CREATE INDEX IF NOT EXISTS ix_entities_canonical_type ON entities (canonical, type)"),
+         ("sql", "CREATE INDEX IF NOT EXISTS ix_clusters_date_type ON clusters (date_start, event_type)")],
 }
 
 # full-text search over the real-world events' notes, place and actor names, by dialect: SQLite's
@@ -167,6 +173,8 @@ entities = Table(
     Column("inter", Integer),
     Column("country", String(2)),
     Column("canonical_id", String, index=True),   # canonical_entities.id
+    Index("ix_entities_canonical_doc", "canonical_id", "doc_id", "id"),
+    Index("ix_entities_canonical_type", "canonical", "type"),
 )
 
 entity_mentions = Table(
@@ -380,6 +388,7 @@ clusters = Table(                                      # real-world events: one 
     Column("summary_hash", String, nullable=False),
     Index("ix_clusters_dates", "date_start", "date_end"),
     Index("ix_clusters_date_id", text("date_start DESC"), "id"),
+    Index("ix_clusters_date_type", "date_start", "event_type"),
     Index("ix_clusters_lat_lon", "lat", "lon"),
     Index("ix_clusters_type_dates", "event_type", "date_start", "date_end", "country_code"),
     Index("ix_clusters_country_dates", "country_code", "date_start", "date_end"),

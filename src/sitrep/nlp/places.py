@@ -19,49 +19,42 @@ from __future__ import annotations
 import csv
 import functools
 import json
-import re
 from collections import Counter
-from dataclasses import dataclass, field
 from importlib import resources
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
+from sitrep.nlp.place_spans import (
+    BRACKETS,
+    CONNECTORS,
+    DETERMINERS,
+    NEAR,
+    Candidate,
+    acronym_only,
+    alpha,
+    can_start,
+    inside_longer_name,
+    is_major,
+    is_name_run,
+    is_notable,
+    is_surname,
+    names_country,
+    pairs,
+    text_at,
+    trim,
+    without_overlaps,
+)
 from sitrep.resolve.fold import ARTICLES
-from sitrep.resolve.gazetteer import Entry, Gazetteer
+from sitrep.resolve.gazetteer import Gazetteer
 
 KEY = "sitrep.place_candidates"
 VOTES = "sitrep.country_mentions"
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAX_TOKENS = 6
-# lower-case words inside a name: "Mato Grosso do Sul", "Pinar del Río", "Newcastle upon Tyne"
-# (a run is a place only when the gazetteer knows the whole of it)
-_CONNECTORS = {"-", "–", "'", "’", "of", "de", "du", "la", "le", "bin", "abu", "umm", "ibn", "bani", "beni",
-               "do", "da", "dos", "das", "del", "della", "des", "di", "los", "las", "el", "en", "sur", "upon"}
-_DETERMINERS = {"the", "a", "an"}
 # the kinds of place that follow a name and make it one, known or not ("Xyz village", "Abc district")
 _NAMING_FEATURES = {"village", "town", "city", "district", "sub-district", "subdistrict", "sub", "township", "neighbourhood",
                     "neighborhood", "county", "municipality", "province", "governorate", "commune", "locality"}
-
-
-@dataclass
-class Candidate:
-    text: str
-    start: int
-    end: int
-    source: str                                 # ner | entity | gazetteer | demonym
-    label: str | None = None                    # spaCy's label, when it came from NER
-    entries: list[tuple[Entry, int]] = field(default_factory=list)
-    context: float = 0.0                        # evidence from the words around it
-    feature_hint: str | None = None             # a feature code the context asks for
-    relation: str | None = None                 # east | northeast | … | border | outskirts …
-    phrase: tuple[int, int] | None = None       # the whole relative phrase, when there is one
-    phrase_text: str | None = None
-    anchor_country: str | None = None           # for "the Iraqi borders": IQ
-    in_name: str | None = None                  # the organisation name it sits in
-    weak: bool = False                          # no context for it: kept only if the article's countries agree
-    actor_like: bool = False                    # "The United States condemns…": a subject, likely an actor
-    adjectival: bool = False                    # "Turkish", "U.S. forces": names a country, qualifies a noun
 
 
 @functools.lru_cache(maxsize=1)
@@ -124,7 +117,7 @@ class PlaceRecognizer:
         place_tokens: set[int] = set()     # inside spaCy's place entities
         owner: dict[int, object] = {}      # token → the non-place entity it belongs to
         for ent in doc.ents:
-            span = _trim(ent)
+            span = trim(ent)
             if ent.label_ in PLACE_LABELS and span is not None and span.text.lower() in self.demonyms \
                     and not self.gazetteer.lookup_exact(span.text):
                 place_tokens.update(range(ent.start, ent.end))
@@ -155,27 +148,27 @@ class PlaceRecognizer:
                 exact = [e for e, t in c.entries if t == 0]
                 # "the town of Dabiq"; an organisation's name needs a feature word, or a preposition of
                 # place before a capital or a big town ("marched in Nuuk" with Nuuk tagged ORG)
-                support = (c.feature_hint is not None or (c.context > 0 and any(_is_notable(e) for e in exact))
+                support = (c.feature_hint is not None or (c.context > 0 and any(is_notable(e) for e in exact))
                            ) if ent.label_ == "ORG" else c.context > 0
-                if exact and (support or (ent.label_ == "NORP" and any(_is_notable(e) for e in exact))):
+                if exact and (support or (ent.label_ == "NORP" and any(is_notable(e) for e in exact))):
                     out.append(c)
-                elif exact and any(_is_major(e) for e in exact) and span.text.lower() not in surnames:
+                elif exact and any(is_major(e) for e in exact) and span.text.lower() not in surnames:
                     c.weak = True          # "to isolate Raqqah" with Raqqah tagged PERSON
                     out.append(c)
         out.extend(self._gazetteer_runs(doc, place_tokens, owner))
         out.extend(self._bracketed(doc, out))
-        _pairs(doc, sorted(out, key=lambda c: c.start))
+        pairs(doc, sorted(out, key=lambda c: c.start))
         kept = []
         for c in out:
-            if _acronym_only(c) or _is_surname(c, surnames):
+            if acronym_only(c) or is_surname(c, surnames):
                 continue
             if not c.adjectival and self._qualifies(doc, c):
-                if not _names_country(c):
+                if not names_country(c):
                     continue
                 c.adjectival = True          # "Syria's government", "Iraq security forces"
             kept.append(c)
         out = kept
-        out = _without_overlaps(out)
+        out = without_overlaps(out)
         for _, s, e in self.org_matcher(doc):
             name = doc[s:e]
             for c in out:
@@ -196,7 +189,7 @@ class PlaceRecognizer:
                 for e, t in self.gazetteer.lookup(span.text)):   # "Northeast Syria", not "South Africa"
             c = self._candidate(span[1:], source, label)
             c.relation = self.directions[lead]
-            c.phrase, c.phrase_text = (span.start_char, c.end), _text_at(doc, span.start_char, c.end)
+            c.phrase, c.phrase_text = (span.start_char, c.end), text_at(doc, span.start_char, c.end)
             return c
         if len(span) > 1 and span[-1].lower_ in self.feature_after and not self.gazetteer.lookup_exact(span.text):
             return self._candidate(span[:-1], source, label)    # "Hasakah province" taken whole by the model
@@ -219,14 +212,14 @@ class PlaceRecognizer:
         after = doc[end_tok:end_tok + 1]
         if len(after) and after[0].lower_ in ("countryside", "outskirts", "suburbs", "vicinity"):   # "X countryside"
             c.relation, c.phrase = after[0].lower_, (c.start, after[0].idx + len(after[0].text))
-            c.phrase_text = _text_at(doc, c.start, c.phrase[1])
+            c.phrase_text = text_at(doc, c.start, c.phrase[1])
         lead = span[0].lower_
         if len(span) > 1 and lead in self.feature_lead:             # "Camp Hurriya", "Mount Sinjar"
             c.feature_hint = c.feature_hint or self.feature_lead[lead]
         # the words before: "in X" raises, "Col. X" or "said X" lowers, "east of X" / "eastern X" relates
         prev = doc[max(0, span.start - 3):span.start]
         prev_words = [t.lower_ for t in prev]
-        if prev_words and prev_words[-1] in _DETERMINERS:
+        if prev_words and prev_words[-1] in DETERMINERS:
             prev_words = prev_words[:-1]
             prev = prev[:-1]
         # a class of places just before: "displacement camps, like al-Hol", "towns such as Hajin"
@@ -244,17 +237,17 @@ class PlaceRecognizer:
                 c.context -= 2.0
             if last in self.directions:
                 c.relation, c.phrase = self.directions[last], (prev[-1].idx, c.end)
-                c.phrase_text = _text_at(doc, prev[-1].idx, c.end)
-            elif last in _NEAR:                               # "near X", "around X": near it, not in it
+                c.phrase_text = text_at(doc, prev[-1].idx, c.end)
+            elif last in NEAR:                               # "near X", "around X": near it, not in it
                 c.relation, c.phrase = "near", (prev[-1].idx, c.end)
-                c.phrase_text = _text_at(doc, prev[-1].idx, c.end)
+                c.phrase_text = text_at(doc, prev[-1].idx, c.end)
             elif last == "of" and len(prev_words) >= 2:
                 before = prev_words[-2]
                 two = " ".join(prev_words[-2:])
                 if before in self.directions or before in self.relative_of:
                     c.relation = self.directions.get(before, before)
                     c.phrase = (prev[-2].idx, c.end)
-                    c.phrase_text = _text_at(doc, prev[-2].idx, c.end)
+                    c.phrase_text = text_at(doc, prev[-2].idx, c.end)
                 if two in self.feature_before:
                     hint = self.feature_before[two]
                     c.feature_hint = None if hint == "REL" else hint
@@ -286,7 +279,7 @@ class PlaceRecognizer:
             return self._unknown_before_feature(doc, i, place_tokens, owner)
         j = i
         while j < len(doc) and j - i < MAX_TOKENS and j not in place_tokens \
-                and (doc[j].text[:1].isupper() or (j > i and doc[j].lower_ in ARTICLES | _CONNECTORS)):
+                and (doc[j].text[:1].isupper() or (j > i and doc[j].lower_ in ARTICLES | CONNECTORS)):
             j += 1
         while j > i and not doc[j - 1].text[:1].isupper():
             j -= 1
@@ -301,7 +294,7 @@ class PlaceRecognizer:
         place it is."""
         j = i
         while j < len(doc) and j - i < MAX_TOKENS and j not in place_tokens and doc[j].text[:1].isupper() \
-                and _alpha(doc[j]) and doc[j].lower_ not in self.not_names:
+                and alpha(doc[j]) and doc[j].lower_ not in self.not_names:
             j += 1
         if j == i or j >= len(doc) or not (doc[j].lower_ in _NAMING_FEATURES or (
                 doc[j].lower_ == "area" and i > 0 and doc[i - 1].lower_ == "the")):     # "the Xyz area of Y"
@@ -382,7 +375,7 @@ class PlaceRecognizer:
         ends = {c.end: c for c in found if not c.adjectival and not c.in_name}
         text = doc.text
         features = set(self.chain_features)
-        for m in _BRACKETS.finditer(text):
+        for m in BRACKETS.finditer(text):
             parts = self._bracket_parts(doc, m.start(1), m.group(1), features)
             if not parts:
                 continue
@@ -395,7 +388,7 @@ class PlaceRecognizer:
             head_end = len(gap.rstrip())
             head = ends.get(head_end)
             if head is None:
-                known = [c for c in parts if any(t == 0 and (_is_major(e) or e.population >= 1000 or e.feature_code in
+                known = [c for c in parts if any(t == 0 and (is_major(e) or e.population >= 1000 or e.feature_code in
                                                              ("ADM1", "ADM2")) for e, t in c.entries)]
                 after = text[m.end():m.end() + 20].split()
                 named = bool(after) and after[0].lower().strip(",.") in _NAMING_FEATURES   # "Xyz (Xyzane) village"
@@ -445,7 +438,7 @@ class PlaceRecognizer:
         j = span.end
         i = j
         while i > 0 and j - i < MAX_TOKENS and (doc[i - 1].text[:1].isupper() or (
-                i - 1 > 0 and doc[i - 1].lower_ in ARTICLES | _CONNECTORS and doc[i - 2].text[:1].isupper())):
+                i - 1 > 0 and doc[i - 1].lower_ in ARTICLES | CONNECTORS and doc[i - 2].text[:1].isupper())):
             i -= 1
         if i == j or doc[i].is_sent_start or doc[i].lower_ in self.not_names or any(
                 t.ent_type_ in ("ORG", "NORP") for t in doc[i:j]):
@@ -477,14 +470,14 @@ class PlaceRecognizer:
         i = 0
         n_tokens = len(doc)
         while i < n_tokens:
-            if not _can_start(doc, i) or doc[i].lower_ in self.not_names or doc[i].lower_ in _DETERMINERS:
+            if not can_start(doc, i) or doc[i].lower_ in self.not_names or doc[i].lower_ in DETERMINERS:
                 i += 1
                 continue
             best = None
             for n in range(min(MAX_TOKENS, n_tokens - i), 0, -1):
                 span = doc[i:i + n]
                 idx = range(i, i + n)
-                if all(j in place_tokens for j in idx) or not _is_name_run(span, self.not_names):
+                if all(j in place_tokens for j in idx) or not is_name_run(span, self.not_names):
                     continue
                 owners = {id(owner[j]): owner[j] for j in idx if j in owner}
                 if len(owners) == 1 and all(j in owner for j in idx):
@@ -505,14 +498,14 @@ class PlaceRecognizer:
             span, owners = best
             orgs = [e for e in owners.values() if e.label_ == "ORG" and e.end > span.end
                     and "(" not in e.text.rstrip(" (") and not self._place_list(e)]   # "Bankass (Bankass, Mopti"
-            if len(span) == 1 and not orgs and _inside_longer_name(doc, span, self.raise_before | set(self.directions)):
+            if len(span) == 1 and not orgs and inside_longer_name(doc, span, self.raise_before | set(self.directions)):
                 i += 1
                 continue          # "Greenwich Mean Time", "Thanksgiving Day", "Fighter Wing"
             c = self._candidate(span, "gazetteer")
             if orgs:
                 c.in_name = doc[span.start:orgs[0].end].text
             sentence_start = span.start == span.sent.start
-            notable = any(_is_notable(e) for e, _ in c.entries)
+            notable = any(is_notable(e) for e, _ in c.entries)
             ours = any(e.source == "sitrep" for e, _ in c.entries)
             if (c.in_name and notable) or (not c.in_name and (c.context > 0 or (notable and (ours or not sentence_start)))):
                 out.append(c)
@@ -523,137 +516,3 @@ class PlaceRecognizer:
 
 
 # --------------------------------------------------------------------------- helpers
-
-def _trim(span):
-    """The span without leading determiners, trailing possessives or punctuation, or a line break."""
-    s, e = span.start, span.end
-    doc = span.doc
-    for k in range(s, e):
-        if doc[k].text in ("(", "["):             # "Xyz (Abc": the model ran into a bracket
-            e = k
-            break
-        if "\n" in doc[k].text or "\n" in doc[k].whitespace_:
-            e = k + (0 if doc[k].is_space else 1)
-            break
-    while s < e and doc[s].lower_ in _DETERMINERS:
-        s += 1
-    while e > s and (doc[e - 1].lower_ in ("'s", "’s", "'", "’") or doc[e - 1].is_punct):
-        e -= 1
-    return doc[s:e] if e > s else None
-
-
-def _can_start(doc, i: int) -> bool:
-    t = doc[i]
-    if t.text[:1].isupper() and _alpha(t):
-        return True
-    # "al-Hol", "ar-Raqqa": a lower-case article glued by a hyphen to a capitalised name
-    return t.lower_ in ARTICLES and i + 2 < len(doc) and doc[i + 1].text == "-" and doc[i + 2].text[:1].isupper()
-
-
-def _is_name_run(span, not_names: set[str]) -> bool:
-    last = span[-1]
-    if not (last.text[:1].isupper() and _alpha(last)) or last.lower_ in not_names:
-        return False
-    if len(span) == 1 and (last.is_stop or last.is_upper or last.tag_ not in ("NNP", "NNPS")):
-        return False
-    for t in span:
-        if t.text[:1].isupper() or t.lower_ in ARTICLES or t.lower_ in _CONNECTORS:
-            if "\n" in t.whitespace_ and t.i != span.end - 1:
-                return False
-            continue
-        return False
-    return True
-
-
-def _inside_longer_name(doc, span, openers: set[str]) -> bool:
-    """A capitalised neighbour makes a one-word run part of a longer name."""
-    before = doc[span.start - 1] if span.start > 0 else None
-    after = doc[span.end] if span.end < len(doc) else None
-    for t in (before, after):
-        if t is not None and t.text[:1].isupper() and t.is_alpha and t.lower_ not in openers \
-                and not (t is before and t.is_sent_start):
-            return True
-    return False
-
-
-def _alpha(t) -> bool:
-    """Letters only, once invisible direction marks (U+200E, U+200F) are set aside."""
-    return t.is_alpha or t.text.strip("\u200e\u200f").isalpha()
-
-
-def _without_overlaps(cands: list[Candidate]) -> list[Candidate]:
-    """Where candidates overlap, the longer one stays ("Salah ad-Din" over "ad-Din")."""
-    kept: list[Candidate] = []
-    for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
-        if all(c.end <= k.start or c.start >= k.end for k in kept):
-            kept.append(c)
-    return sorted(kept, key=lambda c: c.start)
-
-
-def _is_surname(c: Candidate, surnames: set[str]) -> bool:
-    """"Carter complimented…" after "Ash Carter": a person, unless the word names a country."""
-    return c.text.lower() in surnames and not any((e.feature_code or "").startswith("PCL") for e, _ in c.entries)
-
-
-_BRACKETS = re.compile(r"\s*\(([^()\n]{2,120})\)")
-
-
-_NEAR = {"near", "nearby", "around", "outside"}
-_PAIR_TAILS = {"road": "road", "highway": "road", "route": "road", "border": "border", "borders": "border",
-               "frontier": "border", "boundary": "border", "provincial border": "border", "border area": "border"}
-
-
-def _pairs(doc, cands: list[Candidate]) -> None:
-    """"between A and B", "the A–B road", "the A-B provincial border": each of the two is near the place
-    meant, not the place itself (`relation` between, road, border; `phrase` the whole phrase)."""
-    text = doc.text
-    for a, b in zip(cands, cands[1:]):
-        if a.relation or b.relation or a.adjectival or b.adjectival:
-            continue
-        gap = text[a.end:b.start]
-        before = text[max(0, a.start - 9):a.start].lower()
-        tail = text[b.end:b.end + 24].lower().split()
-        relation = None
-        if gap.strip().lower() == "and" and before.rstrip().endswith("between"):
-            relation, lo, hi = "between", a.start - len(before) + before.rstrip().rfind("between"), b.end
-        elif gap.strip() in ("-", "–", "—", "/") and tail:
-            key = " ".join(tail[:2]).strip(",.") if " ".join(tail[:2]).strip(",.") in _PAIR_TAILS else tail[0].strip(",.")
-            if key in _PAIR_TAILS:
-                relation, lo = _PAIR_TAILS[key], a.start
-                hi = text.lower().find(key, b.end) + len(key)
-        if relation:
-            for c in (a, b):
-                c.relation, c.phrase, c.phrase_text = relation, (lo, hi), text[lo:hi]
-
-
-def _names_country(c: Candidate) -> bool:
-    return any((e.feature_code or "").startswith("PCL") for e, t in c.entries if t == 0)
-
-
-def _acronym_only(c: Candidate) -> bool:
-    """"SDF", "SAC", "DoD": an acronym is a place only when it names a country ("US", "UAE") or,
-    written with its dots, a province ("B.C.")."""
-    letters = [ch for ch in c.text if ch.isalpha()]
-    if len(letters) > 4 or sum(ch.isupper() for ch in letters) < 2:
-        return False
-    dotted = "." in c.text
-    return not any((e.feature_code or "").startswith("PCL") or (dotted and e.feature_code == "ADM1")
-                   for e, t in c.entries if t == 0)
-
-
-def _is_major(e: Entry) -> bool:
-    """A place that a bare mention most likely means: a country, a province, a big city, one of ours."""
-    return (e.feature_code in ("PCLI", "ADM1") or e.source == "sitrep"
-            or ((e.feature_code or "").startswith("PPL") and e.population >= 100_000))
-
-
-def _is_notable(e: Entry) -> bool:
-    """Important enough to take from a bare capitalised word: countries, provinces, towns, our own."""
-    return (e.feature_code in ("PCLI", "ADM1", "CONT") or e.source == "sitrep"
-            or (e.feature_code or "").startswith("PPLC") or e.population >= 20_000)
-
-
-def _text_at(doc, start: int, end: int) -> str:
-    """The document's text between two token boundaries (a phrase's text, from its offsets)."""
-    sp = doc.char_span(start, end, alignment_mode="expand")
-    return sp.text if sp is not None and sp.start_char == start and sp.end_char == end else doc.text[start:end]

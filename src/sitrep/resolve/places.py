@@ -22,7 +22,7 @@ import math
 from collections import Counter
 
 from sitrep.model import Place, Span
-from sitrep.nlp.places import Candidate
+from sitrep.nlp.place_spans import Candidate
 from sitrep.resolve import chains
 from sitrep.resolve.fold import light
 from sitrep.resolve.gazetteer import Entry, Gazetteer, distance_km, precision_of

@@ -1,0 +1,170 @@
+"""Place candidates and the tests on token runs and spans that find them: the `Candidate` a
+mention becomes, whether a run of tokens can be a name, overlaps, surnames, pairs, and which
+gazetteer entries a bare mention may mean. Used by `sitrep.nlp.places` (the spaCy component)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sitrep.resolve.fold import ARTICLES
+from sitrep.resolve.gazetteer import Entry
+
+# lower-case words inside a name: "Mato Grosso do Sul", "Pinar del Río", "Newcastle upon Tyne"
+# (a run is a place only when the gazetteer knows the whole of it)
+CONNECTORS = {"-", "–", "'", "’", "of", "de", "du", "la", "le", "bin", "abu", "umm", "ibn", "bani", "beni",
+               "do", "da", "dos", "das", "del", "della", "des", "di", "los", "las", "el", "en", "sur", "upon"}
+DETERMINERS = {"the", "a", "an"}
+
+
+@dataclass
+class Candidate:
+    text: str
+    start: int
+    end: int
+    source: str                                 # ner | entity | gazetteer | demonym
+    label: str | None = None                    # spaCy's label, when it came from NER
+    entries: list[tuple[Entry, int]] = field(default_factory=list)
+    context: float = 0.0                        # evidence from the words around it
+    feature_hint: str | None = None             # a feature code the context asks for
+    relation: str | None = None                 # east | northeast | … | border | outskirts …
+    phrase: tuple[int, int] | None = None       # the whole relative phrase, when there is one
+    phrase_text: str | None = None
+    anchor_country: str | None = None           # for "the Iraqi borders": IQ
+    in_name: str | None = None                  # the organisation name it sits in
+    weak: bool = False                          # no context for it: kept only if the article's countries agree
+    actor_like: bool = False                    # "The United States condemns…": a subject, likely an actor
+    adjectival: bool = False                    # "Turkish", "U.S. forces": names a country, qualifies a noun
+
+def trim(span):
+    """The span without leading determiners, trailing possessives or punctuation, or a line break."""
+    s, e = span.start, span.end
+    doc = span.doc
+    for k in range(s, e):
+        if doc[k].text in ("(", "["):             # "Xyz (Abc": the model ran into a bracket
+            e = k
+            break
+        if "\n" in doc[k].text or "\n" in doc[k].whitespace_:
+            e = k + (0 if doc[k].is_space else 1)
+            break
+    while s < e and doc[s].lower_ in DETERMINERS:
+        s += 1
+    while e > s and (doc[e - 1].lower_ in ("'s", "’s", "'", "’") or doc[e - 1].is_punct):
+        e -= 1
+    return doc[s:e] if e > s else None
+
+
+def can_start(doc, i: int) -> bool:
+    t = doc[i]
+    if t.text[:1].isupper() and alpha(t):
+        return True
+    # "al-Hol", "ar-Raqqa": a lower-case article glued by a hyphen to a capitalised name
+    return t.lower_ in ARTICLES and i + 2 < len(doc) and doc[i + 1].text == "-" and doc[i + 2].text[:1].isupper()
+
+
+def is_name_run(span, not_names: set[str]) -> bool:
+    last = span[-1]
+    if not (last.text[:1].isupper() and alpha(last)) or last.lower_ in not_names:
+        return False
+    if len(span) == 1 and (last.is_stop or last.is_upper or last.tag_ not in ("NNP", "NNPS")):
+        return False
+    for t in span:
+        if t.text[:1].isupper() or t.lower_ in ARTICLES or t.lower_ in CONNECTORS:
+            if "\n" in t.whitespace_ and t.i != span.end - 1:
+                return False
+            continue
+        return False
+    return True
+
+
+def inside_longer_name(doc, span, openers: set[str]) -> bool:
+    """A capitalised neighbour makes a one-word run part of a longer name."""
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    for t in (before, after):
+        if t is not None and t.text[:1].isupper() and t.is_alpha and t.lower_ not in openers \
+                and not (t is before and t.is_sent_start):
+            return True
+    return False
+
+
+def alpha(t) -> bool:
+    """Letters only, once invisible direction marks (U+200E, U+200F) are set aside."""
+    return t.is_alpha or t.text.strip("\u200e\u200f").isalpha()
+
+
+def without_overlaps(cands: list[Candidate]) -> list[Candidate]:
+    """Where candidates overlap, the longer one stays ("Salah ad-Din" over "ad-Din")."""
+    kept: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
+        if all(c.end <= k.start or c.start >= k.end for k in kept):
+            kept.append(c)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def is_surname(c: Candidate, surnames: set[str]) -> bool:
+    """"Carter complimented…" after "Ash Carter": a person, unless the word names a country."""
+    return c.text.lower() in surnames and not any((e.feature_code or "").startswith("PCL") for e, _ in c.entries)
+
+
+BRACKETS = re.compile(r"\s*\(([^()\n]{2,120})\)")
+
+
+NEAR = {"near", "nearby", "around", "outside"}
+_PAIR_TAILS = {"road": "road", "highway": "road", "route": "road", "border": "border", "borders": "border",
+               "frontier": "border", "boundary": "border", "provincial border": "border", "border area": "border"}
+
+
+def pairs(doc, cands: list[Candidate]) -> None:
+    """"between A and B", "the A–B road", "the A-B provincial border": each of the two is near the place
+    meant, not the place itself (`relation` between, road, border; `phrase` the whole phrase)."""
+    text = doc.text
+    for a, b in zip(cands, cands[1:]):
+        if a.relation or b.relation or a.adjectival or b.adjectival:
+            continue
+        gap = text[a.end:b.start]
+        before = text[max(0, a.start - 9):a.start].lower()
+        tail = text[b.end:b.end + 24].lower().split()
+        relation = None
+        if gap.strip().lower() == "and" and before.rstrip().endswith("between"):
+            relation, lo, hi = "between", a.start - len(before) + before.rstrip().rfind("between"), b.end
+        elif gap.strip() in ("-", "–", "—", "/") and tail:
+            key = " ".join(tail[:2]).strip(",.") if " ".join(tail[:2]).strip(",.") in _PAIR_TAILS else tail[0].strip(",.")
+            if key in _PAIR_TAILS:
+                relation, lo = _PAIR_TAILS[key], a.start
+                hi = text.lower().find(key, b.end) + len(key)
+        if relation:
+            for c in (a, b):
+                c.relation, c.phrase, c.phrase_text = relation, (lo, hi), text[lo:hi]
+
+
+def names_country(c: Candidate) -> bool:
+    return any((e.feature_code or "").startswith("PCL") for e, t in c.entries if t == 0)
+
+
+def acronym_only(c: Candidate) -> bool:
+    """"SDF", "SAC", "DoD": an acronym is a place only when it names a country ("US", "UAE") or,
+    written with its dots, a province ("B.C.")."""
+    letters = [ch for ch in c.text if ch.isalpha()]
+    if len(letters) > 4 or sum(ch.isupper() for ch in letters) < 2:
+        return False
+    dotted = "." in c.text
+    return not any((e.feature_code or "").startswith("PCL") or (dotted and e.feature_code == "ADM1")
+                   for e, t in c.entries if t == 0)
+
+
+def is_major(e: Entry) -> bool:
+    """A place that a bare mention most likely means: a country, a province, a big city, one of ours."""
+    return (e.feature_code in ("PCLI", "ADM1") or e.source == "sitrep"
+            or ((e.feature_code or "").startswith("PPL") and e.population >= 100_000))
+
+
+def is_notable(e: Entry) -> bool:
+    """Important enough to take from a bare capitalised word: countries, provinces, towns, our own."""
+    return (e.feature_code in ("PCLI", "ADM1", "CONT") or e.source == "sitrep"
+            or (e.feature_code or "").startswith("PPLC") or e.population >= 20_000)
+
+
+def text_at(doc, start: int, end: int) -> str:
+    """The document's text between two token boundaries (a phrase's text, from its offsets)."""
+    sp = doc.char_span(start, end, alignment_mode="expand")
+    return sp.text if sp is not None and sp.start_char == start and sp.end_char == end else doc.text[start:end]

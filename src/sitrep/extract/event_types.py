@@ -123,6 +123,7 @@ class Typing:
         for t, r in triggers:
             by_sent.setdefault(self.sent_index[t.sent.start], []).append((t, r))
         self.main = {si: min(ts, key=lambda x: (_depth(x[0]), x[0].i))[0] for si, ts in by_sent.items()}
+        self.told = {si: {r.event_type for _, r in ts} for si, ts in by_sent.items()}   # event types triggered
         lem = pol["candidate_lemmas"]
         self.candidates: list[int] = []
         self.passages: dict[int, tuple[int, int]] = {}     # sentence → (first, last) sentence of its passage
@@ -265,6 +266,9 @@ class Typing:
             top, p = self.best(si)
             if top == NONE or p < self.th["new_event"]:
                 continue
+            lo, hi = self.passages.get(si, (si, si))
+            if any(taxonomy()[top][0] in self.told.get(j, ()) for j in range(lo, max(hi, si + 1) + 1)):
+                continue        # the next sentence (a headline's lead) has a trigger that tells this event
             sent = self.sents[si]
             cues = words.get(top, ())
             tok = next((t for t in sent if lemma(t) in cues or t.lower_ in cues), None) or _main_verb(sent)

@@ -269,8 +269,7 @@ class PlaceRecognizer:
             return False
         if nxt.lower_ in self.place_nouns or nxt.lemma_.lower() in self.place_nouns:
             return False
-        return not any(t == 0 and ((e.feature_code or "").startswith(("PCL", "ADM1")) or e.population >= 100_000)
-                       for e, t in c.entries)
+        return not any(t == 0 and is_major(e) for e, t in c.entries)
 
     def _unknown_named_place(self, doc, i: int, place_tokens: set[int], owner: dict) -> Candidate | None:
         """"the village of Qaryat Zzyxq": a name the gazetteer lacks, that its words call a place."""

@@ -83,13 +83,18 @@ def feed_items(r: Response) -> list[Item]:
         link = e.get("link") or next((x.get("href") for x in e.get("links", []) if x.get("href")), None)
         if not link:
             continue
-        url = urljoin(r.final_url, link)
-        if check_url(url):
+        url = _item_url(r, link)
+        if url is None:
             continue
-        url = canonical_url(url)
         published = _iso(e.get("published_parsed") or e.get("updated_parsed"))
         found.setdefault(url, Item(url, (e.get("title") or "").strip() or None, published))
     return list(found.values())
+
+
+def _item_url(r: Response, link: str) -> str | None:
+    """A feed's or sitemap's link made absolute and canonical; None for one `check_url` refuses."""
+    url = urljoin(r.final_url, link)
+    return None if check_url(url) else canonical_url(url)
 
 
 def sitemap_items(r: Response) -> list[Item]:
@@ -121,10 +126,9 @@ def sitemap_items(r: Response) -> list[Item]:
                 title = text
         if not loc:
             continue
-        url = urljoin(r.final_url, loc)
-        if check_url(url):
+        url = _item_url(r, loc)
+        if url is None:
             continue
-        url = canonical_url(url)
         found.setdefault(url, Item(url, title, date, sitemap=index))
         if len(found) >= MAX_ITEMS:
             break

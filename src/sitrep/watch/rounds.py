@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from email.utils import parsedate_to_datetime
 from itertools import zip_longest
 from urllib.parse import urlsplit
@@ -50,9 +50,7 @@ class RoundSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("round_id", "started_at", "sources", "sources_failed", "new_items",
-                                              "articles", "stored", "duplicates", "failed")} | {
-            "failures": [{"url": u, "reason": r} for u, r in self.failures]}
+        return asdict(self) | {"failures": [{"url": u, "reason": r} for u, r in self.failures]}
 
 
 # ------------------------------------------------------------------ sources

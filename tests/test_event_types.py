@@ -231,3 +231,57 @@ def test_armed_men_killing_farmers_are_an_armed_group_not_civilians(pipeline):
     ev = events(pipeline, "On 6 May 2025, armed men killed two farmers near Jos.")
     assert ev and ev[0].sub_event_type == "Attack" and ev[0].actor1.text == "armed men"
     assert ev[0].actor1.name.startswith("Unidentified Armed Group")
+
+
+# --------------------------------------------------------------------------- what was done to a demonstration
+
+@pytest.mark.parametrize("text", [
+    "On 5 May 2025, around 200 nurses protested in front of the health ministry in Lusaka over unpaid wages. "
+    "Police intervened and moved the protesters out of the area by force.",
+    "On 5 May 2025, around 200 nurses protested in front of the health ministry in Lusaka over unpaid wages. "
+    "The union said the strike would go on. Twelve people were arrested.",
+    "On 5 May 2025, students staged a sit-in outside parliament in Lusaka. Security forces intervened and ended "
+    "the sit-in.",
+])
+def test_an_intervention_later_in_the_paragraph_makes_one_protest_with_intervention(pipeline, text):
+    ev = events(pipeline, text)
+    assert [e.sub_event_type for e in ev] == ["Protest with intervention"]
+
+
+def test_the_arrests_at_a_protest_go_into_the_protest_with_their_count(pipeline):
+    ev = events(pipeline, "On 5 May 2025, nurses protested outside the health ministry in Lusaka. "
+                          "Police detained 14 protesters.")
+    assert [e.sub_event_type for e in ev] == ["Protest with intervention"]
+    assert ev[0].counts.arrested == 14 and len(ev[0].evidence) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "On 3 June 2025, dozens of teachers gathered in Lusaka to demand the release of colleagues arrested during "
+    "earlier protests.",
+    "On 3 June 2025, residents protested in Lusaka after officials warned that they would be removed from the "
+    "market. Officials gave them a week to leave or be forcibly removed.",
+])
+def test_arrests_or_removals_told_as_background_are_no_intervention(pipeline, text):
+    assert "Protest with intervention" not in sub_types(pipeline, text)
+
+
+def test_police_beating_protesters_is_no_violent_demonstration(pipeline):
+    ev = events(pipeline, "On 5 May 2025, teachers protested in front of the ministry in Lusaka. "
+                          "Police beat the protesters and dispersed them.")
+    assert ev and ev[0].sub_event_type == "Protest with intervention"
+
+
+def test_stones_thrown_by_they_make_the_demonstration_violent(pipeline):
+    ev = events(pipeline, "On 5 March 2025, about 20 street vendors staged a demonstration in Hyesan. "
+                          "They threw stones at a police officer.")
+    assert ev and ev[0].sub_event_type == "Violent demonstration"
+
+
+@pytest.mark.parametrize("text", [
+    "On 6 March 2025, unidentified gunmen shot and killed two members of the Barrio 18 gang in San Luis Talpa.",
+    "On 4 March 2025, a leader of the Pyu Saw Htee militia was shot dead by a member of a guerrilla force in Magway.",
+    "On 21 May 2025, a military police officer was shot and injured by three armed individuals in Ibiam.",
+])
+def test_killing_members_of_an_armed_group_is_a_clash_not_an_attack(pipeline, text):
+    ev = events(pipeline, text)
+    assert ev and ev[0].sub_event_type == "Armed clash"

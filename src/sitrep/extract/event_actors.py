@@ -254,7 +254,9 @@ def arguments(tok, rule: Rule):
             patient = next((g for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"
                             for g in c.children if g.dep_ == "dobj"), None)
         if passive and not via_agent and agent_of(tok) is None:
-            subj = None
+            # "was shot and injured by three gunmen": the agent the coordinated verbs share
+            subj = next((a for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                         for a in [agent_of(c)] if a is not None), None)
         if passive and patient is not None and lemma(patient) in ("mission", "operation", "campaign"):
             # "the combat missions of the Coalition forces have been completed"
             for c in patient.children:
@@ -300,3 +302,27 @@ def arguments(tok, rule: Rule):
                       and (c.ent_type_ or c.pos_ == "PROPN")), None)
         target = owner or target
     return agent, target, _associates(tok if tok.pos_ == "VERB" else (clause_root or tok), agent)
+
+
+_MEMBERSHIP = frozenset(("member", "leader", "commander", "head", "chief", "cadre", "operative", "affiliate",
+                         "fighter", "militant", "deputy", "founder", "lieutenant"))
+
+
+def group_words(tok) -> set[str]:
+    """The words of a target's phrase and of the group it is a member of: "four members of the
+    Barrio 18 gang" gives "member" and "gang"; "an Ambazonian separatist commander" its own
+    words. The codebook reads from them whether the target was armed (`organised_words`); a
+    "former commander" or a "retired soldier" is no longer, and gives none."""
+    if tok is None:
+        return set()
+    phrase = np_of(tok)
+    if any(t.lower_ in ("former", "retired", "ex") for t in phrase):
+        return set()
+    out = {t.lower_.rstrip("s") for t in phrase} | {lemma(t) for t in phrase}
+    if lemma(tok) in _MEMBERSHIP:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        out |= {t.lower_.rstrip("s") for t in np_of(g)} | {lemma(t) for t in np_of(g)}
+    return out

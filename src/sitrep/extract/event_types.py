@@ -50,6 +50,7 @@ import numpy as np
 from sitrep.extract.event_place import paragraphs
 from sitrep.extract.grammar import lemma, np_of, object_of, subject_of, word_class
 from sitrep.extract.lexicon import REPORTING, Rule, rules, taxonomy
+from sitrep.extract.triggers import modality
 
 NONE = "none"
 MAX_PASSAGE_TOKENS = 90
@@ -57,6 +58,7 @@ LEAD_SENTENCES = 3          # a report's lead is read whatever its words: it tel
 _STATE = {"state military", "police", "intelligence service", "government", "ministry"}
 _NON_STATE = {"rebel group", "jihadist group", "militia", "identity militia"}
 _DEFINITE = frozenset(("the", "this", "that", "these", "those"))
+_GROUP_PRONOUNS = frozenset(("they", "some", "many", "others", "several", "most"))
 _ARMED_ON_CIVILIANS = {"Attack", "Abduction/forced disappearance", "Sexual violence"}
 
 
@@ -156,6 +158,7 @@ class Typing:
         counts: a report may tell the violence before it names the demonstration."""
         pol = policy()
         acts = pol["protest"]["crowd_acts"]
+        crowd = pol["crowd_words"] | pol["protest_words"]
         lo, hi = self.passages.get(si, (si, si))
         para = self.para_of[si]
         if para >= 0:
@@ -175,8 +178,55 @@ class Typing:
                 subj_words = {w.lower().rstrip("s") for w in np_of(subj).text.split()} | {lemma(subj)}
                 if subj_words & pol["organised_words"]:
                     continue
-                if subj_words & (pol["crowd_words"] | pol["protest_words"]):
+                obj = object_of(t)
+                if obj is not None and {w.lower().rstrip("s") for w in np_of(obj).text.split()} & crowd:
+                    continue                    # "a man attacked the protesters": done to the crowd
+                # the crowd by name, or people of the passage: "they threw stones", "farmers broke windshields"
+                if subj_words & crowd or (subj.pos_ == "PRON" and subj.lower_ in _GROUP_PRONOUNS) \
+                        or word_class(subj, "civilian"):
                     return True
+        return False
+
+    def intervention(self, si: int) -> bool:
+        """Whether the demonstration told in sentence `si` was met with an intervention, in that
+        sentence or in the rest of its paragraph (three sentences at most): the tear gas, batons or
+        water cannon used on it, or an act of dispersal, arrest or removal told as having happened
+        and not done by the crowd itself ("Police intervened and moved the protesters out",
+        "12 people were arrested"). Background is none: "members arrested in earlier protests",
+        "calling for the release of detained activists", "to leave or be removed"."""
+        pro, pol = policy()["protest"], policy()
+        crowd = pol["crowd_words"] | pol["protest_words"]
+        lo, hi = self.passages.get(si, (si, si))
+        para = self.para_of[si]
+        if para >= 0:
+            hi = max(hi, max((j for j in range(si, min(si + 4, len(self.sents))) if self.para_of[j] == para),
+                             default=hi))
+        probe = next(iter(rules()["arrest"]))
+        for j in range(si, hi + 1):
+            for t in self.sents[j]:
+                if t.lower_ in pro["dispersal_means"] or lemma(t) in pro["dispersal_means"]:
+                    if not any(c.dep_ == "neg" for c in t.head.children):
+                        return True
+                    continue
+                if t.pos_ != "VERB":
+                    continue
+                prt = next((c.lower_ for c in t.children if c.dep_ == "prt"), None)
+                if lemma(t) not in pro["dispersal"] and f"{lemma(t)} {prt}" not in pro["dispersal"]:
+                    continue
+                if t.dep_ in ("acl", "relcl", "amod"):
+                    continue                    # told of someone: "activists detained last week"
+                head = t.head if t.dep_ == "conj" else t
+                if any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children) and \
+                        lemma(head.head) not in pro["dispersal_by"]:
+                    continue                    # "called on the army to intervene", "to leave or be removed"
+                if modality(t, probe) != "asserted":
+                    continue
+                if not any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children):
+                    subj, _ = subject_of(t)
+                    if subj is not None and ({w.lower().rstrip("s") for w in np_of(subj).text.split()}
+                                             | {lemma(subj)}) & crowd:
+                        continue                # the crowd pushed, broke through, beat a driver
+                return True
         return False
 
     def _si(self, tok) -> int:
@@ -366,9 +416,12 @@ def _armed_words(ref) -> bool:
 
 
 def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, civilian_words,
-             crowd_violent: bool = False) -> Rule:
+             crowd_violent: bool = False, intervened: bool | None = None,
+             target_words: set[str] = frozenset()) -> Rule:
     """The sub-type after the codebook's distinctions that depend on who acted and what happened;
-    `words` are the lemmas and words of the event's passage."""
+    `words` are the lemmas and words of the event's passage; `intervened`, for a demonstration,
+    whether it met an intervention (`Typing.intervention`; None: the passage's words decide);
+    `target_words`, the words of the target's phrase and of the group it belongs to (`group_words`)."""
     sub = rule.sub_event_type
     k1 = _kind(actor1, entities_by_id)
     if sub == "Arrests" and k1 == "non-state" and _kind(actor2, entities_by_id) not in ("non-state", "state") \
@@ -394,19 +447,31 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         demo = bool(words & (policy()["protest_words"] - {"riot", "rioter"}))
         return rule_for("Violent demonstration" if demo else "Mob violence", base=rule)
     if sub == "Attack" and actor1 is not None and k1 != "civilian" and (
-            _kind(actor2, entities_by_id) in ("state", "non-state") or _armed_words(actor2)):
+            _kind(actor2, entities_by_id) in ("state", "non-state") or _armed_words(actor2)
+            or target_words & policy()["organised_words"]):
         # the codebook's violence against civilians is against the unarmed: killing soldiers, police
         # or militants is a fight between armed, organised groups, however one-sided
         return rule_for("Armed clash", base=rule)
     if sub == "Mob violence" and words & set(policy()["protest"]["demonstration_words"]):
         return rule_for("Violent demonstration", base=rule)     # the crowd was demonstrating
+    if sub == "Violent demonstration" and not crowd_violent and any(
+            r.sub_event_type == "Peaceful protest" for r in rules().get(rule.lemma, ())):
+        pro = policy()["protest"]
+        if not words & (pro["violent"] | pro["violence_named"]):
+            sub = "Peaceful protest"        # no violence told: "police beat the protesters" is done to them
+            rule = rule_for(sub, base=rule)
     if sub in ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"):
         pro = policy()["protest"]
-        lethal, dispersed, violent = (bool(words & pro[k]) for k in ("lethal", "dispersal", "violent"))
+        lethal, violent = bool(words & pro["lethal"]), bool(words & pro["violent"])
+        dispersed = intervened if intervened is not None else bool(words & (pro["dispersal"] | pro["dispersal_means"]))
         # demonstrators who throw, burn, storm or smash make a violent demonstration, whether or not
         # the police then intervene (a blocked road alone is no violence once the police are there)
         if crowd_violent or (violent and (not dispersed or words & (pro["violent"] - {"block", "barricade"}))):
             return rule_for("Violent demonstration", base=rule)
+        if sub == "Protest with intervention" and intervened is False:
+            # none told as done to this demonstration: "to demand the release of colleagues arrested
+            # in earlier protests"
+            return rule_for("Peaceful protest", base=rule)
         if sub != "Peaceful protest":
             return rule
         if dispersed and lethal:

@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass
 
 from sitrep.extract.counts import casualties, quantity, zero_or_unknown
-from sitrep.extract.event_actors import Actors, arguments
+from sitrep.extract.event_actors import Actors, arguments, group_words
 from sitrep.extract.event_place import CAPTION, dateline_spans, event_location, location, paragraphs
-from sitrep.extract.event_types import Typing, classify, codebook
+from sitrep.extract.event_types import Typing, classify, codebook, policy, rule_for
 from sitrep.extract.grammar import (
     chain,
     clause_root,
@@ -114,7 +114,9 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
             a1, a2, assoc = arguments(tok, decided)     # the codebook weighs the decided type's target
             ref1 = actors.ref(a1)
         typed = codebook(typed, typing.passage_words(si), ref1, actors.ref(a2), by_id, w["civilian"],
-                         crowd_violent=typed.event_type == "Protests" and typing.crowd_violence(si))
+                         crowd_violent=typed.event_type == "Protests" and typing.crowd_violence(si),
+                         intervened=typing.intervention(si) if typed.event_type == "Protests" else None,
+                         target_words=group_words(a2))
         if typed is not rule:
             if _reads_differently(typed, decided):
                 a1, a2, assoc = arguments(tok, typed)   # targets are read differently for these types
@@ -151,6 +153,7 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
     drafts = _fold_casualty_clauses(_fold_anaphors(_fold_into_instrument(drafts)), paras)
     drafts += _weapons_alongside_arrests(doc_id, drafts)
     _sentence_counts(doc, sents, drafts)
+    drafts = _fold_into_demonstration(drafts, paras)
     _inherit(drafts)
     _attach_casualties(doc, sents, drafts)
     events = _merge([d.event for d in drafts])
@@ -281,6 +284,55 @@ def _fold_casualty_clauses(drafts: list[_Draft], paras: list[tuple[int, int]]) -
             continue
         host.event.actor2 = host.event.actor2 or d.event.actor2
         host.event.evidence += [e for e in d.event.evidence if e not in host.event.evidence]
+    return out
+
+
+_DEMONSTRATION = ("Peaceful protest", "Protest with intervention", "Excessive force against protesters",
+                  "Violent demonstration")
+
+
+def _fold_into_demonstration(drafts: list[_Draft], paras: list[tuple[int, int]]) -> list[_Draft]:
+    """"Teachers protested outside the ministry. Police intervened and detained twelve of them.":
+    an arrest (or a dispersal, or lethal force) told in the paragraph of a demonstration, after it
+    (three sentences at most), of people not named as armed, on no other date the text gives, is
+    what was done to that demonstration, not an event of its own (ACLED's Protest with
+    intervention). It goes into the demonstration with its counts; a peaceful protest becomes one
+    met with intervention (or with excessive force)."""
+    def para_of(d: _Draft) -> int:
+        return next((k for k, (lo, hi) in enumerate(paras) if lo <= d.tok.idx < hi), -1)
+
+    out: list[_Draft] = []
+    for d in drafts:
+        ev = d.event
+        hosts = [o for o in out if o.event.sub_event_type in _DEMONSTRATION and o.event.modality == "asserted"
+                 and 0 <= d.sentence - o.sentence <= 3 and o.tok.i < d.tok.i and para_of(o) == para_of(d)]
+        armed = ev.actor2 is not None and bool({w.lower().rstrip("s") for w in (ev.actor2.text or "").split()}
+                                               & policy()["organised_words"])
+        # an arrest, or what the classifier read as the intervention itself ("Police detained 14
+        # protesters"), not another demonstration ("Another protest was dispersed")
+        done_to = ev.sub_event_type == "Arrests" or (
+            ev.sub_event_type in ("Protest with intervention", "Excessive force against protesters")
+            and lemma(d.tok) not in policy()["protest_words"])
+        if not done_to or ev.modality != "asserted" or not hosts or armed:
+            out.append(d)
+            continue
+        h = hosts[-1].event
+        if h.date.source == "text" and ev.date.source == "text" and (h.date.start, h.date.end) != (
+                ev.date.start, ev.date.end):
+            out.append(d)
+            continue
+        lethal = ev.sub_event_type == "Excessive force against protesters"
+        if h.sub_event_type == "Peaceful protest" or (lethal and h.sub_event_type == "Protest with intervention"):
+            r = rule_for("Excessive force against protesters" if lethal else "Protest with intervention")
+            h.event_type, h.sub_event_type = r.event_type, r.sub_event_type
+            h.plover = Plover(r.plover_event, r.plover_mode)
+        for fld in ("fatalities", "injured", "arrested"):
+            if getattr(h.counts, fld) is None and getattr(ev.counts, fld) is not None:
+                setattr(h.counts, fld, getattr(ev.counts, fld))
+                h.count_evidence += [c for c in ev.count_evidence if c.field == fld]
+        h.actor2 = h.actor2 or ev.actor1             # who intervened
+        h.evidence += [e for e in ev.evidence if e not in h.evidence]
+        h.confidence = max(h.confidence or 0, ev.confidence or 0)
     return out
 
 

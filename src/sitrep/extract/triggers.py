@@ -72,9 +72,15 @@ def find_triggers(doc, skip: set[int] = frozenset()) -> list[tuple[object, Rule]
                 out.append((tok, rule))
                 break
     chosen = {t.i: r for t, r in out}
+    from sitrep.extract.event_actors import force_words
+
+    forces = force_words()
     return [(t, r) for t, r in out
             if not (t.dep_ in ("compound", "amod", "nmod") and t.head.i in chosen
-                    and chosen[t.head.i].event_type == r.event_type)]
+                    and chosen[t.head.i].event_type == r.event_type)
+            # "riot police", "the protest unit": a word that names a force's kind reports nothing
+            and not (t.dep_ in ("compound", "amod", "nmod") and t.i < t.head.i
+                     and (lemma(t.head) in forces or t.head.lower_ in forces))]
 
 
 def modality(tok, rule: Rule) -> str | None:

@@ -267,6 +267,8 @@ def arguments(tok, rule: Rule):
             subj = subj.head
         agent = _operations_agent(subj) or subj
         target = patient if rule.event_type in VIOLENT or rule.sub_event_type in ("Arrests",) else None
+        if lemma(tok) in _UNDERGOING and not passive:
+            agent, target = None, subj          # "the man died": he is the victim, not the agent
     else:
         for c in tok.children:
             if c.dep_ in ("poss", "compound", "amod", "nmod") and (c.ent_type_ in ("ORG", "NORP", "GPE", "PERSON")
@@ -304,6 +306,7 @@ def arguments(tok, rule: Rule):
     return agent, target, _associates(tok if tok.pos_ == "VERB" else (clause_root or tok), agent)
 
 
+_UNDERGOING = frozenset(("die", "perish", "succumb", "drown"))
 _MEMBERSHIP = frozenset(("member", "leader", "commander", "head", "chief", "cadre", "operative", "affiliate",
                          "fighter", "militant", "deputy", "founder", "lieutenant"))
 

@@ -246,6 +246,7 @@ def _fold_anaphors(drafts: list[_Draft]) -> list[_Draft]:
     return out
 
 
+_HOSTS_A_TOLL = (*VIOLENT, "Riots")       # "a mob beat a man … The man died"
 _CASUALTY_VERBS = frozenset(("kill", "die", "wound", "injure", "dead", "death", "fatality", "martyr", "perish"))
 
 
@@ -275,8 +276,8 @@ def _fold_casualty_clauses(drafts: list[_Draft], paras: list[tuple[int, int]]) -
             out.append(d)
             continue
         same = [o for o in drafts if o is not d and not toll(o) and o.sentence == d.sentence
-                and o.event.event_type in VIOLENT]
-        before = [o for o in drafts if o is not d and not toll(o) and o.event.event_type in VIOLENT
+                and o.event.event_type in _HOSTS_A_TOLL]
+        before = [o for o in drafts if o is not d and not toll(o) and o.event.event_type in _HOSTS_A_TOLL
                   and 0 < d.sentence - o.sentence <= 3 and para_of(o) == para_of(d)]
         host = min(same, key=lambda o: abs(o.tok.i - d.tok.i)) if same else (before[-1] if before else None)
         if host is None:
@@ -445,7 +446,7 @@ def _attach_casualties(doc, sents, drafts: list[_Draft]) -> None:
         if not found:
             continue
         victims_text = " ".join(np_of(f[2]).text for f in found if f[2] is not None).lower() + " " + sent.text.lower()
-        earlier = [d for d in drafts if d.sentence < si and d.event.event_type in VIOLENT
+        earlier = [d for d in drafts if d.sentence < si and d.event.event_type in _HOSTS_A_TOLL
                    and d.event.modality == "asserted" and si - d.sentence <= 6]
         if not earlier:
             continue

@@ -172,9 +172,9 @@ def _tells_of_earlier(tok, drafts: list[_Draft], sent_index: dict) -> bool:
 
 def _fold_into_instrument(drafts: list[_Draft]) -> list[_Draft]:
     """"A roadside bomb killed three soldiers": the killing is the bomb's event, not a clash of
-    its own; "the airstrike destroyed a house": the damage is the strike's. A generic violent or
-    destructive verb whose subject (or agent) is another event's trigger gives that event its
-    target and goes."""
+    its own; "the airstrike destroyed a house", "bombed and destroyed a tower": the damage is the
+    strike's. A generic violent or destructive verb whose subject (or agent) is another event's
+    trigger, or that is coordinated with one, gives that event its target and goes."""
     by_tok = {d.tok.i: d for d in drafts}
     out = []
     for d in drafts:
@@ -183,6 +183,8 @@ def _fold_into_instrument(drafts: list[_Draft]) -> list[_Draft]:
         if ev.sub_event_type in ("Armed clash", "Attack", "Looting/property destruction") and d.tok.pos_ == "VERB":
             subj, _ = subject_of(d.tok)
             host = by_tok.get(subj.i) if subj is not None else None
+            if host is None and d.tok.dep_ == "conj":
+                host = by_tok.get(d.tok.head.i)     # "bombed and destroyed a tower": the bombing's damage
         if host is None or host is d or host.event.event_type not in VIOLENT or host.event.sub_event_type == ev.sub_event_type:
             out.append(d)
             continue
@@ -246,15 +248,16 @@ def _fold_anaphors(drafts: list[_Draft]) -> list[_Draft]:
     return out
 
 
+_DAMAGE_VERBS = frozenset(("destroy", "damage", "raze", "flatten", "burn"))
 _HOSTS_A_TOLL = (*VIOLENT, "Riots")       # "a mob beat a man … The man died"
 _CASUALTY_VERBS = frozenset(("kill", "die", "wound", "injure", "dead", "death", "fatality", "martyr", "perish"))
 
 
 def _fold_casualty_clauses(drafts: list[_Draft], paras: list[tuple[int, int]]) -> list[_Draft]:
     """"… clashed near X. One militant was killed in the encounter.", "an explosion … One
-    civilian was killed": a killing or wounding with no agent of its own, read by the lexicon
-    as a generic clash or attack, tells the toll of the event beside it, not an event of its
-    own. It goes into another violent event of its sentence, else the latest one before it in
+    civilian was killed", "… Around 20 houses were destroyed.": a killing, wounding or
+    destruction with no agent of its own, read by the lexicon as a generic clash, attack or
+    property destruction, tells the toll of the event beside it, not an event of its own. It goes into another violent event of its sentence, else the latest one before it in
     its paragraph (at most three sentences back); its counts follow."""
     def para_of(d: _Draft) -> int:
         return next((k for k, (lo, hi) in enumerate(paras) if lo <= d.tok.idx < hi), -1)
@@ -262,6 +265,9 @@ def _fold_casualty_clauses(drafts: list[_Draft], paras: list[tuple[int, int]]) -
     triggers = {d.tok.i: d for d in drafts}
 
     def toll(d: _Draft) -> bool:
+        if lemma(d.tok) in _DAMAGE_VERBS and d.event.sub_event_type == "Looting/property destruction" \
+                and d.event.actor1 is None:
+            return True                     # "Around 20 houses were destroyed." after a strike
         if lemma(d.tok) not in _CASUALTY_VERBS or d.event.sub_event_type not in ("Armed clash", "Attack"):
             return False
         if d.event.actor1 is None:

@@ -285,3 +285,39 @@ def test_stones_thrown_by_they_make_the_demonstration_violent(pipeline):
 def test_killing_members_of_an_armed_group_is_a_clash_not_an_attack(pipeline, text):
     ev = events(pipeline, text)
     assert ev and ev[0].sub_event_type == "Armed clash"
+
+
+# --------------------------------------------------------------------------- one occurrence, coded by its gravest act
+
+def test_bombing_and_destroying_a_tower_is_one_explosion(pipeline):
+    ev = events(pipeline, "On 6 February 2025, local defence forces bombed and destroyed a telecom tower near Ye.")
+    assert [e.sub_event_type for e in ev] == ["Remote explosive/landmine/IED"]
+
+
+def test_houses_destroyed_after_an_air_raid_are_its_damage(pipeline):
+    ev = events(pipeline, "On 8 March 2025, warplanes dropped a bomb on Sumy, killing at least 22 people. "
+                          "Around 20 houses were destroyed.")
+    assert [e.sub_event_type for e in ev] == ["Air/drone strike"] and ev[0].counts.fatalities == 22
+
+
+def test_blowing_up_a_bridge_is_an_explosion(pipeline):
+    ev = events(pipeline, "On 16 May 2025, retreating troops blew up a bridge near Polohy. There were no casualties.")
+    assert [e.sub_event_type for e in ev] == ["Remote explosive/landmine/IED"]
+
+
+def test_looting_beside_an_abduction_is_part_of_it(pipeline):
+    ev = events(pipeline, "On 10 June 2025, armed individuals abducted a youth leader in Ihiala when they "
+                          "invaded the council secretariat. The assailants also stole motorcycles.")
+    assert [e.sub_event_type for e in ev] == ["Abduction/forced disappearance"] and len(ev[0].evidence) == 2
+
+
+def test_looting_alone_stays_looting(pipeline):
+    assert sub_types(pipeline, "On 5 May 2025, soldiers looted shops in the market of Bunia.") == [
+        "Looting/property destruction"]
+
+
+def test_a_crowd_beating_a_man_to_death_is_mob_violence_with_its_toll(pipeline):
+    ev = events(pipeline, "On 9 May 2025, a group of locals beat a man they caught robbing a house in Bukavu. "
+                          "The man died.")
+    assert ev and ev[0].sub_event_type == "Mob violence" and ev[0].counts.fatalities == 1
+    assert ev[0].actor2 is not None and ev[0].actor2.text == "man"

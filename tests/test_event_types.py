@@ -321,3 +321,20 @@ def test_a_crowd_beating_a_man_to_death_is_mob_violence_with_its_toll(pipeline):
                           "The man died.")
     assert ev and ev[0].sub_event_type == "Mob violence" and ev[0].counts.fatalities == 1
     assert ev[0].actor2 is not None and ev[0].actor2.text == "man"
+
+
+def test_an_exchange_of_fire_is_a_clash_and_its_dead_are_its_toll(pipeline):
+    ev = events(pipeline, "On 28 March 2025, police and soldiers exchanged fire with militants during an operation "
+                          "near Bannu. Four militants were killed in the encounter.")
+    assert ev and ev[0].sub_event_type == "Armed clash" and ev[0].counts.fatalities == 4
+
+
+def test_raiding_a_village_and_killing_a_woman_is_an_attack_on_civilians(pipeline):
+    ev = events(pipeline, "On 6 April 2025, ADF elements attacked Idohu village and killed one woman.")
+    assert ev and ev[0].sub_event_type == "Attack"
+
+
+def test_a_member_of_a_group_names_the_group_as_the_actor(pipeline):
+    ev = events(pipeline, "On 6 March 2025, unidentified assailants shot and killed four members of the Arakan "
+                          "Liberation Party in Rowangchhari.")
+    assert ev and ev[0].actor2 is not None and ev[0].actor2.text == "Arakan Liberation Party"

@@ -98,6 +98,13 @@ class Actors:
             members = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
             if members is not None and members.pos_ in ("NOUN", "PROPN"):
                 head = members
+        elif lemma(head) in _MEMBERSHIP:
+            # "a leading member of the ELN", "commanders of the Zintan militia": the group acts or is hit
+            of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            group = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+            if group is not None and (group.pos_ == "PROPN" or group.ent_type_ in ("ORG", "NORP")
+                                      or lemma(group) in force_words() or group.lower_ in force_words()):
+                head = group
         np = np_of(head) if head.pos_ not in ("VERB", "AUX") else head.doc[head.i:head.i + 1]
         lo, hi = np.start_char, np.end_char
         text = head.doc.text

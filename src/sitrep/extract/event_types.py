@@ -446,9 +446,9 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         # a crowd is no armed, organised group: rioters fighting soldiers, residents beating a thief
         demo = bool(words & (policy()["protest_words"] - {"riot", "rioter"}))
         return rule_for("Violent demonstration" if demo else "Mob violence", base=rule)
-    if sub == "Attack" and actor1 is not None and k1 != "civilian" and (
-            _kind(actor2, entities_by_id) in ("state", "non-state") or _armed_words(actor2)
-            or target_words & policy()["organised_words"]):
+    if sub == "Attack" and k1 != "civilian" and (
+            (actor1 is not None and _kind(actor2, entities_by_id) in ("state", "non-state"))
+            or _armed_words(actor2) or target_words & policy()["organised_words"]):
         # the codebook's violence against civilians is against the unarmed: killing soldiers, police
         # or militants is a fight between armed, organised groups, however one-sided
         return rule_for("Armed clash", base=rule)

@@ -49,8 +49,8 @@ def _holds(rule: Rule, tok, agent) -> bool:
             if not ok:
                 return False
         elif key == "victim":
-            obj = object_of(tok)
-            victims = [obj] if obj is not None else []
+            # its object, or that of a verb coordinated with it ("attacked the village and killed a woman")
+            victims = [object_of(t) for t in (tok, *(c for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"))]
             if not any(v is not None and any(word_class(t, "civilian") for t in np_of(v)) for v in victims):
                 return False
     return True

@@ -338,3 +338,25 @@ def test_a_member_of_a_group_names_the_group_as_the_actor(pipeline):
     ev = events(pipeline, "On 6 March 2025, unidentified assailants shot and killed four members of the Arakan "
                           "Liberation Party in Rowangchhari.")
     assert ev and ev[0].actor2 is not None and ev[0].actor2.text == "Arakan Liberation Party"
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("On 28 February 2025, the local defence force attacked the checkpoint near the office at around 8 pm with mines.",
+     "Remote explosive/landmine/IED"),
+    ("On 14 March 2025, dissident fighters ambushed with explosives a private vehicle near Guadalupe, injuring three "
+     "people.", "Remote explosive/landmine/IED"),
+    ("On 12 February 2025, a joint force attacked the township office with M79 grenades in Pyinmana.", "Grenade"),
+])
+def test_the_weapon_an_attack_was_made_with_decides_its_type(pipeline, text, sub):
+    ev = events(pipeline, text)
+    assert ev and ev[0].sub_event_type == sub
+
+
+def test_an_actor_claiming_its_own_strike_asserts_it(pipeline):
+    ev = events(pipeline, "On 9 March 2025, the air force claimed an airstrike against militants in Gana.")
+    assert ev and ev[0].sub_event_type == "Air/drone strike" and ev[0].responsibility_claimed
+
+
+def test_a_date_before_the_agent_is_no_part_of_its_name(pipeline):
+    ev = events(pipeline, "On 14 March 2025, dissident fighters ambushed a bus near Guadalupe.")
+    assert ev and ev[0].actor1 is not None and "March" not in ev[0].actor1.text

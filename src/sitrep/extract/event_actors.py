@@ -106,6 +106,10 @@ class Actors:
                                       or lemma(group) in force_words() or group.lower_ in force_words()):
                 head = group
         np = np_of(head) if head.pos_ not in ("VERB", "AUX") else head.doc[head.i:head.i + 1]
+        # "On 14 March 2025, dissident fighters": a date or clause the parser hung on the phrase is no part of it
+        cut = max((t.i + 1 for t in np if t.i < head.i and (t.ent_type_ in ("DATE", "TIME") or t.text == ",")),
+                  default=np.start)
+        np = head.doc[cut:head.i + 1] if cut > np.start else np
         lo, hi = np.start_char, np.end_char
         text = head.doc.text
         # "anti-Houthi forces" are not the Houthis

@@ -40,6 +40,26 @@ def phrase_words(tok) -> set[str]:
     return out
 
 
+def instrument_words(tok) -> set[str]:
+    """Lemmas and words of what a verb was done with, wherever the parser hung the phrase in
+    its clause: "attacked a convoy coming from the village with mines" ("with" under the
+    village), "ambushed the vehicle using explosives". Other verbs' clauses aside, participles
+    that only describe a noun ("coming", "stationed") included."""
+    out: set[str] = set()
+    for t in tok.subtree:
+        if t.lower_ not in ("with", "using") or t.i == tok.i:
+            continue
+        up = t.head
+        while up.i != tok.i and not (up.pos_ in ("VERB", "AUX") and up.dep_ in ("advcl", "ccomp", "conj", "relcl",
+                                                                                 "xcomp", "pcomp", "ROOT")):
+            up = up.head
+        if up.i != tok.i:
+            continue
+        for g in t.subtree:
+            out.update((lemma(g), g.lower_))
+    return out
+
+
 def object_of(tok):
     """The object or patient of a trigger: a direct object, a passive subject, "of X"."""
     for c in tok.children:

@@ -9,7 +9,16 @@ from attacks") are no events at all.
 """
 from __future__ import annotations
 
-from sitrep.extract.grammar import chain, lemma, np_of, object_of, phrase_words, subject_of, word_class
+from sitrep.extract.grammar import (
+    chain,
+    instrument_words,
+    lemma,
+    np_of,
+    object_of,
+    phrase_words,
+    subject_of,
+    word_class,
+)
 from sitrep.extract.lexicon import PREVENTION, REPORTING, Rule, rules, words
 
 _NOMINAL = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "compound"}
@@ -27,7 +36,8 @@ def _holds(rule: Rule, tok, agent) -> bool:
         if key == "announce":
             continue
         if key == "mod":
-            if not (phrase_words(tok) & vals) and not (tok.head.lower_ in vals or lemma(tok.head) in vals):
+            if not (phrase_words(tok) & vals) and not (tok.head.lower_ in vals or lemma(tok.head) in vals) \
+                    and not (tok.pos_ == "VERB" and instrument_words(tok) & vals):
                 return False
         elif key == "head":
             heads = {lemma(t) for t in chain(tok, 4)[1:]}     # "conducted strikes", "resulting in the capture"
@@ -116,6 +126,8 @@ def modality(tok, rule: Rule) -> str | None:
                 return "threatened"
             if lem in ("expect", "predict", "forecast", "anticipate", "fear", "foresee"):
                 return "forecast"
+            if lem == "claim" and above[i - 1].dep_ in ("dobj", "xcomp"):
+                break                        # "claimed an airstrike", "claimed to have fired": its own act
             if lem == "claim" and not any(lemma(c) == "responsibility" for c in kids):
                 return "claimed"
             if lem in REPORTING:
@@ -124,4 +136,5 @@ def modality(tok, rule: Rule) -> str | None:
 
 
 def responsibility_claimed(tok) -> bool:
-    return any(lemma(t) == "responsibility" and lemma(t.head) == "claim" for t in chain(tok, 4))
+    return any(lemma(t) == "responsibility" and lemma(t.head) == "claim" for t in chain(tok, 4)) or (
+        tok.dep_ in ("dobj", "xcomp") and lemma(tok.head) == "claim")     # "IS claimed the bombing"

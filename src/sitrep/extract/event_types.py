@@ -301,7 +301,10 @@ class Typing:
             return keep                                         # "the attack" names an event told elsewhere
         if top in self.lexicon[self.candidates.index(si)]:
             return keep                                         # another trigger of the passage reports that event
-        may = not specific(rule.lemma) or same_family(top, rule.sub_event_type)
+        # a word the lexicon reads one way, or a weapon the text names ("attacked … with mines"), names
+        # its event: the classifier may retype it only within its family
+        weapon = rule.event_type == "Explosions/Remote violence" and any(k in ("mod", "agent") for k, _ in rule.conditions)
+        may = not (specific(rule.lemma) or weapon) or same_family(top, rule.sub_event_type)
         if p >= self.th["override"] and may and (self.main.get(si) is tok or taxonomy()[top][0] == rule.event_type):
             return rule_for(top, lemma(tok), rule), p
         return keep

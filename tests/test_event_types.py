@@ -360,3 +360,13 @@ def test_an_actor_claiming_its_own_strike_asserts_it(pipeline):
 def test_a_date_before_the_agent_is_no_part_of_its_name(pipeline):
     ev = events(pipeline, "On 14 March 2025, dissident fighters ambushed a bus near Guadalupe.")
     assert ev and ev[0].actor1 is not None and "March" not in ev[0].actor1.text
+
+
+def test_unknown_people_burning_a_shop_destroy_property_they_are_no_mob(pipeline):
+    ev = events(pipeline, "On 29 January 2025, an unidentified group set ablaze a butcher's shop in Bon-Encontre.")
+    assert ev and ev[0].sub_event_type == "Looting/property destruction"
+
+
+def test_a_named_crowd_burning_a_house_is_mob_violence(pipeline):
+    ev = events(pipeline, "On 9 May 2025, a mob of residents set ablaze the house of a suspected thief in Bukavu.")
+    assert ev and ev[0].sub_event_type == "Mob violence"

@@ -58,6 +58,7 @@ LEAD_SENTENCES = 3          # a report's lead is read whatever its words: it tel
 _STATE = {"state military", "police", "intelligence service", "government", "ministry"}
 _NON_STATE = {"rebel group", "jihadist group", "militia", "identity militia"}
 _DEFINITE = frozenset(("the", "this", "that", "these", "those"))
+_FIGHTS = frozenset(("clash", "fight", "fighting", "brawl", "scuffle", "skirmish"))     # between people
 _GROUP_PRONOUNS = frozenset(("they", "some", "many", "others", "several", "most"))
 _ARMED_ON_CIVILIANS = {"Attack", "Abduction/forced disappearance", "Sexual violence"}
 
@@ -69,7 +70,8 @@ def policy() -> dict:
     d["class_words"] = {k: tuple(v) for k, v in d["class_words"].items() if not k.startswith("_")}
     d["protest"] = {k: frozenset(v) for k, v in d["protest"].items() if not k.startswith("_")}
     d["detention"] = {k: frozenset(v) for k, v in d["detention"].items() if not k.startswith("_")}
-    for k in ("protest_words", "organised_words", "crowd_words", "territory_subs", "not_anchors", "protest_only_subs"):
+    for k in ("protest_words", "organised_words", "crowd_words", "territory_subs", "not_anchors", "protest_only_subs",
+              "unnamed_crowd_words", "unknown_words"):
         d[k] = frozenset(d[k])
     d["families"] = [frozenset(v) for k, v in d["families"].items() if not k.startswith("_")]
     return d
@@ -420,11 +422,12 @@ def _armed_words(ref) -> bool:
 
 def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, civilian_words,
              crowd_violent: bool = False, intervened: bool | None = None,
-             target_words: set[str] = frozenset()) -> Rule:
+             target_words: set[str] = frozenset(), target_thing: bool = False) -> Rule:
     """The sub-type after the codebook's distinctions that depend on who acted and what happened;
     `words` are the lemmas and words of the event's passage; `intervened`, for a demonstration,
     whether it met an intervention (`Typing.intervention`; None: the passage's words decide);
-    `target_words`, the words of the target's phrase and of the group it belongs to (`group_words`)."""
+    `target_words`, the words of the target's phrase and of the group it belongs to (`group_words`);
+    `target_thing`, whether the target is a thing (a house, a car), not people."""
     sub = rule.sub_event_type
     k1 = _kind(actor1, entities_by_id)
     if sub == "Arrests" and k1 == "non-state" and _kind(actor2, entities_by_id) not in ("non-state", "state") \
@@ -444,11 +447,14 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         a2_words = {w.lower() for w in (actor2.text or "").split()}
         if _kind(actor2, entities_by_id) == "civilian" or a2_words & civilian_words:
             return rule_for("Attack", base=rule)
+    named_crowd = actor1 is not None and bool(
+        _head_words(actor1) & (policy()["crowd_words"] - policy()["unnamed_crowd_words"]))
     if sub in ("Armed clash", "Attack") and (_crowd(actor1, entities_by_id) or (
             sub == "Armed clash" and _crowd(actor2, entities_by_id))):
         # a crowd is no armed, organised group: rioters fighting soldiers, residents beating a thief
         demo = bool(words & (policy()["protest_words"] - {"riot", "rioter"}))
-        return rule_for("Violent demonstration" if demo else "Mob violence", base=rule)
+        sub = "Violent demonstration" if demo else "Mob violence"
+        rule = rule_for(sub, base=rule)
     if sub == "Attack" and k1 != "civilian" and (
             (actor1 is not None and _kind(actor2, entities_by_id) in ("state", "non-state"))
             or _armed_words(actor2) or target_words & policy()["organised_words"]):
@@ -457,6 +463,10 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         return rule_for("Armed clash", base=rule)
     if sub == "Mob violence" and words & set(policy()["protest"]["demonstration_words"]):
         return rule_for("Violent demonstration", base=rule)     # the crowd was demonstrating
+    if sub == "Mob violence" and target_thing and not named_crowd and rule.lemma not in _FIGHTS and (
+            actor1 is None or _head_words(actor1) & policy()["unknown_words"]):
+        # unknown people who burn a shop or smash windows are no mob: the codebook's property destruction
+        return rule_for("Looting/property destruction", base=rule)
     if sub == "Violent demonstration" and not crowd_violent and any(
             r.sub_event_type == "Peaceful protest" for r in rules().get(rule.lemma, ())):
         pro = policy()["protest"]

@@ -116,7 +116,8 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
         typed = codebook(typed, typing.passage_words(si), ref1, actors.ref(a2), by_id, w["civilian"],
                          crowd_violent=typed.event_type == "Protests" and typing.crowd_violence(si),
                          intervened=typing.intervention(si) if typed.event_type == "Protests" else None,
-                         target_words=group_words(a2))
+                         target_words=group_words(a2),
+                         target_thing=_hits_a_thing(tok))
         if typed is not rule:
             if _reads_differently(typed, decided):
                 a1, a2, assoc = arguments(tok, typed)   # targets are read differently for these types
@@ -160,6 +161,20 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
     events = _merge([d.event for d in drafts])
     name_actors(events, entities, places)
     return events
+
+
+def _hits_a_thing(tok) -> bool:
+    """Whether what a violent act hit is a thing, not people: "set ablaze a shop", "threw stones at
+    a police building" (the stones are what was thrown, not what was hit)."""
+    thrown = policy()["protest"]["violent"]
+    obj = object_of(tok)
+    hit = [obj] + [g for h in (tok, obj) if h is not None for c in h.children
+                   if c.dep_ == "prep" and c.lower_ in ("at", "on", "against", "into")
+                   for g in c.children if g.dep_ == "pobj"]
+    hit = [t for t in hit if t is not None and lemma(t) not in thrown and t.lower_ not in thrown
+           and t.ent_type_ not in ("DATE", "TIME")]                   # "on 23 April" hit nothing
+    people = [t for t in hit if word_class(t, "person") or t.ent_type_ in ("PERSON", "NORP", "ORG", "GPE")]
+    return bool(hit) and not people and all(t.pos_ == "NOUN" for t in hit)
 
 
 def _tells_of_earlier(tok, drafts: list[_Draft], sent_index: dict) -> bool:

@@ -370,3 +370,14 @@ def test_unknown_people_burning_a_shop_destroy_property_they_are_no_mob(pipeline
 def test_a_named_crowd_burning_a_house_is_mob_violence(pipeline):
     ev = events(pipeline, "On 9 May 2025, a mob of residents set ablaze the house of a suspected thief in Bukavu.")
     assert ev and ev[0].sub_event_type == "Mob violence"
+
+
+def test_an_arrest_of_people_not_named_as_demonstrating_stays_an_arrest(pipeline):
+    ev = events(pipeline, "On 24 May 2025, police arrested the former president in Chisinau on four charges. "
+                          "The arrest might trigger a wave of protests.")
+    assert ev and ev[0].sub_event_type == "Arrests"
+
+
+def test_a_month_named_march_is_no_march(pipeline):
+    assert "Peaceful protest" not in sub_types(
+        pipeline, "On 12 March 2025, members of a far-right group dropped banners from an overpass in Quincy.")

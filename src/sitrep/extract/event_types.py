@@ -326,7 +326,8 @@ class Typing:
                 continue        # the next sentence (a headline's lead) has a trigger that tells this event
             sent = self.sents[si]
             cues = words.get(top, ())
-            tok = next((t for t in sent if lemma(t) in cues or t.lower_ in cues), None) or _main_verb(sent)
+            tok = next((t for t in sent if (lemma(t) in cues or t.lower_ in cues)
+                        and t.ent_type_ not in ("DATE", "TIME")), None) or _main_verb(sent)
             if tok is not None and lemma(tok) not in policy()["not_anchors"]:
                 out.append((tok, rule_for(top, lemma(tok)), p))
         return out
@@ -467,6 +468,10 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
             actor1 is None or _head_words(actor1) & policy()["unknown_words"]):
         # unknown people who burn a shop or smash windows are no mob: the codebook's property destruction
         return rule_for("Looting/property destruction", base=rule)
+    if sub in ("Protest with intervention", "Excessive force against protesters") and \
+            rule.lemma in policy()["detention"]["arrest_words"] and not target_words & policy()["protest_words"]:
+        # an arrest is what was done to a demonstration when those arrested were demonstrating
+        return rule_for("Arrests", base=rule)
     if sub == "Violent demonstration" and not crowd_violent and any(
             r.sub_event_type == "Peaceful protest" for r in rules().get(rule.lemma, ())):
         pro = policy()["protest"]

@@ -71,8 +71,8 @@ def find_triggers(doc, skip: set[int] = frozenset()) -> list[tuple[object, Rule]
     table = rules()
     out = []
     for tok in doc:
-        if tok.i in skip:
-            continue
+        if tok.i in skip or tok.ent_type_ in ("DATE", "TIME"):
+            continue                            # "16 March" holds no march
         cands = table.get(lemma(tok)) or table.get(tok.lower_)
         if not cands:
             continue

@@ -381,3 +381,17 @@ def test_an_arrest_of_people_not_named_as_demonstrating_stays_an_arrest(pipeline
 def test_a_month_named_march_is_no_march(pipeline):
     assert "Peaceful protest" not in sub_types(
         pipeline, "On 12 March 2025, members of a far-right group dropped banners from an overpass in Quincy.")
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("On 7 April 2025, air defence forces shot down three missiles over Zaporizhzhia. No casualties.",
+     "Disrupted weapons use"),
+    ("On 17 June 2025, soldiers deactivated two explosive devices placed near a gas pipeline in Guayabetal.",
+     "Disrupted weapons use"),
+    ("On 12 February 2025, one soldier and two policemen defected in Nay Pyi Taw.", "Change to group/activity"),
+    ("On 15 April 2025, militants took control of Shirey village near Wanla Weyne without confrontation with "
+     "government forces.", "Non-violent transfer of territory"),
+])
+def test_strategic_developments_the_codebook_names(pipeline, text, sub):
+    ev = events(pipeline, text)
+    assert ev and ev[0].sub_event_type == sub

@@ -437,6 +437,10 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
     det = policy()["detention"]
     if sub == "Arrests" and words & det["disappearance"]:
         return rule_for("Abduction/forced disappearance", base=rule)   # "their whereabouts are unknown"
+    peace = policy()["territory_peaceful"]
+    if sub in ("Government regains territory", "Non-state actor overtakes territory") and (
+            words & set(peace["words"]) or ("without" in words and words & set(peace["without"]))):
+        return rule_for("Non-violent transfer of territory", base=rule)     # "took the village without a fight"
     if sub == "Arrests" and words & det["sexual"]:
         return rule_for("Sexual violence", base=rule)
     if sub == "Arrests" and words & det["violence"]:

@@ -395,3 +395,16 @@ def test_a_month_named_march_is_no_march(pipeline):
 def test_strategic_developments_the_codebook_names(pipeline, text, sub):
     ev = events(pipeline, text)
     assert ev and ev[0].sub_event_type == sub
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("On 21 June 2025, rebel fighters took control of Tanda near Shangi.", "Non-violent transfer of territory"),
+    ("On 18 May 2025, regional forces took over the control of Boocame town from rival forces. No clashes were "
+     "reported.", "Non-violent transfer of territory"),
+    ("On 20 March 2025, after heavy fighting, rebel fighters took control of the town of Varvarivka.",
+     "Non-state actor overtakes territory"),
+    ("On 14 April 2025, an anarchist cell carried out an arson attack in Istanbul, damaging a commercial truck.",
+     "Looting/property destruction"),
+])
+def test_territory_changes_hands_by_battle_only_when_fighting_is_told(pipeline, text, sub):
+    assert sub in sub_types(pipeline, text)

@@ -437,10 +437,13 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
     det = policy()["detention"]
     if sub == "Arrests" and words & det["disappearance"]:
         return rule_for("Abduction/forced disappearance", base=rule)   # "their whereabouts are unknown"
-    peace = policy()["territory_peaceful"]
-    if sub in ("Government regains territory", "Non-state actor overtakes territory") and (
-            words & set(peace["words"]) or ("without" in words and words & set(peace["without"]))):
-        return rule_for("Non-violent transfer of territory", base=rule)     # "took the village without a fight"
+    if sub in ("Government regains territory", "Non-state actor overtakes territory"):
+        tf = policy()["territory_fighting"]
+        fight = words & set(tf["words"])
+        if fight and words & {"no", "without"} and fight <= set(tf["deniable"]):
+            fight = set()                   # "no clashes were reported", "without a fight"
+        if not fight:                       # a battle's sub-types: no fighting told, a non-violent transfer
+            return rule_for("Non-violent transfer of territory", base=rule)
     if sub == "Arrests" and words & det["sexual"]:
         return rule_for("Sexual violence", base=rule)
     if sub == "Arrests" and words & det["violence"]:

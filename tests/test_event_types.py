@@ -408,3 +408,17 @@ def test_strategic_developments_the_codebook_names(pipeline, text, sub):
 ])
 def test_territory_changes_hands_by_battle_only_when_fighting_is_told(pipeline, text, sub):
     assert sub in sub_types(pipeline, text)
+
+
+@pytest.mark.parametrize("text", [
+    "On 17 June 2025, rioters staged a violent demonstration outside a petrol station in Colombo over fuel shortages.",
+    "On 20 May 2025, residents of a village in Hidalgo demonstrated over the unpaved road and held and tied up their "
+    "mayor for several hours.",
+])
+def test_a_demonstration_told_as_violent_is_a_violent_demonstration(pipeline, text):
+    assert "Violent demonstration" in sub_types(pipeline, text)
+
+
+def test_riot_police_at_a_peaceful_protest_make_no_riot(pipeline):
+    subs = sub_types(pipeline, "On 3 May 2025, riot police watched as nurses marched peacefully through Nairobi.")
+    assert "Violent demonstration" not in subs

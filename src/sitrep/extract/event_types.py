@@ -491,7 +491,8 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         dispersed = intervened if intervened is not None else bool(words & (pro["dispersal"] | pro["dispersal_means"]))
         # demonstrators who throw, burn, storm or smash make a violent demonstration, whether or not
         # the police then intervene (a blocked road alone is no violence once the police are there)
-        if crowd_violent or (violent and (not dispersed or words & (pro["violent"] - {"block", "barricade"}))):
+        if crowd_violent or words & pro["riot_words"] or (
+                violent and (not dispersed or words & (pro["violent"] - {"block", "barricade"}))):
             return rule_for("Violent demonstration", base=rule)
         if sub == "Protest with intervention" and intervened is False:
             # none told as done to this demonstration: "to demand the release of colleagues arrested

@@ -422,3 +422,9 @@ def test_a_demonstration_told_as_violent_is_a_violent_demonstration(pipeline, te
 def test_riot_police_at_a_peaceful_protest_make_no_riot(pipeline):
     subs = sub_types(pipeline, "On 3 May 2025, riot police watched as nurses marched peacefully through Nairobi.")
     assert "Violent demonstration" not in subs
+
+
+def test_an_arrest_people_demand_is_no_arrest(pipeline):
+    subs = sub_types(pipeline, "On 5 February 2025, residents blocked the highway near Goita by setting tyres on "
+                               "fire to demand the arrest of a suspect.")
+    assert "Arrests" not in subs and "Violent demonstration" in subs

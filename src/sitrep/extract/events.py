@@ -344,12 +344,13 @@ def _fold_damage_into_violence(drafts: list[_Draft], paras: list[tuple[int, int]
 
 
 _DEMONSTRATION = ("Peaceful protest", "Protest with intervention", "Excessive force against protesters",
-                  "Violent demonstration")
+                  "Violent demonstration", "Mob violence")
 
 
 def _fold_into_demonstration(drafts: list[_Draft], paras: list[tuple[int, int]]) -> list[_Draft]:
     """"Teachers protested outside the ministry. Police intervened and detained twelve of them.":
-    an arrest (or a dispersal, or lethal force) told in the paragraph of a demonstration, after it
+    an arrest (or a dispersal, or lethal force) told in the paragraph of a demonstration or a
+    riot ("… Police detained four of the attackers."), after it
     (three sentences at most), of people not named as armed, on no other date the text gives, is
     what was done to that demonstration, not an event of its own (ACLED's Protest with
     intervention). It goes into the demonstration with its counts; a peaceful protest becomes one
@@ -386,7 +387,8 @@ def _fold_into_demonstration(drafts: list[_Draft], paras: list[tuple[int, int]])
             if getattr(h.counts, fld) is None and getattr(ev.counts, fld) is not None:
                 setattr(h.counts, fld, getattr(ev.counts, fld))
                 h.count_evidence += [c for c in ev.count_evidence if c.field == fld]
-        h.actor2 = h.actor2 or ev.actor1             # who intervened
+        if h.sub_event_type != "Mob violence":
+            h.actor2 = h.actor2 or ev.actor1         # who intervened
         h.evidence += [e for e in ev.evidence if e not in h.evidence]
         h.confidence = max(h.confidence or 0, ev.confidence or 0)
     return out

@@ -106,6 +106,9 @@ def modality(tok, rule: Rule) -> str | None:
                 not any(c.dep_ == "amod" for c in kids)
             if not indefinite:
                 return None                  # "the number of IS attacks", "the threat of attacks"
+        if i > 0 and tok.pos_ == "NOUN" and above[i - 1].dep_ in ("dobj", "prep") and (
+                lem in ("demand", "urge", "request", "seek") or (lem == "call" and above[i - 1].lower_ == "for")):
+            return None                      # "to demand the arrest of a suspect": asked for, not done
         if i > 0 and lem in PREVENTION and above[i - 1].dep_ != "conj":
             # "securing roads from attacks"; not "stopped a vehicle and detained 20 migrants"
             return None

@@ -196,11 +196,58 @@ def _page_ids(c, w: list, sort: str, limit: int, offset: int, cursor: tuple[Any,
 _FROM = re.compile(r"\bFROM clusters\b(?!_)")
 
 
+_COMPILED: dict = {}     # (dialect, statement's cache key, FROM text) → (compiled statement, its SQL with that FROM)
+_POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
+
+
 def _run(c, q, source: tuple[str, tuple] | None = None) -> list[tuple]:
     """Run a select over `clusters`; with `source`, its FROM clause is that SQL (our own text, with
-    its own parameters), which tells SQLite's planner where to start."""
+    its own parameters), which tells SQLite's planner where to start. The compiled SQL is kept per
+    statement shape (SQLAlchemy's cache key: the statement without its values), as SQLAlchemy keeps
+    its own for `execute`, so a page's queries are compiled once, not at every request."""
     if source is None:
         return c.execute(q).all()
+    ck = q._generate_cache_key()
+    key = (c.dialect.name, ck.key, source[0]) if ck is not None else None
+    kept = _COMPILED.get(key) if key is not None else None
+    if kept is None:
+        compiled = q.compile(dialect=c.dialect, cache_key=ck) if ck is not None else q.compile(dialect=c.dialect)
+        sql, n = _FROM.subn(source[0], str(compiled), count=1)
+        assert n == 1, sql
+        kept = (compiled, sql)
+        if key is not None:
+            if len(_COMPILED) >= 4096:
+                _COMPILED.clear()
+            _COMPILED[key] = kept
+    compiled, sql = kept
+    params = compiled.construct_params(extracted_parameters=ck.bindparams) if ck is not None else \
+        compiled.construct_params()
+    values: list = list(source[1])
+    if compiled.post_compile_params:     # IN lists: one placeholder per value, as many as this time
+        sizes = {}
+        for name in compiled.positiontup:
+            v = params[name]
+            if name in _expanding(compiled):
+                sizes[name] = len(v)
+                values.extend(v)
+            else:
+                values.append(v)
+        if not all(sizes.values()):      # an empty list: SQLAlchemy's own rendering
+            return _run_rendered(c, q, source)
+        sql = _POSTCOMPILE.sub(lambda m: ", ".join("?" * sizes[m.group(1)]), sql)
+    else:
+        values.extend(params[name] for name in compiled.positiontup)
+    return c.exec_driver_sql(sql, tuple(values)).all()
+
+
+def _expanding(compiled) -> frozenset[str]:
+    names = getattr(compiled, "_sitrep_expanding", None)
+    if names is None:
+        names = compiled._sitrep_expanding = frozenset(compiled.bind_names[b] for b in compiled.post_compile_params)
+    return names
+
+
+def _run_rendered(c, q, source: tuple[str, tuple]) -> list[tuple]:
     compiled = q.compile(dialect=c.dialect, compile_kwargs={"render_postcompile": True})
     sql, n = _FROM.subn(source[0], str(compiled), count=1)
     assert n == 1, sql

@@ -88,6 +88,7 @@ def test_etag_and_if_none_match_give_304_until_the_answer_changes(served):
     r = c.get("/api/meta")
     tag = r.headers["etag"]
     assert r.status_code == 200 and tag.startswith('"') and r.headers["cache-control"] == "no-cache"
+    assert r.headers["x-cache"] == "miss" and c.get("/api/meta").headers["x-cache"] == "hit"
     same = c.get("/api/meta", headers={"If-None-Match": tag})
     assert same.status_code == 304 and same.content == b"" and same.headers["etag"] == tag
     assert same.headers["x-content-type-options"] == "nosniff"            # the security headers too

@@ -18,8 +18,8 @@ answers the same URL again from memory
   lets the answers many clients share (the map, the timeline, /api/meta, entity lists, the first
   page) be computed about once a second per worker instead of once per commit.
 
-Every kept answer carries an `ETag` (a hash of its body) and `Cache-Control: no-cache` (a client
-may keep it but must ask again); a request whose `If-None-Match` names the current answer's tag
+Every kept answer carries an `ETag` (a hash of its body), `Cache-Control: no-cache` (a client
+may keep it but must ask again) and `X-Cache: hit` or `miss` (answered from memory or computed); a request whose `If-None-Match` names the current answer's tag
 gets 304 with no body. Bounded by entries and bytes; bodies over `max_body` are not kept;
 streamed downloads are never kept. Concurrent requests for one URL wait for one computation.
 """
@@ -36,6 +36,7 @@ from typing import NamedTuple
 from sqlalchemy.engine import make_url
 
 CACHE_CONTROL = b"no-cache"
+HIT, MISS = [(b"x-cache", b"hit")], [(b"x-cache", b"miss")]   # which answers came from memory (for load tests)
 
 
 class StoreVersion:
@@ -152,16 +153,16 @@ class ResponseCache:
                 return False
             self.entries.move_to_end(key)
             self.hits += 1
-        await self._send(scope, send, hit.headers, hit.body, hit.etag)
+        await self._send(scope, send, hit.headers, hit.body, hit.etag, HIT)
         return True
 
-    async def _send(self, scope, send, headers: list, body: bytes, etag: bytes) -> None:
+    async def _send(self, scope, send, headers: list, body: bytes, etag: bytes, how: list) -> None:
         if _matches(_if_none_match(scope), etag):
             await send({"type": "http.response.start", "status": 304,
-                        "headers": [(b"etag", etag), (b"cache-control", CACHE_CONTROL)]})
+                        "headers": [(b"etag", etag), (b"cache-control", CACHE_CONTROL), *how]})
             await send({"type": "http.response.body", "body": b""})
             return
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.start", "status": 200, "headers": headers + how})
         await send({"type": "http.response.body", "body": body})
 
     async def _compute(self, key: bytes, version, scope, receive, send) -> None:
@@ -189,7 +190,7 @@ class ResponseCache:
                     headers = [(k, v) for k, v in held["headers"] if k.lower() not in (b"etag", b"cache-control")]
                     headers += [(b"etag", etag), (b"cache-control", CACHE_CONTROL)]
                     self._store(key, Kept(version, started, headers, whole, etag))
-                    await self._send(scope, send, headers, whole, etag)
+                    await self._send(scope, send, headers, whole, etag, MISS)
                     return
                 if state["size"] > self.max_body:    # too big to keep: send what was held, then pass through
                     state["keep"] = False

@@ -127,7 +127,7 @@ def events(store, *, sort: str = "-date", limit: int = 50, offset: int = 0, afte
     with store.engine.connect() as c:
         total, ids = _matching_ids(c, sort, filters, limit + 1, offset, cursor, cap=count_cap)
         more, ids = len(ids) > limit, ids[:limit]
-        rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(ids))).mappings()} if ids else {}
+        rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(ids))).mappings().all()} if ids else {}
     items = [_event(rows[i]) for i in ids if i in rows]
     col = SORTS[sort.lstrip("-")][0].name
     nxt = make_cursor(sort, rows[ids[-1]][col], ids[-1]) if more and ids[-1] in rows else None
@@ -325,7 +325,7 @@ def iter_events(store, *, sort: str = "date", batch: int = 1000, **filters):
     for i in range(0, len(ids), batch):
         chunk = ids[i:i + batch]
         with store.engine.connect() as c:
-            rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(chunk))).mappings()}
+            rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(chunk))).mappings().all()}
         yield from (_event(rows[x]) for x in chunk if x in rows)
 
 
@@ -515,7 +515,7 @@ def entity(store, entity_id: str, *, limit: int | None = None, offset: int = 0, 
                 found[x.cluster_id] = (x.date_start or "", x.role)
         order = sorted(found, key=lambda i: (found[i][0], i))
         page = _slice(order, limit, offset)
-        rows = {x["id"]: x for x in c.execute(select(S.clusters).where(C.id.in_(page))).mappings()} if page else {}
+        rows = {x["id"]: x for x in c.execute(select(S.clusters).where(C.id.in_(page))).mappings().all()} if page else {}
         out["events_total"] = len(order)
         out["events"] = [{**_event(rows[i]), "role": found[i][1]} for i in page if i in rows]
         qc = S.quotes.c
@@ -548,7 +548,7 @@ def place(store, place_id: str, *, limit: int | None = None, offset: int = 0) ->
         where = place_condition(c, place_id)
         total = c.execute(select(func.count()).select_from(S.clusters).where(where)).scalar_one()
         q = select(S.clusters).where(where).order_by(C.date_start, C.id).offset(offset)
-        evs = [_event(x) for x in c.execute(q.limit(limit) if limit else q).mappings()]
+        evs = [_event(x) for x in c.execute(q.limit(limit) if limit else q).mappings().all()]
     return {"id": r["id"], "geonameid": r["geonameid"], "name": r["name"], "lat": r["lat"], "lon": r["lon"],
             "country_code": r["country_code"], "admin1": r["admin1"], "feature_code": r["feature_code"],
             "precision": r["precision"], "documents": docs, "events_total": total, "events": evs}

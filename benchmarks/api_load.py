@@ -414,7 +414,7 @@ def main() -> None:
         "ingest_still_running_at_end": ingest_alive,
         "cache_hit_rate": round(kept.count("hit") / len(kept), 3) if kept else None,
         "max_staleness_s": args.max_staleness,
-        "server_cpu_ms_per_request": round(cpu["server"] * 1000 / max(1, len(done)), 2),
+        "server_cpu_ms_per_request": round(cpu["server"] * 1000 / len(done), 2) if done else None,
         "server_cores_used": round(cpu["server"] / elapsed, 2), "ingest_cores_used": round(cpu["ingest"] / elapsed, 2),
         "load_average_1min": round(os.getloadavg()[0], 1),
         "endpoints": {k: {"n": len(v), "p50_ms": round(statistics.median(v) * 1000, 1),
@@ -431,7 +431,8 @@ def main() -> None:
         if report["cache_hit_rate"] is not None:
             print(f"JSON answers from the server's memory: {report['cache_hit_rate']:.1%} "
                   f"(--max-staleness {'as sitrep serve sets it' if args.max_staleness is None else args.max_staleness})")
-        print(f"server CPU {report['server_cpu_ms_per_request']} ms per answered request; cores used: server "
+        per = report["server_cpu_ms_per_request"]
+        print(f"server CPU {'-' if per is None else per} ms per answered request; cores used: server "
               f"{report['server_cores_used']}, ingest {report['ingest_cores_used']}; load average at the end "
               f"{report['load_average_1min']} on {os.cpu_count()} cores")
     ingest_note = ("no ingest" if args.no_ingest else

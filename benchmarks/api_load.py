@@ -28,7 +28,11 @@ Data
 How to run
     make bench-api-load
     .venv/bin/python benchmarks/api_load.py [--rate 150] [--duration 60] [--workers 2] [--db STORE]
-        [--ingest-docs 600] [--no-ingest] [--sitrep PATH/TO/sitrep] [--json]
+        [--ingest-docs 600] [--no-ingest | --ingest-only] [--max-staleness SECONDS] [--sitrep PATH/TO/sitrep]
+        [--json]
+    --ingest-only sends no requests: the ingest's documents/s without the API load, to compare
+    with the figure under load. The JSON answers' `X-Cache` header gives the share answered from
+    the server's memory (see `sitrep serve --max-staleness`).
 
 Target
     150 requests/s held with p95 < 250 ms and 0 errors on the 2-core development machine, the
@@ -193,7 +197,7 @@ class Client(threading.Thread):
             due, name, path = job
             if time.perf_counter() > self.deadline[0]:
                 continue   # the run is over: what is still queued stays unanswered
-            status = None
+            status = cached = None
             for attempt in range(2):   # a kept-alive connection the server closed: reconnect once
                 try:
                     if self.conn is None:
@@ -202,6 +206,7 @@ class Client(threading.Thread):
                     resp = self.conn.getresponse()
                     resp.read()
                     status = resp.status
+                    cached = resp.getheader("x-cache")
                     if resp.getheader("connection", "").lower() == "close":
                         self.conn.close()
                         self.conn = None
@@ -218,7 +223,7 @@ class Client(threading.Thread):
             done = time.perf_counter()
             with self.lock:
                 if done <= self.deadline[0]:
-                    self.results.append((name, done - due, status))
+                    self.results.append((name, done - due, status, cached))
 
 
 def free_port() -> int:
@@ -312,6 +317,10 @@ def main() -> None:
     ap.add_argument("--documents", type=int, default=2000, help="documents in the synthetic store (default 2000)")
     ap.add_argument("--ingest-docs", type=int, default=600, help="articles the concurrent ingest reads (default 600)")
     ap.add_argument("--no-ingest", action="store_true", help="no ingest during the load")
+    ap.add_argument("--ingest-only", action="store_true",
+                    help="no requests: the ingest's documents/s alone, for comparing with the figure under load")
+    ap.add_argument("--max-staleness", type=float, default=None, metavar="SECONDS",
+                    help="sitrep serve --max-staleness (default: sitrep serve's own default)")
     ap.add_argument("--clients", type=int, default=64, help="client threads (default 64)")
     ap.add_argument("--sitrep", help="the sitrep executable to run (default: the one beside this Python)")
     ap.add_argument("--seed", type=int, default=7)
@@ -334,6 +343,8 @@ def main() -> None:
         cmd = sitrep_cmd(args) + ["serve", "--db", str(db), "--port", str(port)]
         if args.workers > 1:
             cmd += ["--workers", str(args.workers)]
+        if args.max_staleness is not None:
+            cmd += ["--max-staleness", str(args.max_staleness)]
         log = open(Path(tmp) / "serve.log", "w")
         try:
             server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -350,7 +361,7 @@ def main() -> None:
             clients = [Client(port, jobs, results, lock, deadline) for _ in range(args.clients)]
             for c in clients:
                 c.start()
-            n = int(args.rate * args.duration)
+            n = 0 if args.ingest_only else int(args.rate * args.duration)
             cpu0 = {"server": group_cpu_seconds(server.pid), "ingest": group_cpu_seconds(ingest.pid) if ingest else 0.0}
             docs_start = documents_in(db)
             start = time.perf_counter()
@@ -362,6 +373,8 @@ def main() -> None:
                     time.sleep(delay)
                 _, name, make = rng.choices(mix, weights)[0]
                 jobs.put((due, name, make()))
+            if not n:
+                time.sleep(args.duration)
             for _ in clients:
                 jobs.put(None)
             for c in clients:
@@ -379,15 +392,16 @@ def main() -> None:
             log.close()
         docs_after = documents_in(db)
 
-    ok = [lat for _, lat, st in done if isinstance(st, int) and 200 <= st < 300]
+    ok = [lat for _, lat, st, _ in done if isinstance(st, int) and 200 <= st < 300]
+    kept = [c for _, _, _, c in done if c is not None]     # JSON answers: from the server's memory or computed
     errors = defaultdict(int)
-    for _, _, st in done:
+    for _, _, st, _ in done:
         if not (isinstance(st, int) and 200 <= st < 300):
             errors[str(st)] += 1
     errors["unanswered"] = n - len(done)
     errors = {k: v for k, v in errors.items() if v}
     by_name: dict[str, list[float]] = defaultdict(list)
-    for name, lat, _ in done:
+    for name, lat, _, _ in done:
         by_name[name].append(lat)
     report = {
         "offered_rps": args.rate, "served_rps": round(len(ok) / max(elapsed, args.duration), 1), "requests": n,
@@ -398,7 +412,9 @@ def main() -> None:
         "ingested_before_load": docs_start - docs_before, "ingested_in_all": docs_after - docs_before,
         "ingest_docs_per_s": round((docs_end - docs_start) / elapsed, 2),
         "ingest_still_running_at_end": ingest_alive,
-        "server_cpu_ms_per_request": round(cpu["server"] * 1000 / max(1, len(done)), 2),
+        "cache_hit_rate": round(kept.count("hit") / len(kept), 3) if kept else None,
+        "max_staleness_s": args.max_staleness,
+        "server_cpu_ms_per_request": round(cpu["server"] * 1000 / len(done), 2) if done else None,
         "server_cores_used": round(cpu["server"] / elapsed, 2), "ingest_cores_used": round(cpu["ingest"] / elapsed, 2),
         "load_average_1min": round(os.getloadavg()[0], 1),
         "endpoints": {k: {"n": len(v), "p50_ms": round(statistics.median(v) * 1000, 1),
@@ -412,14 +428,20 @@ def main() -> None:
             print(f"{k:<30}{v['n']:>6}{v['p50_ms']:>9.1f}{v['p95_ms']:>9.1f}")
         if errors:
             print("errors:", ", ".join(f"{k}: {v}" for k, v in errors.items()))
-        print(f"server CPU {report['server_cpu_ms_per_request']} ms per answered request; cores used: server "
+        if report["cache_hit_rate"] is not None:
+            print(f"JSON answers from the server's memory: {report['cache_hit_rate']:.1%} "
+                  f"(--max-staleness {'as sitrep serve sets it' if args.max_staleness is None else args.max_staleness})")
+        per = report["server_cpu_ms_per_request"]
+        print(f"server CPU {'-' if per is None else per} ms per answered request; cores used: server "
               f"{report['server_cores_used']}, ingest {report['ingest_cores_used']}; load average at the end "
               f"{report['load_average_1min']} on {os.cpu_count()} cores")
     ingest_note = ("no ingest" if args.no_ingest else
                    f"ingest +{report['ingested_during_run']} documents ({report['ingest_docs_per_s']}/s)"
                    f"{', still running at the end' if ingest_alive else ', FINISHED BEFORE THE END'}")
-    print(f"api_load: {report['served_rps']} req/s served of {args.rate:g} offered, p50 {report['p50_ms']} ms, "
-          f"p95 {report['p95_ms']} ms, {report['errors']} errors ({report['seconds']} s, {docs_before:,}-document "
+    hits = "" if report["cache_hit_rate"] is None else f", {report['cache_hit_rate']:.0%} of JSON answers kept"
+    print(f"api_load: {report['served_rps']} req/s served of {0 if args.ingest_only else args.rate:g} offered, "
+          f"p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms, {report['errors']} errors{hits} "
+          f"({report['seconds']} s, {docs_before:,}-document "
           f"store, {args.workers} worker{'s' if args.workers != 1 else ''}, {ingest_note})")
 
 

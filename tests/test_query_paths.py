@@ -142,3 +142,25 @@ def test_a_version_8_store_gets_the_new_indexes(examples_db, tmp_path):
         assert "ix_clusters_span" in plan
         assert [e["id"] for e in Q.events(s, limit=1000, date_from="2024-01-01", date_to="2024-12-31")["items"]] \
             == want and want
+
+
+def test_a_kept_compiled_query_takes_each_requests_values(store):
+    """Pages compiled once per query shape (SQLite) give what compiling every time gives: other
+    values, lists of other lengths (IN), cursors and offsets of the same shape."""
+    asks = [{"types": ["Battles"]}, {"types": ["Riots", "Battles", "Protests"]}, {"types": ["Protests"]},
+            {"types": ["Battles", "Explosions/Remote violence"], "country": "IQ"},
+            {"types": ["Violence against civilians"], "country": "SY"}, {"text": "killed", "types": ["Battles"]},
+            {"text": "Mosul", "types": ["Battles", "Riots"]}]
+    for sort in ("-date", "date"):
+        for kw in asks:
+            for offset in (0, 1):
+                Q._COMPILED.clear()
+                fresh = Q.events(store, sort=sort, limit=3, offset=offset, **kw)
+                for other in asks:                       # the kept statements of other values first
+                    Q.events(store, sort=sort, limit=3, offset=1 - offset, **other)
+                assert Q.events(store, sort=sort, limit=3, offset=offset, **kw) == fresh, (sort, kw, offset)
+                if fresh["next"]:
+                    after = Q.events(store, sort=sort, limit=3, after=fresh["next"], **kw)
+                    Q._COMPILED.clear()
+                    assert Q.events(store, sort=sort, limit=3, after=fresh["next"], **kw) == after
+    assert Q._COMPILED    # (they were kept)

@@ -282,7 +282,12 @@ def serve(db: DB = "sitrep.db",
                                                             "TOKEN'; without it the server is read-only.")] = None,
           workers: Annotated[int, typer.Option("--workers", min=1, max=64,
                                                help="Server processes: each can use one core (e.g. 2 on a "
-                                                    "2-core machine).")] = 1
+                                                    "2-core machine).")] = 1,
+          max_staleness: Annotated[float, typer.Option(
+              "--max-staleness", min=0, max=3600, metavar="SECONDS",
+              help="How long a kept JSON answer may be served after the store changed: a write shows within "
+                   "this many seconds; 0 = in the very next answer (every commit empties the cache, which costs "
+                   "CPU under a running ingest).")] = 1.0
           ) -> None:
     """Serve the HTTP API (/api/…, docs at /docs) and the web UI (map, timeline, evidence) over a store.
 
@@ -296,7 +301,7 @@ def serve(db: DB = "sitrep.db",
         raise typer.Exit(2)
     if missing_vendor():
         err.print("[yellow]The web UI's libraries are missing[/] (run `make install`); the API works without them.")
-    run_server(db, host=host, port=port, token=token or None, workers=workers,
+    run_server(db, host=host, port=port, token=token or None, workers=workers, max_staleness=max_staleness,
                announce=lambda m: err.print(f"[green]{m}[/]", soft_wrap=True))
 
 

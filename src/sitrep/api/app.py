@@ -14,6 +14,7 @@ import contextlib
 import csv
 import hashlib
 import re
+import time
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -47,6 +48,17 @@ the article it came from. Read-only unless the server was started with a token; 
 Ids contain colons (`actor:islamic-state`, `geonames:170794`); put them in the path as they are.
 Text filters match literally and hold at most {MAX_TEXT} characters; `offset` is at most {MAX_OFFSET:,}.
 Every error is `{{"detail": "message"}}`."""
+
+
+def freshness(max_staleness: float | None) -> str:
+    """The API description's paragraph on how fresh answers are (None: nothing is kept)."""
+    if max_staleness is None:
+        return "\n\nEvery answer is computed from the store as it is when the request arrives."
+    bound = (f"at most {max_staleness:g} seconds after it is committed (this server's `--max-staleness`)"
+             if max_staleness > 0 else "in the very next answer (this server's `--max-staleness` is 0)")
+    return (f"\n\nJSON answers are kept in memory and shared between clients: a write to the store (an ingest "
+            f"running meanwhile) shows {bound}. Each such answer has an `ETag`; send it back in `If-None-Match` "
+            "to get 304 Not Modified with no body while the answer is unchanged.")
 
 
 def _query():
@@ -85,9 +97,11 @@ def _docs_page(title: str) -> tuple[str, str]:
 
 
 def create_app(store: Store, *, token: str | None = None, pipeline=None,
-               max_body: int = security.MAX_BODY_BYTES, cache: bool = True) -> FastAPI:
-    """The API and web UI over `store`; writes allowed only with `token`; JSON answers kept until
-    the store changes unless `cache` is False."""
+               max_body: int = security.MAX_BODY_BYTES, cache: bool = True, max_staleness: float = 0.0,
+               clock=time.monotonic) -> FastAPI:
+    """The API and web UI over `store`; writes allowed only with `token`; JSON answers kept while
+    the store is unchanged, or for `max_staleness` seconds after they were current (0: a commit
+    shows in the next answer), unless `cache` is False. `clock` (seconds) times the staleness."""
     version = StoreVersion(store)
     pool = getattr(store.engine.pool, "size", None)
     threads = max(2, min(16, pool() if callable(pool) else 8))
@@ -100,7 +114,7 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
         yield
         version.close()
 
-    app = FastAPI(title="sitrep", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None,
+    app = FastAPI(title="sitrep", version=__version__, description=DESCRIPTION + freshness(max_staleness if cache else None), docs_url=None, redoc_url=None,
                   lifespan=lifespan,
                   openapi_tags=[{"name": "events", "description": "Real-world events, merged across articles."},
                                 {"name": "entities"}, {"name": "places"}, {"name": "documents"},
@@ -108,9 +122,9 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
                                 {"name": "watch", "description": "Sources followed by `sitrep watch`, and saved alerts."}])
     app.state.store = store
     app.state.version = version
-    memo = Memo(version)
+    memo = Memo(version, max_staleness=max_staleness if cache else 0.0, clock=clock)
     if cache:
-        app.add_middleware(ResponseCache, version=version)
+        app.add_middleware(ResponseCache, version=version, max_staleness=max_staleness, clock=clock)
     app.add_middleware(security.Edge, token=token, max_body=max_body)   # added last: the outermost
     ingester = Ingester(store, pipeline)
     Q = _query()

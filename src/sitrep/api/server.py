@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 
-ENV_DB, ENV_TOKEN = "SITREP_SERVE_DB", "SITREP_SERVE_TOKEN"
+ENV_DB, ENV_TOKEN, ENV_STALENESS = "SITREP_SERVE_DB", "SITREP_SERVE_TOKEN", "SITREP_SERVE_MAX_STALENESS"
+MAX_STALENESS = 1.0   # seconds a kept answer may lag the store (see sitrep.api.cache): the default of `sitrep serve`
 
 
 def app_from_env():
@@ -19,23 +20,29 @@ def app_from_env():
     from sitrep.api.app import create_app
     from sitrep.store import Store
 
-    return create_app(Store.open(os.environ[ENV_DB]), token=os.environ.get(ENV_TOKEN) or None)
+    return create_app(Store.open(os.environ[ENV_DB]), token=os.environ.get(ENV_TOKEN) or None,
+                      max_staleness=float(os.environ.get(ENV_STALENESS) or 0))
 
 
 def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None, workers: int = 1,
-          announce=print) -> None:
-    """Serve the API and the web UI over the store at `db` until interrupted."""
+          max_staleness: float = MAX_STALENESS, announce=print) -> None:
+    """Serve the API and the web UI over the store at `db` until interrupted; a commit shows in the
+    answers at most `max_staleness` seconds later (0: in the next one)."""
+    if not max_staleness >= 0:
+        raise ValueError(f"max_staleness: {max_staleness} is not a number of seconds >= 0")
     import uvicorn
 
     shown = f"[{host}]" if ":" in host else host
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else shown
     mode = "accepting POST /api/documents with the token" if token else "read-only"
     ready = (f"sitrep is serving {db} at http://{shown}:{port}/  (API docs: http://{shown}:{port}/docs; {mode}; "
-             f"{workers} worker process{'es' if workers > 1 else ''}; Ctrl+C stops)")
+             f"{workers} worker process{'es' if workers > 1 else ''}; answers at most {max_staleness:g} s behind "
+             f"the store; Ctrl+C stops)")
     if workers > 1:
         from uvicorn.supervisors import Multiprocess
 
         os.environ[ENV_DB] = db
+        os.environ[ENV_STALENESS] = repr(float(max_staleness))
         if token:
             os.environ[ENV_TOKEN] = token
         else:
@@ -51,7 +58,7 @@ def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | No
     from sitrep.store import Store
 
     store = Store.open(db)
-    config = uvicorn.Config(create_app(store, token=token), host=host, port=port, log_level="warning", access_log=False,
+    config = uvicorn.Config(create_app(store, token=token, max_staleness=max_staleness), host=host, port=port, log_level="warning", access_log=False,
                             timeout_graceful_shutdown=5)
 
     class Server(uvicorn.Server):

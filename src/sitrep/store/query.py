@@ -127,7 +127,7 @@ def events(store, *, sort: str = "-date", limit: int = 50, offset: int = 0, afte
     with store.engine.connect() as c:
         total, ids = _matching_ids(c, sort, filters, limit + 1, offset, cursor, cap=count_cap)
         more, ids = len(ids) > limit, ids[:limit]
-        rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(ids))).mappings()} if ids else {}
+        rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(ids))).mappings().all()} if ids else {}
     items = [_event(rows[i]) for i in ids if i in rows]
     col = SORTS[sort.lstrip("-")][0].name
     nxt = make_cursor(sort, rows[ids[-1]][col], ids[-1]) if more and ids[-1] in rows else None
@@ -196,11 +196,58 @@ def _page_ids(c, w: list, sort: str, limit: int, offset: int, cursor: tuple[Any,
 _FROM = re.compile(r"\bFROM clusters\b(?!_)")
 
 
+_COMPILED: dict = {}     # (dialect, statement's cache key, FROM text) → (compiled statement, its SQL with that FROM)
+_POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
+
+
 def _run(c, q, source: tuple[str, tuple] | None = None) -> list[tuple]:
     """Run a select over `clusters`; with `source`, its FROM clause is that SQL (our own text, with
-    its own parameters), which tells SQLite's planner where to start."""
+    its own parameters), which tells SQLite's planner where to start. The compiled SQL is kept per
+    statement shape (SQLAlchemy's cache key: the statement without its values), as SQLAlchemy keeps
+    its own for `execute`, so a page's queries are compiled once, not at every request."""
     if source is None:
         return c.execute(q).all()
+    ck = q._generate_cache_key()
+    key = (c.dialect.name, ck.key, source[0]) if ck is not None else None
+    kept = _COMPILED.get(key) if key is not None else None
+    if kept is None:
+        compiled = q.compile(dialect=c.dialect, cache_key=ck) if ck is not None else q.compile(dialect=c.dialect)
+        sql, n = _FROM.subn(source[0], str(compiled), count=1)
+        assert n == 1, sql
+        kept = (compiled, sql)
+        if key is not None:
+            if len(_COMPILED) >= 4096:
+                _COMPILED.clear()
+            _COMPILED[key] = kept
+    compiled, sql = kept
+    params = compiled.construct_params(extracted_parameters=ck.bindparams) if ck is not None else \
+        compiled.construct_params()
+    values: list = list(source[1])
+    if compiled.post_compile_params:     # IN lists: one placeholder per value, as many as this time
+        sizes = {}
+        for name in compiled.positiontup:
+            v = params[name]
+            if name in _expanding(compiled):
+                sizes[name] = len(v)
+                values.extend(v)
+            else:
+                values.append(v)
+        if not all(sizes.values()):      # an empty list: SQLAlchemy's own rendering
+            return _run_rendered(c, q, source)
+        sql = _POSTCOMPILE.sub(lambda m: ", ".join("?" * sizes[m.group(1)]), sql)
+    else:
+        values.extend(params[name] for name in compiled.positiontup)
+    return c.exec_driver_sql(sql, tuple(values)).all()
+
+
+def _expanding(compiled) -> frozenset[str]:
+    names = getattr(compiled, "_sitrep_expanding", None)
+    if names is None:
+        names = compiled._sitrep_expanding = frozenset(compiled.bind_names[b] for b in compiled.post_compile_params)
+    return names
+
+
+def _run_rendered(c, q, source: tuple[str, tuple]) -> list[tuple]:
     compiled = q.compile(dialect=c.dialect, compile_kwargs={"render_postcompile": True})
     sql, n = _FROM.subn(source[0], str(compiled), count=1)
     assert n == 1, sql
@@ -278,7 +325,7 @@ def iter_events(store, *, sort: str = "date", batch: int = 1000, **filters):
     for i in range(0, len(ids), batch):
         chunk = ids[i:i + batch]
         with store.engine.connect() as c:
-            rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(chunk))).mappings()}
+            rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(chunk))).mappings().all()}
         yield from (_event(rows[x]) for x in chunk if x in rows)
 
 
@@ -468,7 +515,7 @@ def entity(store, entity_id: str, *, limit: int | None = None, offset: int = 0, 
                 found[x.cluster_id] = (x.date_start or "", x.role)
         order = sorted(found, key=lambda i: (found[i][0], i))
         page = _slice(order, limit, offset)
-        rows = {x["id"]: x for x in c.execute(select(S.clusters).where(C.id.in_(page))).mappings()} if page else {}
+        rows = {x["id"]: x for x in c.execute(select(S.clusters).where(C.id.in_(page))).mappings().all()} if page else {}
         out["events_total"] = len(order)
         out["events"] = [{**_event(rows[i]), "role": found[i][1]} for i in page if i in rows]
         qc = S.quotes.c
@@ -501,7 +548,7 @@ def place(store, place_id: str, *, limit: int | None = None, offset: int = 0) ->
         where = place_condition(c, place_id)
         total = c.execute(select(func.count()).select_from(S.clusters).where(where)).scalar_one()
         q = select(S.clusters).where(where).order_by(C.date_start, C.id).offset(offset)
-        evs = [_event(x) for x in c.execute(q.limit(limit) if limit else q).mappings()]
+        evs = [_event(x) for x in c.execute(q.limit(limit) if limit else q).mappings().all()]
     return {"id": r["id"], "geonameid": r["geonameid"], "name": r["name"], "lat": r["lat"], "lon": r["lon"],
             "country_code": r["country_code"], "admin1": r["admin1"], "feature_code": r["feature_code"],
             "precision": r["precision"], "documents": docs, "events_total": total, "events": evs}

@@ -428,3 +428,13 @@ def test_an_arrest_people_demand_is_no_arrest(pipeline):
     subs = sub_types(pipeline, "On 5 February 2025, residents blocked the highway near Goita by setting tyres on "
                                "fire to demand the arrest of a suspect.")
     assert "Arrests" not in subs and "Violent demonstration" in subs
+
+
+@pytest.mark.parametrize("text", [
+    "On 28 June 2025, unidentified armed individuals shot and killed an off-duty police officer in San Martin de Loba.",
+    "On 13 January 2025, a former commander of a disbanded militia was shot dead by gunmen near Rustaq.",
+    "On 22 February 2025, police officers assaulted a detainee at the district police station in Sokuluk.",
+])
+def test_violence_against_people_not_acting_as_armed_is_an_attack(pipeline, text):
+    ev = events(pipeline, text)
+    assert ev and ev[0].sub_event_type == "Attack"

@@ -325,14 +325,13 @@ _MEMBERSHIP = frozenset(("member", "leader", "commander", "head", "chief", "cadr
 def group_words(tok) -> set[str]:
     """The words of a target's phrase and of the group it is a member of: "four members of the
     Barrio 18 gang" gives "member" and "gang"; "an Ambazonian separatist commander" its own
-    words. The codebook reads from them whether the target was armed (`organised_words`); a
-    "former commander" or a "retired soldier" is no longer, and gives none."""
+    words. The codebook reads from them whether the target was armed (`organised_words`; a
+    "former commander" or an "off-duty police officer" is not: `no_longer_armed`)."""
     if tok is None:
         return set()
     phrase = np_of(tok)
-    if any(t.lower_ in ("former", "retired", "ex") for t in phrase):
-        return set()
     out = {t.lower_.rstrip("s") for t in phrase} | {lemma(t) for t in phrase}
+    out |= set(re.findall(r"[a-z]+-[a-z]+", phrase.text.lower()))     # "off-duty", split by the tokenizer
     if lemma(tok) in _MEMBERSHIP:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":

@@ -71,7 +71,7 @@ def policy() -> dict:
     d["protest"] = {k: frozenset(v) for k, v in d["protest"].items() if not k.startswith("_")}
     d["detention"] = {k: frozenset(v) for k, v in d["detention"].items() if not k.startswith("_")}
     for k in ("protest_words", "organised_words", "crowd_words", "territory_subs", "not_anchors", "protest_only_subs",
-              "unnamed_crowd_words", "unknown_words"):
+              "unnamed_crowd_words", "unknown_words", "no_longer_armed"):
         d[k] = frozenset(d[k])
     d["families"] = [frozenset(v) for k, v in d["families"].items() if not k.startswith("_")]
     return d
@@ -463,7 +463,7 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         demo = bool(words & (policy()["protest_words"] - {"riot", "rioter"}))
         sub = "Violent demonstration" if demo else "Mob violence"
         rule = rule_for(sub, base=rule)
-    if sub == "Attack" and k1 != "civilian" and (
+    if sub == "Attack" and k1 != "civilian" and not target_words & policy()["no_longer_armed"] and (
             (actor1 is not None and _kind(actor2, entities_by_id) in ("state", "non-state"))
             or _armed_words(actor2) or target_words & policy()["organised_words"]):
         # the codebook's violence against civilians is against the unarmed: killing soldiers, police

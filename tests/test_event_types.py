@@ -438,3 +438,8 @@ def test_an_arrest_people_demand_is_no_arrest(pipeline):
 def test_violence_against_people_not_acting_as_armed_is_an_attack(pipeline, text):
     ev = events(pipeline, text)
     assert ev and ev[0].sub_event_type == "Attack"
+
+
+def test_rioters_stoning_a_bus_with_no_demonstration_told_are_mob_violence(pipeline):
+    ev = events(pipeline, "On 30 May 2025, rioters hurled stones and Molotov cocktails at a bus near Bayt El.")
+    assert ev and ev[0].sub_event_type == "Mob violence"

@@ -471,6 +471,9 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         return rule_for("Armed clash", base=rule)
     if sub == "Mob violence" and words & set(policy()["protest"]["demonstration_words"]):
         return rule_for("Violent demonstration", base=rule)     # the crowd was demonstrating
+    if sub == "Violent demonstration" and not words & (policy()["protest_words"] - {"riot", "rioter"}) \
+            and rule.lemma not in policy()["protest_words"]:
+        return rule_for("Mob violence", base=rule)  # rioters hurling stones at a bus: no demonstration told
     if sub == "Mob violence" and target_thing and not named_crowd and rule.lemma not in _FIGHTS and (
             actor1 is None or _head_words(actor1) & policy()["unknown_words"]):
         # unknown people who burn a shop or smash windows are no mob: the codebook's property destruction

@@ -91,15 +91,37 @@ def _results(pipeline: Pipeline | None, docs: Iterable[SourceDoc], workers: int)
     return (pipeline or Pipeline()).process(docs)
 
 
+CLUSTER_EVERY = 200   # documents stored between two clustering passes of `ingest`
+
+
+def _cluster(store: Store, order: list[str], fail: Callable[[str, str], None]) -> None:
+    """One clustering pass (`Store.cluster_pending`): every stored document still without its
+    real-world events, oldest first. A pass that fails leaves the documents stored, and the
+    next pass (or the next run) takes them up again."""
+    try:
+        store.cluster_pending(order)
+    except Exception as e:  # the pass rolled back; the documents themselves stay stored
+        fail(store.url, f"could not cluster the stored documents (a later pass or run will): "
+                        f"{type(e).__name__}: {e}")
+    order.clear()
+
+
 def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max_bytes: int = DEFAULT_MAX_BYTES,
            progress: Progress = _noop, workers: int = 1,
-           docs: Iterable[SourceDoc | Failure] | None = None) -> Summary:
+           docs: Iterable[SourceDoc | Failure] | None = None, cluster_every: int = CLUSTER_EVERY) -> Summary:
     """Extract and store every document under `paths` (or the prepared `docs`, as `sitrep watch`
     hands them over); idempotent. With `workers` > 1 the extraction runs in that many processes
-    (`pipeline` may then be None)."""
+    (`pipeline` may then be None).
+
+    Each document is stored in its own transaction; their events get their real-world events
+    in passes over `cluster_every` stored documents at a time, and a last pass before this
+    returns (one transaction for a batch of documents is what makes clustering fast). A run
+    killed between a document and its pass leaves that document stored without real-world
+    events: the next run's first pass gives them, in ingest order, before its own documents."""
     summary = Summary()
     t0 = time.perf_counter()
     pending = dedup.MemoryIndex(store.near_threshold)   # read but not yet stored
+    unclustered: list[str] = []                          # stored by this run since the last pass
 
     def fail(origin: str, reason: str) -> None:
         summary.failures.append(Failure(origin, reason))
@@ -134,7 +156,7 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max
                 fail(result.origin, result.reason)
                 continue
             try:
-                stored = store.save(src, result, q.sig, q.near)
+                stored = store.save(src, result, q.sig, q.near, cluster=False)
             except StoreError as e:
                 fail(src.origin, str(e))
                 continue
@@ -147,9 +169,13 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max
                 continue
             summary.count(result, src)
             summary.near_duplicates += q.near is not None
+            unclustered.append(src.id)
+            if len(unclustered) >= cluster_every:
+                _cluster(store, unclustered, fail)
             progress("stored")
         finally:
             pending.discard(src.id, src.content_hash)
+    _cluster(store, unclustered, fail)     # also what an earlier, killed run left
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -170,6 +196,8 @@ def store_in_order(results: Iterable[Extracted | Failure], store: Store, summary
         summary.failures.append(Failure(origin, reason))
         store.add_failure(origin, reason)
         progress("failed")
+
+    _cluster(store, [], fail)     # first what an earlier, killed run left without real-world events
 
     def stored(src: SourceDoc, ext: Extraction, near) -> None:
         summary.count(ext, src)

@@ -298,7 +298,20 @@ _LOCK_KEY = 0x5173_7265_7031   # "sitrep" clustering, an arbitrary constant of o
 
 _LIGHT = ("id, doc_id, event_type, match_start, match_end, lat, lon, location_precision, geonameid, admin1, "
           "country_code, actor1_id, actor2_id, cluster_id")
-_Light = namedtuple("_Light", _LIGHT.replace(",", "").split())
+
+
+class _Light(namedtuple("_Light", "id doc_id event_type date_start date_end lat lon place_precision geonameid "
+                                  "admin1 country_code actor1 actor2 cluster_id")):
+    """A stored mention with what `R.compatible` reads (the attributes of `R.Mention` it uses)."""
+    __slots__ = ()
+
+    @property
+    def actors(self) -> set[str]:
+        return {a for a in (self.actor1, self.actor2) if a}
+
+    @property
+    def dated(self) -> bool:
+        return self.date_start is not None
 
 
 def candidate_groups(c, m: R.Mention, members: dict[str, list[R.Mention]] | None = None
@@ -335,15 +348,12 @@ def candidate_groups(c, m: R.Mention, members: dict[str, list[R.Mention]] | None
         if m.geonameid is not None:
             parts.append(f"SELECT {_LIGHT} FROM events WHERE geonameid = ? AND match_start >= ? AND {window}")
             args += [int(m.geonameid), floor, *wargs]
-    rows = [_Light._make(r) for r in _raw(c, " UNION ALL ".join(parts), args)]
+    seen: set[str] = set()             # the parts overlap: a row found twice is checked once
     viable: dict[str, bool] = {}
-    for r in rows:
-        if viable.get(r.cluster_id, True):
-            viable[r.cluster_id] = R.compatible(m, R.Mention(
-                id=r.id, doc_id=r.doc_id, source_key="", seq="", event_type=r.event_type, sub_event_type="",
-                date_start=r.match_start, date_end=r.match_end, lat=r.lat, lon=r.lon,
-                place_precision=r.location_precision, geonameid=r.geonameid, admin1=r.admin1,
-                country_code=r.country_code, actor1=r.actor1_id, actor2=r.actor2_id))
+    for r in map(_Light._make, _raw(c, " UNION ALL ".join(parts), args)):
+        if r.id not in seen and viable.get(r.cluster_id, True):
+            seen.add(r.id)
+            viable[r.cluster_id] = R.compatible(m, r)
     ids = sorted(cid for cid, ok in viable.items() if ok)
     if not ids:
         return {}

@@ -11,6 +11,8 @@ import multiprocessing
 import os
 import signal
 
+import pytest
+
 from conftest import EXAMPLES
 from sitrep import batch
 from sitrep.store import Store
@@ -63,7 +65,8 @@ def _ingest_and_die(path: str, pipeline, after: int) -> None:
         batch.ingest([str(EXAMPLES)], store, pipeline, progress=progress, cluster_every=1000)
 
 
-def test_a_run_killed_before_its_pass_is_completed_by_the_next(examples_db, pipeline, tmp_path):
+@pytest.mark.parametrize("every", [200, 2])    # the next run's first pass at its end, or after 2 of its own
+def test_a_run_killed_before_its_pass_is_completed_by_the_next(examples_db, pipeline, tmp_path, every):
     path = str(tmp_path / "killed.db")
     Store.open(path).close()
     child = multiprocessing.get_context("fork").Process(target=_ingest_and_die, args=(path, pipeline, 12))
@@ -75,7 +78,7 @@ def test_a_run_killed_before_its_pass_is_completed_by_the_next(examples_db, pipe
     assert unclustered(path) > 0              # stored, but without their real-world events
 
     with Store.open(path) as store:            # the next run: the rest stored, all of it clustered
-        summary = batch.ingest([str(EXAMPLES)], store, pipeline)
+        summary = batch.ingest([str(EXAMPLES)], store, pipeline, cluster_every=every)
     assert summary.stored == 9 and summary.skipped_duplicates == 12 and not summary.failures
     assert unclustered(path) == 0
     assert picture(path) == picture(examples_db)

@@ -94,15 +94,15 @@ def _results(pipeline: Pipeline | None, docs: Iterable[SourceDoc], workers: int)
 CLUSTER_EVERY = 200   # documents stored between two clustering passes of `ingest`
 
 
-def _cluster(store: Store, order: list[str], fail: Callable[[str, str], None]) -> None:
-    """One clustering pass (`Store.cluster_pending`): every stored document still without its
-    real-world events, oldest first. A pass that fails leaves the documents stored, and the
-    next pass (or the next run) takes them up again."""
+def _cluster(store: Store, order: list[str], fail: Callable[[str, str], None], everything: bool = True) -> None:
+    """One clustering pass (`Store.cluster_pending`) over the documents this run stored since the
+    last (`order`), and with `everything` over every stored document still without its real-world
+    events (what a killed run left), oldest first. A pass that fails leaves its documents stored
+    without real-world events, and the next run's first pass takes them up again."""
     try:
-        store.cluster_pending(order)
+        store.cluster_pending(order, everything=everything)
     except Exception as e:  # the pass rolled back; the documents themselves stay stored
-        fail(store.url, f"could not cluster the stored documents (a later pass or run will): "
-                        f"{type(e).__name__}: {e}")
+        fail(store.url, f"could not cluster the stored documents (the next run will): {type(e).__name__}: {e}")
     order.clear()
 
 
@@ -122,6 +122,7 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max
     t0 = time.perf_counter()
     pending = dedup.MemoryIndex(store.near_threshold)   # read but not yet stored
     unclustered: list[str] = []                          # stored by this run since the last pass
+    swept = False                                        # whether a pass looked for every unclustered one
 
     def fail(origin: str, reason: str) -> None:
         summary.failures.append(Failure(origin, reason))
@@ -170,12 +171,13 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max
             summary.count(result, src)
             summary.near_duplicates += q.near is not None
             unclustered.append(src.id)
-            if len(unclustered) >= cluster_every:
-                _cluster(store, unclustered, fail)
+            if len(unclustered) >= cluster_every:    # the first pass also takes what a killed run left
+                _cluster(store, unclustered, fail, everything=not swept)
+                swept = True
             progress("stored")
         finally:
             pending.discard(src.id, src.content_hash)
-    _cluster(store, unclustered, fail)     # also what an earlier, killed run left
+    _cluster(store, unclustered, fail, everything=not swept)
     summary.seconds = time.perf_counter() - t0
     return summary
 

@@ -167,14 +167,16 @@ class Store:
             if cluster:
                 X.cluster_documents(c, [src.id], ts)
 
-    def cluster_pending(self, order: list[str] | None = None) -> int:
+    def cluster_pending(self, order: list[str] | None = None, *, everything: bool = True) -> int:
         """Give the events of every stored document that has none yet (saved with `cluster=False`,
         by this process or one that was killed before its pass) their real-world events, in
         ingest order (`order`: the order this process stored its documents), in one transaction.
-        Concurrent passes run one after the other. Returns how many documents it clustered."""
+        `everything=False`: only those of the documents in `order` (a run's later passes: the
+        search for every such document reads the events that never cluster too). Concurrent
+        passes run one after the other. Returns how many documents it clustered."""
         with self.engine.begin() as c:
             X.lock(c)
-            ids = X.pending_documents(c, order or ())
+            ids = X.pending_documents(c, order or (), everything)
             if ids:
                 X.cluster_documents(c, ids, X.now())
             return len(ids)

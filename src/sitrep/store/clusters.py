@@ -271,14 +271,23 @@ def cluster_documents(c, doc_ids: Iterable[str], ts: str) -> int:
     return len(touched)
 
 
-def pending_documents(c, order: Sequence[str] = ()) -> list[str]:
-    """Stored documents with a clusterable event that has no real-world event yet (their
-    clustering was deferred, or cut short by a crash), in ingest order: by `ingested_at`, and
-    within one second those in `order` (the order this process stored them) after the others,
-    the others by id."""
+def pending_documents(c, order: Sequence[str] = (), everything: bool = True) -> list[str]:
+    """Stored documents with a clusterable event that has no real-world event yet, in ingest
+    order: by `ingested_at`, and within one second those in `order` (the order this process
+    stored them) after the others, the others by id. `everything`: all of them (what a killed
+    run left too, read through the index of `cluster_id`, which also holds the events that never
+    cluster); else only those among `order`."""
     mods = sorted(R.rules().clustered_modalities)
-    rows = _raw(c, "SELECT DISTINCT d.id, d.ingested_at FROM events e JOIN documents d ON d.id = e.doc_id "
-                   f"WHERE e.cluster_id IS NULL AND e.modality IN ({_qs(len(mods))})", mods)
+    sql = ("SELECT DISTINCT d.id, d.ingested_at FROM events e JOIN documents d ON d.id = e.doc_id "
+           f"WHERE e.cluster_id IS NULL AND e.modality IN ({_qs(len(mods))})")
+    if everything:
+        rows = _raw(c, sql, mods)
+    else:
+        ids = list(dict.fromkeys(order))
+        rows = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows += _raw(c, f"{sql} AND e.doc_id IN ({_qs(len(chunk))})", [*mods, *chunk])
     rank = {doc_id: i for i, doc_id in enumerate(order)}
     return [r[0] for r in sorted(rows, key=lambda r: (r[1] or "", rank.get(r[0], -1), r[0]))]
 

@@ -4,8 +4,10 @@
 SQLAlchemy URL (`postgresql+psycopg://…`) works with the same code. Each document
 is written in one transaction with all its items and its effect on the cross-article
 tables (canonical entities and places, real-world events: `sitrep.store.clusters`), so a
-failure never leaves half a record. Writing a document whose text is already stored is
-a no-op; `forget` takes one out again. Queries live in `sitrep.store.query`.
+failure never leaves half a record; with `save(…, cluster=False)` its real-world events
+come in the next pass of `cluster_pending` (how `sitrep ingest` writes: one pass per batch of
+documents). Writing a document whose text is already stored is a no-op; `forget` takes one
+out again. Queries live in `sitrep.store.query`.
 """
 from __future__ import annotations
 

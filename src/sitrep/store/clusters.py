@@ -1,7 +1,8 @@
 """The store's cross-article layer: canonical entities and places, and real-world events.
 
-Everything here runs inside the transaction that writes or forgets one document, so a
-document and its effect on the clusters land (or roll back) together:
+Everything here runs inside the caller's transaction: the one that writes or forgets one
+document (its effect on the clusters lands or rolls back with it), or one clustering pass over
+documents stored before (`sitrep ingest` clusters in passes; `pending_documents` finds them):
 
 * `derived(ext)` — the cross-article columns of one extraction's rows (canonical entity and
   place ids, each event's canonical actors and the window of dates it may lie in);
@@ -9,6 +10,8 @@ document and its effect on the clusters land (or roll back) together:
   and places, and give each of its asserted or claimed events a real-world event
   (`sitrep.resolve.events` decides which);
 * `forget_document` — remove a document and dissolve or split what rested on it;
+* `cluster_documents` — the real-world events of stored documents, one after the other in
+  ingest order (`lock` first makes concurrent passes wait for each other);
 * `refresh` — recompute clusters' summaries, bump their version when the summary changed,
   and leave a tombstone for clusters that no longer exist.
 """

@@ -454,7 +454,7 @@ def _rows(c, table, cols: list[str], rows: list[dict[str, Any]]) -> list[tuple]:
     key = (c.dialect.name, table.name, tuple(cols))
     procs = _PROCS.get(key)
     if procs is None:
-        procs = _PROCS[key] = [table.c[k].type._cached_bind_processor(c.dialect) for k in cols]
+        procs = _PROCS[key] = [table.c[k].type.dialect_impl(c.dialect).bind_processor(c.dialect) for k in cols]
     return [tuple(p(r[k]) if p else r[k] for k, p in zip(cols, procs)) for r in rows]
 
 

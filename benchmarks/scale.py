@@ -9,7 +9,8 @@ the peak memory of the ingesting (client) process at two corpus sizes, and clust
    on that many synthetic articles into a new SQLite store and reports its own peak RSS
    (`ru_maxrss`; the workers are other processes). Flat means memory does not grow with the corpus.
 3. **Clustering.** The dedup benchmark's speed part (`benchmarks/dedup.py`): --mentions structured
-   mentions clustered by the store's code, mentions/s.
+   mentions clustered by the store's code as `sitrep ingest` does (stored one per transaction,
+   clustered in passes over 200), mentions/s.
 
     .venv/bin/python benchmarks/scale.py [--docs 400] [--rss 5000,25000] [--mentions 10000]
 
@@ -104,8 +105,9 @@ def main() -> None:
             print(f"peak RSS, largest over smallest corpus: {peaks[-1] / peaks[0]:.2f}x (flat is 1.0)")
         if a.mentions:
             import dedup
+            from sitrep.batch import CLUSTER_EVERY
 
-            dedup.speed_part(a.mentions, 7)
+            dedup.speed_part(a.mentions, 7, batch=CLUSTER_EVERY, ingest=True)   # the path `sitrep ingest` takes
 
 
 if __name__ == "__main__":

@@ -91,15 +91,38 @@ def _results(pipeline: Pipeline | None, docs: Iterable[SourceDoc], workers: int)
     return (pipeline or Pipeline()).process(docs)
 
 
+CLUSTER_EVERY = 200   # documents stored between two clustering passes of `ingest`
+
+
+def _cluster(store: Store, order: list[str], fail: Callable[[str, str], None], everything: bool = True) -> None:
+    """One clustering pass (`Store.cluster_pending`) over the documents this run stored since the
+    last (`order`), and with `everything` over every stored document still without its real-world
+    events (what a killed run left), oldest first. A pass that fails leaves its documents stored
+    without real-world events, and the next run's first pass takes them up again."""
+    try:
+        store.cluster_pending(order, everything=everything)
+    except Exception as e:  # the pass rolled back; the documents themselves stay stored
+        fail(store.url, f"could not cluster the stored documents (the next run will): {type(e).__name__}: {e}")
+    order.clear()
+
+
 def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max_bytes: int = DEFAULT_MAX_BYTES,
            progress: Progress = _noop, workers: int = 1,
-           docs: Iterable[SourceDoc | Failure] | None = None) -> Summary:
+           docs: Iterable[SourceDoc | Failure] | None = None, cluster_every: int = CLUSTER_EVERY) -> Summary:
     """Extract and store every document under `paths` (or the prepared `docs`, as `sitrep watch`
     hands them over); idempotent. With `workers` > 1 the extraction runs in that many processes
-    (`pipeline` may then be None)."""
+    (`pipeline` may then be None).
+
+    Each document is stored in its own transaction; their events get their real-world events
+    in passes over `cluster_every` stored documents at a time, and a last pass before this
+    returns (one transaction for a batch of documents is what makes clustering fast). A run
+    killed between a document and its pass leaves that document stored without real-world
+    events: the next run's first pass gives them, in ingest order, before its own documents."""
     summary = Summary()
     t0 = time.perf_counter()
     pending = dedup.MemoryIndex(store.near_threshold)   # read but not yet stored
+    unclustered: list[str] = []                          # stored by this run since the last pass
+    swept = False                                        # whether a pass looked for every unclustered one
 
     def fail(origin: str, reason: str) -> None:
         summary.failures.append(Failure(origin, reason))
@@ -134,7 +157,7 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max
                 fail(result.origin, result.reason)
                 continue
             try:
-                stored = store.save(src, result, q.sig, q.near)
+                stored = store.save(src, result, q.sig, q.near, cluster=False)
             except StoreError as e:
                 fail(src.origin, str(e))
                 continue
@@ -147,9 +170,14 @@ def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max
                 continue
             summary.count(result, src)
             summary.near_duplicates += q.near is not None
+            unclustered.append(src.id)
+            if len(unclustered) >= cluster_every:    # the first pass also takes what a killed run left
+                _cluster(store, unclustered, fail, everything=not swept)
+                swept = True
             progress("stored")
         finally:
             pending.discard(src.id, src.content_hash)
+    _cluster(store, unclustered, fail, everything=not swept)
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -170,6 +198,8 @@ def store_in_order(results: Iterable[Extracted | Failure], store: Store, summary
         summary.failures.append(Failure(origin, reason))
         store.add_failure(origin, reason)
         progress("failed")
+
+    _cluster(store, [], fail)     # first what an earlier, killed run left without real-world events
 
     def stored(src: SourceDoc, ext: Extraction, near) -> None:
         summary.count(ext, src)

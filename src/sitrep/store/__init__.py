@@ -4,8 +4,10 @@
 SQLAlchemy URL (`postgresql+psycopg://…`) works with the same code. Each document
 is written in one transaction with all its items and its effect on the cross-article
 tables (canonical entities and places, real-world events: `sitrep.store.clusters`), so a
-failure never leaves half a record. Writing a document whose text is already stored is
-a no-op; `forget` takes one out again. Queries live in `sitrep.store.query`.
+failure never leaves half a record; with `save(…, cluster=False)` its real-world events
+come in the next pass of `cluster_pending` (how `sitrep ingest` writes: one pass per batch of
+documents). Writing a document whose text is already stored is a no-op; `forget` takes one
+out again. Queries live in `sitrep.store.query`.
 """
 from __future__ import annotations
 
@@ -136,12 +138,15 @@ class Store:
         return dedup.best_match(sig, ((r.doc_id, dedup.from_bytes(r.signature)) for r in rows), self.near_threshold)
 
     # ------------------------------------------------------------------ writing
-    def save(self, src: SourceDoc, ext: Extraction, sig: np.ndarray, near: dedup.Match | None = None) -> bool:
+    def save(self, src: SourceDoc, ext: Extraction, sig: np.ndarray, near: dedup.Match | None = None, *,
+             cluster: bool = True) -> bool:
         """Write one document and all its items in one transaction. False when the same text was
         stored meanwhile (another process ingesting into this store won the race): nothing is
-        written then. A different text under the same id raises `StoreError`."""
+        written then. A different text under the same id raises `StoreError`. `cluster=False`
+        leaves its events without real-world events until `cluster_pending` runs (a bulk run
+        clusters many documents in one pass)."""
         try:
-            self._save(src, ext, sig, near)
+            self._save(src, ext, sig, near, cluster)
             return True
         except IntegrityError:
             if self.find_exact(src.content_hash):
@@ -150,7 +155,8 @@ class Store:
                 raise StoreError(f"id {src.id!r} is already stored with a different text") from None
             raise
 
-    def _save(self, src: SourceDoc, ext: Extraction, sig: np.ndarray, near: dedup.Match | None) -> None:
+    def _save(self, src: SourceDoc, ext: Extraction, sig: np.ndarray, near: dedup.Match | None,
+              cluster: bool = True) -> None:
         d = X.derived(ext)
         with self.engine.begin() as c:
             rows: dict = defaultdict(list)
@@ -158,7 +164,24 @@ class Store:
             for table in (S.documents, S.doc_signatures, S.doc_bands):
                 c.execute(insert(table), rows[table])
             self._save_items(c, src.id, ext, d)
-            X.index_document(c, src.id, ext, d, X.now())
+            ts = X.now()
+            X.upsert_canonical(c, ext, d, ts)
+            if cluster:
+                X.cluster_documents(c, [src.id], ts)
+
+    def cluster_pending(self, order: list[str] | None = None, *, everything: bool = True) -> int:
+        """Give the events of every stored document that has none yet (saved with `cluster=False`,
+        by this process or one that was killed before its pass) their real-world events, in
+        ingest order (`order`: the order this process stored its documents), in one transaction.
+        `everything=False`: only those of the documents in `order` (a run's later passes: the
+        search for every such document reads the events that never cluster too). Concurrent
+        passes run one after the other. Returns how many documents it clustered."""
+        with self.engine.begin() as c:
+            X.lock(c)
+            ids = X.pending_documents(c, order or (), everything)
+            if ids:
+                X.cluster_documents(c, ids, X.now())
+            return len(ids)
 
     def save_many(self, items: list[tuple[SourceDoc, Extraction, np.ndarray, dedup.Match | None]]) -> None:
         """Bulk loading: write documents in one transaction, each table's rows of all of them in one

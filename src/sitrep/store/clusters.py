@@ -1,7 +1,8 @@
 """The store's cross-article layer: canonical entities and places, and real-world events.
 
-Everything here runs inside the transaction that writes or forgets one document, so a
-document and its effect on the clusters land (or roll back) together:
+Everything here runs inside the caller's transaction: the one that writes or forgets one
+document (its effect on the clusters lands or rolls back with it), or one clustering pass over
+documents stored before (`sitrep ingest` clusters in passes; `pending_documents` finds them):
 
 * `derived(ext)` — the cross-article columns of one extraction's rows (canonical entity and
   place ids, each event's canonical actors and the window of dates it may lie in);
@@ -9,6 +10,8 @@ document and its effect on the clusters land (or roll back) together:
   and places, and give each of its asserted or claimed events a real-world event
   (`sitrep.resolve.events` decides which);
 * `forget_document` — remove a document and dissolve or split what rested on it;
+* `cluster_documents` — the real-world events of stored documents, one after the other in
+  ingest order (`lock` first makes concurrent passes wait for each other);
 * `refresh` — recompute clusters' summaries, bump their version when the summary changed,
   and leave a tombstone for clusters that no longer exist.
 """
@@ -21,7 +24,7 @@ from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, insert, or_, select, update
 
 from sitrep.model import Extraction
 from sitrep.resolve import events as R
@@ -258,6 +261,8 @@ def cluster_documents(c, doc_ids: Iterable[str], ts: str) -> int:
     """Cluster the events of stored documents, one document after the other (in the order given:
     the order of ingest), then refresh every touched real-world event once. Returns how many."""
     doc_ids = list(doc_ids)
+    if c.dialect.name == "postgresql":    # concurrent writers cluster one after the other (SQLite: always)
+        lock(c)
     mine: dict[str, list[R.Mention]] = defaultdict(list)
     for m in mentions_of_documents(c, doc_ids):
         mine[m.doc_id].append(m)
@@ -269,9 +274,56 @@ def cluster_documents(c, doc_ids: Iterable[str], ts: str) -> int:
     return len(touched)
 
 
+def pending_documents(c, order: Sequence[str] = (), everything: bool = True) -> list[str]:
+    """Stored documents with a clusterable event that has no real-world event yet, in ingest
+    order: by `ingested_at`, and within one second those in `order` (the order this process
+    stored them) after the others, the others by id. `everything`: all of them (what a killed
+    run left too, read through the index of `cluster_id`, which also holds the events that never
+    cluster); else only those among `order`."""
+    mods = sorted(R.rules().clustered_modalities)
+    sql = ("SELECT DISTINCT d.id, d.ingested_at FROM events e JOIN documents d ON d.id = e.doc_id "
+           f"WHERE e.cluster_id IS NULL AND e.modality IN ({_qs(len(mods))})")
+    if everything:
+        rows = _raw(c, sql, mods)
+    else:
+        ids = list(dict.fromkeys(order))
+        rows = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows += _raw(c, f"{sql} AND e.doc_id IN ({_qs(len(chunk))})", [*mods, *chunk])
+    rank = {doc_id: i for i, doc_id in enumerate(order)}
+    return [r[0] for r in sorted(rows, key=lambda r: (r[1] or "", rank.get(r[0], -1), r[0]))]
+
+
+def lock(c) -> None:
+    """Make this transaction the only one clustering until it ends: another process writing
+    to the same store waits, and then sees what this one wrote. SQLite: a write first (the
+    database's write lock, taken before anything is read); PostgreSQL: an advisory lock."""
+    if c.dialect.name == "postgresql":
+        c.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+    else:
+        c.exec_driver_sql("UPDATE meta SET value = value WHERE key = 'schema_version'")
+
+
+_LOCK_KEY = 0x5173_7265_7031   # "sitrep" clustering, an arbitrary constant of our own
+
+
 _LIGHT = ("id, doc_id, event_type, match_start, match_end, lat, lon, location_precision, geonameid, admin1, "
           "country_code, actor1_id, actor2_id, cluster_id")
-_Light = namedtuple("_Light", _LIGHT.replace(",", "").split())
+
+
+class _Light(namedtuple("_Light", "id doc_id event_type date_start date_end lat lon place_precision geonameid "
+                                  "admin1 country_code actor1 actor2 cluster_id")):
+    """A stored mention with what `R.compatible` reads (the attributes of `R.Mention` it uses)."""
+    __slots__ = ()
+
+    @property
+    def actors(self) -> set[str]:
+        return {a for a in (self.actor1, self.actor2) if a}
+
+    @property
+    def dated(self) -> bool:
+        return self.date_start is not None
 
 
 def candidate_groups(c, m: R.Mention, members: dict[str, list[R.Mention]] | None = None
@@ -308,15 +360,12 @@ def candidate_groups(c, m: R.Mention, members: dict[str, list[R.Mention]] | None
         if m.geonameid is not None:
             parts.append(f"SELECT {_LIGHT} FROM events WHERE geonameid = ? AND match_start >= ? AND {window}")
             args += [int(m.geonameid), floor, *wargs]
-    rows = [_Light._make(r) for r in _raw(c, " UNION ALL ".join(parts), args)]
+    seen: set[str] = set()             # the parts overlap: a row found twice is checked once
     viable: dict[str, bool] = {}
-    for r in rows:
-        if viable.get(r.cluster_id, True):
-            viable[r.cluster_id] = R.compatible(m, R.Mention(
-                id=r.id, doc_id=r.doc_id, source_key="", seq="", event_type=r.event_type, sub_event_type="",
-                date_start=r.match_start, date_end=r.match_end, lat=r.lat, lon=r.lon,
-                place_precision=r.location_precision, geonameid=r.geonameid, admin1=r.admin1,
-                country_code=r.country_code, actor1=r.actor1_id, actor2=r.actor2_id))
+    for r in map(_Light._make, _raw(c, " UNION ALL ".join(parts), args)):
+        if r.id not in seen and viable.get(r.cluster_id, True):
+            seen.add(r.id)
+            viable[r.cluster_id] = R.compatible(m, r)
     ids = sorted(cid for cid, ok in viable.items() if ok)
     if not ids:
         return {}
@@ -346,7 +395,8 @@ def _hash(summary: dict[str, Any]) -> str:
 
 def refresh(c, cluster_ids: Iterable[str] | dict[str, list[R.Mention] | None], ts: str) -> None:
     """Recompute the summaries of these clusters from their members; create, update or tombstone.
-    `cluster_ids` may map ids to their members when the caller knows them (None: read them)."""
+    `cluster_ids` may map ids to their members when the caller knows them (None: read them).
+    One statement per kind of change for all of them (our own SQL, `_rows`)."""
     known = dict(cluster_ids) if isinstance(cluster_ids, dict) else dict.fromkeys(cluster_ids)
     if not known:
         return
@@ -358,10 +408,11 @@ def refresh(c, cluster_ids: Iterable[str] | dict[str, list[R.Mention] | None], t
             members[cid] = known[cid]
     for x in mentions_of_clusters(c, unknown):
         members[x.cluster_id].append(x)
-    old = {}
+    old: dict[str, tuple[int, str]] = {}
     for i in range(0, len(ids), 500):
-        old.update({r.id: r for r in c.execute(select(S.clusters.c.id, S.clusters.c.version, S.clusters.c.summary_hash)
-                                                .where(S.clusters.c.id.in_(ids[i:i + 500])))})
+        chunk = ids[i:i + 500]
+        old.update((r[0], (r[1], r[2])) for r in _raw(
+            c, f"SELECT id, version, summary_hash FROM clusters WHERE id IN ({_qs(len(chunk))})", chunk))
     gone = [cid for cid in ids if not members.get(cid) and cid in old]
     if gone:
         c.execute(delete(S.clusters).where(S.clusters.c.id.in_(gone)))
@@ -376,21 +427,35 @@ def refresh(c, cluster_ids: Iterable[str] | dict[str, list[R.Mention] | None], t
         h = _hash(summary)
         if cid not in old:
             new.append({"id": cid, **summary, "first_seen": ts, "updated_at": ts, "version": 1, "summary_hash": h})
-        elif old[cid].summary_hash != h:
-            changed.append({"_id": cid, **summary, "updated_at": ts, "version": old[cid].version + 1,
-                            "summary_hash": h})
+        elif old[cid][1] != h:
+            changed.append({"id": cid, **summary, "updated_at": ts, "version": old[cid][0] + 1, "summary_hash": h})
     if new:
         for i in range(0, len(new), 500):
             chunk = [r["id"] for r in new[i:i + 500]]
             _raw(c, f"DELETE FROM cluster_removals WHERE id IN ({_qs(len(chunk))})", chunk)
-        c.execute(insert(S.clusters), new)
+        cols = list(new[0])
+        _raw(c, f"INSERT INTO clusters ({', '.join(cols)}) VALUES ({_qs(len(cols))})",
+             _rows(c, S.clusters, cols, new), many=True)
     if changed:
-        cols = [k for k in changed[0] if k != "_id"]
-        c.execute(update(S.clusters).where(S.clusters.c.id == bindparam("_id"))
-                  .values({k: bindparam(k) for k in cols}), changed)
-        write_actors(c, [{**r, "id": r["_id"]} for r in changed])
+        cols = [k for k in changed[0] if k != "id"]
+        _raw(c, f"UPDATE clusters SET {', '.join(k + ' = ?' for k in cols)} WHERE id = ?",
+             _rows(c, S.clusters, [*cols, "id"], changed), many=True)
+        write_actors(c, changed)
     if new:
         write_actors(c, new, fresh=True)
+
+
+_PROCS: dict[tuple, list] = {}
+
+
+def _rows(c, table, cols: list[str], rows: list[dict[str, Any]]) -> list[tuple]:
+    """Rows as parameter tuples for our own statements, each value as SQLAlchemy would bind it
+    (a JSON column's value serialized the same way on each dialect)."""
+    key = (c.dialect.name, table.name, tuple(cols))
+    procs = _PROCS.get(key)
+    if procs is None:
+        procs = _PROCS[key] = [table.c[k].type.dialect_impl(c.dialect).bind_processor(c.dialect) for k in cols]
+    return [tuple(p(r[k]) if p else r[k] for k, p in zip(cols, procs)) for r in rows]
 
 
 def _actor_rows(row: dict[str, Any]) -> list[dict[str, str]]:
@@ -403,10 +468,11 @@ def write_actors(c, rows: list[dict[str, Any]], fresh: bool = False) -> None:
     """The event–actor rows (`cluster_actors`) of these real-world events, from their summaries."""
     if not fresh:
         for i in range(0, len(rows), 500):
-            c.execute(delete(S.cluster_actors).where(S.cluster_actors.c.cluster_id.in_([r["id"] for r in rows[i:i + 500]])))
-    actors = [a for r in rows for a in _actor_rows(r)]
-    for i in range(0, len(actors), 5000):
-        c.execute(insert(S.cluster_actors), actors[i:i + 5000])
+            chunk = [r["id"] for r in rows[i:i + 500]]
+            _raw(c, f"DELETE FROM cluster_actors WHERE cluster_id IN ({_qs(len(chunk))})", chunk)
+    actors = [(a["cluster_id"], a["entity_id"], a["role"]) for r in rows for a in _actor_rows(r)]
+    if actors:
+        _raw(c, "INSERT INTO cluster_actors (cluster_id, entity_id, role) VALUES (?, ?, ?)", actors, many=True)
 
 
 def fill_actors(c) -> None:

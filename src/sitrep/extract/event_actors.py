@@ -276,6 +276,8 @@ def arguments(tok, rule: Rule):
             patient = None
         if subj is not None and subj.dep_ == "relcl":
             subj = subj.head
+        if subj is not None and subj.head.i != tok.i and lemma(subj.head) in _UNDERGOING:
+            subj = None         # "four soldiers died when a device detonated": the dead did not detonate it
         agent = _operations_agent(subj) or subj
         target = patient if rule.event_type in VIOLENT or rule.sub_event_type in ("Arrests",) else None
         if lemma(tok) in _UNDERGOING and not passive:

@@ -71,7 +71,7 @@ def policy() -> dict:
     d["protest"] = {k: frozenset(v) for k, v in d["protest"].items() if not k.startswith("_")}
     d["detention"] = {k: frozenset(v) for k, v in d["detention"].items() if not k.startswith("_")}
     for k in ("protest_words", "organised_words", "crowd_words", "territory_subs", "not_anchors", "protest_only_subs",
-              "unnamed_crowd_words", "unknown_words", "no_longer_armed"):
+              "unnamed_crowd_words", "unknown_words", "no_longer_armed", "harm_words"):
         d[k] = frozenset(d[k])
     d["families"] = [frozenset(v) for k, v in d["families"].items() if not k.startswith("_")]
     return d
@@ -471,6 +471,9 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         # the codebook's violence against civilians is against the unarmed: killing soldiers, police
         # or militants is a fight between armed, organised groups, however one-sided
         return rule_for("Armed clash", base=rule)
+    if sub == "Attack" and target_thing and not (words - {rule.lemma}) & policy()["harm_words"]:
+        # armed men burning houses or killing cattle, nobody hurt: the codebook's property destruction
+        return rule_for("Looting/property destruction", base=rule)
     if sub == "Mob violence" and words & set(policy()["protest"]["demonstration_words"]):
         return rule_for("Violent demonstration", base=rule)     # the crowd was demonstrating
     if sub == "Violent demonstration" and not words & (policy()["protest_words"] - {"riot", "rioter"}) \

@@ -443,3 +443,19 @@ def test_violence_against_people_not_acting_as_armed_is_an_attack(pipeline, text
 def test_rioters_stoning_a_bus_with_no_demonstration_told_are_mob_violence(pipeline):
     ev = events(pipeline, "On 30 May 2025, rioters hurled stones and Molotov cocktails at a bus near Bayt El.")
     assert ev and ev[0].sub_event_type == "Mob violence"
+
+
+def test_arrests_made_following_a_demonstration_are_an_intervention(pipeline):
+    ev = events(pipeline, "On 24 February 2025, police detained several activists outside the consulate in Almaty "
+                          "following an unsanctioned demonstration against the war.")
+    assert ev and ev[0].sub_event_type == "Protest with intervention"
+
+
+def test_soldiers_burning_empty_houses_destroy_property(pipeline):
+    ev = events(pipeline, "On 6 May 2025, soldiers set houses on fire in Mei Ma Thaw village.")
+    assert ev and ev[0].sub_event_type == "Looting/property destruction"
+
+
+def test_burning_houses_and_killing_villagers_is_an_attack(pipeline):
+    assert "Attack" in sub_types(pipeline, "On 6 May 2025, soldiers set houses on fire in Mei Ma Thaw village and "
+                                           "killed two villagers.")

@@ -341,3 +341,15 @@ def group_words(tok) -> set[str]:
                     if g.dep_ == "pobj":
                         out |= {t.lower_.rstrip("s") for t in np_of(g)} | {lemma(t) for t in np_of(g)}
     return out
+
+
+def occasion_words(tok) -> set[str]:
+    """The words of what an act was done at, during or after: "arrested 373 people at a Pride
+    march", "detained activists following an unsanctioned demonstration"."""
+    out: set[str] = set()
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("at", "during", "after", "following", "in"):
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out |= {t.lower_.rstrip("s") for t in g.subtree} | {lemma(t) for t in g.subtree}
+    return out

@@ -71,7 +71,7 @@ def policy() -> dict:
     d["protest"] = {k: frozenset(v) for k, v in d["protest"].items() if not k.startswith("_")}
     d["detention"] = {k: frozenset(v) for k, v in d["detention"].items() if not k.startswith("_")}
     for k in ("protest_words", "organised_words", "crowd_words", "territory_subs", "not_anchors", "protest_only_subs",
-              "unnamed_crowd_words", "unknown_words", "no_longer_armed"):
+              "unnamed_crowd_words", "unknown_words", "no_longer_armed", "harm_words"):
         d[k] = frozenset(d[k])
     d["families"] = [frozenset(v) for k, v in d["families"].items() if not k.startswith("_")]
     return d
@@ -423,12 +423,14 @@ def _armed_words(ref) -> bool:
 
 def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, civilian_words,
              crowd_violent: bool = False, intervened: bool | None = None,
-             target_words: set[str] = frozenset(), target_thing: bool = False) -> Rule:
+             target_words: set[str] = frozenset(), target_thing: bool = False,
+             occasion: set[str] = frozenset()) -> Rule:
     """The sub-type after the codebook's distinctions that depend on who acted and what happened;
     `words` are the lemmas and words of the event's passage; `intervened`, for a demonstration,
     whether it met an intervention (`Typing.intervention`; None: the passage's words decide);
     `target_words`, the words of the target's phrase and of the group it belongs to (`group_words`);
-    `target_thing`, whether the target is a thing (a house, a car), not people."""
+    `target_thing`, whether the target is a thing (a house, a car), not people; `occasion`, the
+    words of what the act was done at or during ("at a march", `occasion_words`)."""
     sub = rule.sub_event_type
     k1 = _kind(actor1, entities_by_id)
     if sub == "Arrests" and k1 == "non-state" and _kind(actor2, entities_by_id) not in ("non-state", "state") \
@@ -469,6 +471,9 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         # the codebook's violence against civilians is against the unarmed: killing soldiers, police
         # or militants is a fight between armed, organised groups, however one-sided
         return rule_for("Armed clash", base=rule)
+    if sub == "Attack" and target_thing and not (words - {rule.lemma}) & policy()["harm_words"]:
+        # armed men burning houses or killing cattle, nobody hurt: the codebook's property destruction
+        return rule_for("Looting/property destruction", base=rule)
     if sub == "Mob violence" and words & set(policy()["protest"]["demonstration_words"]):
         return rule_for("Violent demonstration", base=rule)     # the crowd was demonstrating
     if sub == "Violent demonstration" and not words & (policy()["protest_words"] - {"riot", "rioter"}) \
@@ -479,8 +484,9 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         # unknown people who burn a shop or smash windows are no mob: the codebook's property destruction
         return rule_for("Looting/property destruction", base=rule)
     if sub in ("Protest with intervention", "Excessive force against protesters") and \
-            rule.lemma in policy()["detention"]["arrest_words"] and not target_words & policy()["protest_words"]:
-        # an arrest is what was done to a demonstration when those arrested were demonstrating
+            rule.lemma in policy()["detention"]["arrest_words"] and not (target_words | occasion) & policy()["protest_words"]:
+        # an arrest is what was done to a demonstration when those arrested were demonstrating, or
+        # it was made at one ("arrested 373 people at a Pride march")
         return rule_for("Arrests", base=rule)
     if sub == "Violent demonstration" and not crowd_violent and any(
             r.sub_event_type == "Peaceful protest" for r in rules().get(rule.lemma, ())):

@@ -279,7 +279,7 @@ def test_stones_thrown_by_they_make_the_demonstration_violent(pipeline):
 
 @pytest.mark.parametrize("text", [
     "On 6 March 2025, unidentified gunmen shot and killed two members of the Barrio 18 gang in San Luis Talpa.",
-    "On 4 March 2025, a leader of the Pyu Saw Htee militia was shot dead by a member of a guerrilla force in Magway.",
+    "On 4 March 2025, a leader of the Zintan militia was shot dead by a member of a rival brigade in Gharyan.",
     "On 21 May 2025, a military police officer was shot and injured by three armed individuals in Ibiam.",
 ])
 def test_killing_members_of_an_armed_group_is_a_clash_not_an_attack(pipeline, text):

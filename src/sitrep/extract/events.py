@@ -177,6 +177,11 @@ def _hits_a_thing(tok) -> bool:
     return bool(hit) and not people and all(t.pos_ == "NOUN" for t in hit)
 
 
+def _paragraph_of(d: _Draft, paras: list[tuple[int, int]]) -> int:
+    """The index of the paragraph a draft's trigger is in (-1: none)."""
+    return next((k for k, (lo, hi) in enumerate(paras) if lo <= d.tok.idx < hi), -1)
+
+
 def _tells_of_earlier(tok, drafts: list[_Draft], sent_index: dict) -> bool:
     """A sentence with no trigger of its own that counts victims ("The monitor counted at least
     four dead") after a violent event tells more of that event: it is no new one."""
@@ -276,7 +281,7 @@ def _fold_casualty_clauses(drafts: list[_Draft], paras: list[tuple[int, int]]) -
     property destruction, tells the toll of the event beside it, not an event of its own. It goes into another violent event of its sentence, else the latest one before it in
     its paragraph (at most three sentences back); its counts follow."""
     def para_of(d: _Draft) -> int:
-        return next((k for k, (lo, hi) in enumerate(paras) if lo <= d.tok.idx < hi), -1)
+        return _paragraph_of(d, paras)
 
     triggers = {d.tok.i: d for d in drafts}
 
@@ -318,7 +323,7 @@ def _fold_damage_into_violence(drafts: list[_Draft], paras: list[tuple[int, int]
     done. The looting goes into the violent event of its paragraph nearest to it (three
     sentences at most; one told before it first)."""
     def para_of(d: _Draft) -> int:
-        return next((k for k, (lo, hi) in enumerate(paras) if lo <= d.tok.idx < hi), -1)
+        return _paragraph_of(d, paras)
 
     def same_actor(a, b) -> bool:
         return a is None or b is None or not (a.entity_id and b.entity_id) or a.entity_id == b.entity_id
@@ -356,7 +361,7 @@ def _fold_into_demonstration(drafts: list[_Draft], paras: list[tuple[int, int]])
     intervention). It goes into the demonstration with its counts; a peaceful protest becomes one
     met with intervention (or with excessive force)."""
     def para_of(d: _Draft) -> int:
-        return next((k for k, (lo, hi) in enumerate(paras) if lo <= d.tok.idx < hi), -1)
+        return _paragraph_of(d, paras)
 
     out: list[_Draft] = []
     for d in drafts:

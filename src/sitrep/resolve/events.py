@@ -59,8 +59,21 @@ def rules() -> Rules:
                  float(d["max_confidence"]))
 
 
+class Reads:
+    """What the rule derives from a mention's fields; shared by `Mention` and the store's light rows."""
+    __slots__ = ()
+
+    @property
+    def actors(self) -> set[str]:
+        return {a for a in (self.actor1, self.actor2) if a}
+
+    @property
+    def dated(self) -> bool:
+        return self.date_start is not None
+
+
 @dataclass
-class Mention:
+class Mention(Reads):
     """What deduplication needs to know of one article's event (ids are canonical, cross-article)."""
     id: str
     doc_id: str
@@ -91,14 +104,6 @@ class Mention:
     confidence: float | None = None
     evidence: str | None = None
     cluster_id: str | None = None        # where the store has put it so far
-
-    @property
-    def actors(self) -> set[str]:
-        return {a for a in (self.actor1, self.actor2) if a}
-
-    @property
-    def dated(self) -> bool:
-        return self.date_start is not None
 
 
 def match_window(start: str | None, end: str | None, source: str | None) -> tuple[str | None, str | None]:

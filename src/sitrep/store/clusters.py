@@ -313,17 +313,9 @@ _LIGHT = ("id, doc_id, event_type, match_start, match_end, lat, lon, location_pr
 
 
 class _Light(namedtuple("_Light", "id doc_id event_type date_start date_end lat lon place_precision geonameid "
-                                  "admin1 country_code actor1 actor2 cluster_id")):
+                                  "admin1 country_code actor1 actor2 cluster_id"), R.Reads):
     """A stored mention with what `R.compatible` reads (the attributes of `R.Mention` it uses)."""
     __slots__ = ()
-
-    @property
-    def actors(self) -> set[str]:
-        return {a for a in (self.actor1, self.actor2) if a}
-
-    @property
-    def dated(self) -> bool:
-        return self.date_start is not None
 
 
 def candidate_groups(c, m: R.Mention, members: dict[str, list[R.Mention]] | None = None

@@ -307,3 +307,30 @@ def test_a_nationality_word_tagged_as_a_place_votes_for_its_country(pipeline):
     ps = places(pipeline, "Russian forces fired artillery at Ukrainian positions near Xyzorivka, Kherson.")
     p = at(ps, "Xyzorivka")
     assert p.country_code == "UA" and p.fallback
+
+
+# --------------------------------------------------------------------------- parts of a town
+
+def test_a_neighbourhood_lies_in_the_town_the_story_is_in(pipeline):
+    # a town called Villanueva lies 180 km away; the colonia is in Tegucigalpa
+    ps = places(pipeline, "Police said armed men killed a bus driver on Sunday in Tegucigalpa, in the colonia Villanueva.")
+    p = at(ps, "Villanueva")
+    assert near(p, 14.08, -87.21, km=25) and p.country_code == "HN"
+
+
+def test_an_unknown_neighbourhood_falls_back_to_its_town(pipeline):
+    text = "In Mosul, gunmen killed a shopkeeper in the Xyzdiya neighbourhood on Monday."
+    p = at(places(pipeline, text), "Xyzdiya")
+    assert p.fallback and near(p, 36.34, 43.12, km=10) and p.container is None
+    ev = pipeline.extract(text).events
+    assert ev and near(ev[0].location, 36.34, 43.12, km=10)
+
+
+def test_a_town_before_suburb_of_is_the_town_itself(pipeline):
+    p = at(places(pipeline, "He grew up in the Cincinnati suburb of West Chester."), "Cincinnati")
+    assert not p.fallback and p.geonameid is not None and near(p, 39.13, -84.51, km=10)
+
+
+def test_where_people_came_from_is_not_where_the_event_happened(pipeline):
+    ev = pipeline.extract("Police arrested 40 migrants from Eritrea at a checkpoint in Gedaref on Monday.").events
+    assert ev and ev[0].location is not None and ev[0].location.country_code == "SD"

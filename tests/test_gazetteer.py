@@ -132,6 +132,17 @@ def test_districts_sit_at_their_seat(gaz):
     assert nad_ali and nad_ali[0].lat is not None and nad_ali[0].admin1 == "Helmand"
 
 
+def test_districts_without_a_town_of_their_name_sit_among_their_places(gaz):
+    from sitrep.resolve import admin
+
+    # Al Qabbaytah (Lahj, Yemen) and Sanhan (Sanaa) have no town of their name in cities500: their
+    # points are the middle of the places GeoNames files under them, inside their province
+    for name in ("Al Qabbaytah", "Sanhan"):
+        d = [e for e, t in gaz.lookup(name) if t == 0 and e.feature_code == "ADM2"]
+        assert d and d[0].lat is not None, name
+        assert admin.admin1_at(d[0].lat, d[0].lon) == d[0].admin1_code
+
+
 def test_point_in_polygon_finds_the_division():
     from sitrep.resolve.admin import Outlines, divisions
 

@@ -99,6 +99,7 @@ class PlaceRecognizer:
         self.actor_nouns = set(c["actor_nouns"])
         self.not_names = set(c["not_names"])
         self.feature_lead = c["feature_lead"]
+        self.sub_city_words = set(c["sub_city_words"])
         self.chain_features = c["chain_features"]
         self.place_nouns = set(c["place_nouns"]) | set(self.feature_after) | set(self.chain_features)
         self.demonyms = demonyms()
@@ -252,9 +253,23 @@ class PlaceRecognizer:
                     hint = self.feature_before[two]
                     c.feature_hint = None if hint == "REL" else hint
                     c.context += 1.0
+        c.sub_city = self._names_part_of_a_town(doc, span, end_tok, prev_words, c)
         if self._qualifies_a_thing(span, c):
             c.context, c.weak = min(c.context, 0.0), True
         return c
+
+    def _names_part_of_a_town(self, doc, span, end_tok: int, prev_words: list[str], c: Candidate) -> bool:
+        """"the Santurce neighbourhood", "Saavedra park", "colonia Bethania", "the neighbourhood of X";
+        not "the Cincinnati suburb of West Chester", where the name is the town."""
+        words = self.sub_city_words
+        after = [t.lower_ for t in doc[end_tok:end_tok + 3]]
+        if prev_words and (prev_words[-1] in words or (prev_words[-1] == "of" and len(prev_words) >= 2
+                                                        and prev_words[-2] in words)):
+            return True
+        for n in (2, 1):
+            if len(after) >= n and " ".join(after[:n]) in words:
+                return after[n:n + 1] != ["of"]
+        return False
 
     def _qualifies_a_thing(self, span, c: Candidate) -> bool:
         """"the Marriott hotel", "Massa farmers", "Molotov cocktails": a name that qualifies a common noun

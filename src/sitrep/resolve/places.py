@@ -135,7 +135,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     ranked = [scored(c, centre_without(i)) for i, c in enumerate(cands)]
     # chains: "X village (Y district, Z province)" — choose their entries together
     links = _links(cands, text)
-    chosen, support = _choose_chains(links, ranked, cands)
+    implicit = _setting_towns(cands, ranked, links, text)
+    chosen, support = _choose_chains({**links, **implicit}, ranked, cands)
     # "(Kantchari, Tapoa)": a name written as a container, read as a division, is a place even when weak
     containers = set(links.values())
 
@@ -174,7 +175,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         alts = [s for s, x in ranked[i] if x is not e]
         runner = alts[0] if alts else 0.0
         places.append(_place(c, e, 1 / (1 + math.exp(-(best - runner)))))
-    _complete(places, links, gazetteer, cands)
+    _complete(places, links, gazetteer, cands, implicit)
     return [p for p in places if p is not None]
 
 
@@ -188,6 +189,33 @@ def _links(cands: list[Candidate], text: str | None) -> dict[int, int]:
     # a country after which a comma comes is in nothing: "Iraq, Syria and Jordan" is a list
     return {usable[k]: usable[j] for k, j in enumerate(up) if j is not None and not (
         _names_a_country(cands[usable[k]]) and chains.is_comma(text[cands[usable[k]].end:cands[usable[j]].start]))}
+
+
+def _setting_towns(cands: list[Candidate], ranked: list[list[tuple[float, Entry]]], links: dict[int, int],
+                   text: str | None) -> dict[int, int]:
+    """A part of a town named without its town ("killed a driver in the colonia Bethania", "the
+    Santurce neighbourhood") lies in the town the paragraph has already placed the story in: the
+    nearest town named before it in the same paragraph is its container, so that a namesake far
+    away is ruled out and an unknown part falls back to that town."""
+    if not text:
+        return {}
+    out: dict[int, int] = {}
+    containers = set(links.values())
+    for i, c in enumerate(cands):
+        if not c.sub_city or i in links or c.adjectival or c.in_name:
+            continue
+        for k in range(i - 1, -1, -1):
+            o = cands[k]
+            if "\n\n" in text[o.end:c.start]:
+                break
+            if o.adjectival or o.anchor_country or o.in_name or o.sub_city or not ranked[k]:
+                continue
+            # a province or a country, or a town already holding a part the text names: on
+            # ("in Apopa, San Salvador, … in the X canton": Apopa, not San Salvador)
+            if (ranked[k][0][1].feature_code or "").startswith("PPL") and k not in containers:
+                out[i] = k
+                break
+    return out
 
 
 def _names_a_country(c: Candidate) -> bool:
@@ -254,11 +282,18 @@ def _geo_precision(p: Place) -> int | None:
 
 
 def _complete(places: list[Place | None], links: dict[int, int], gazetteer: Gazetteer,
-              cands: list[Candidate]) -> None:
-    """Containers, fallbacks up the chain, points for entries without one, admin2, geo_precision."""
+              cands: list[Candidate], implicit: dict[int, int] | None = None) -> None:
+    """Containers, fallbacks up the chain, points for entries without one, admin2, geo_precision.
+    An implicit container (the town a part of it lies in, not written beside it) gives a point to
+    fall back on, not a `container`: that stays what the text itself wrote."""
+    implicit = implicit or {}
     for i, p in enumerate(places):
         if p is None:
             continue
+        if i in implicit and p.lat is None and places[implicit[i]] is not None and places[implicit[i]].lat is not None:
+            town = places[implicit[i]]
+            p.lat, p.lon, p.country_code, p.admin1, p.admin2 = town.lat, town.lon, town.country_code, town.admin1, town.admin2
+            p.precision, p.fallback = town.precision, True
         j = links.get(i)
         while j is not None and places[j] is None:
             j = links.get(j)

@@ -334,3 +334,19 @@ def test_a_town_before_suburb_of_is_the_town_itself(pipeline):
 def test_where_people_came_from_is_not_where_the_event_happened(pipeline):
     ev = pipeline.extract("Police arrested 40 migrants from Eritrea at a checkpoint in Gedaref on Monday.").events
     assert ev and ev[0].location is not None and ev[0].location.country_code == "SD"
+
+
+def test_names_in_brackets_are_the_chain_even_when_the_model_reads_them_otherwise(pipeline):
+    # "Al Maslub" and "Al Jawf" are tagged ORG and PERSON by the small model: in brackets after a
+    # place they are its district and province, and the unknown village falls back to the district
+    p = at(places(pipeline, "Air raids targeted Xyzqiyah (Al Maslub, Al Jawf) on Thursday, killing cattle."), "Xyzqiyah")
+    assert p.fallback and p.country_code == "YE" and p.container is not None and p.container.text == "Al Maslub"
+
+
+def test_a_country_that_leads_a_coalition_is_not_where_it_strikes(pipeline):
+    ps = places(pipeline, "Saudi-led coalition air raids targeted Xyzabad (Al Maslub, Al Jawf) on Thursday.")
+    assert at(ps, "Al Jawf").country_code == "YE"
+    from sitrep import nlp
+    from sitrep.nlp.places import KEY
+    doc = nlp.load()("Iran-backed militias fired rockets at a base in Anbar.")
+    assert [c.sponsor for c in doc.user_data[KEY] if c.text == "Iran"] == [True]

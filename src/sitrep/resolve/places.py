@@ -67,6 +67,8 @@ def country_votes(cands: list[Candidate], mentions: Counter | None = None) -> Co
     # nationality words count half: "Russian forces" often fight abroad, a named place does not move
     votes = Counter({cc: n / 2 for cc, n in (mentions or {}).items()})
     for c in cands:
+        if c.sponsor:          # "Saudi-led coalition air raids": the country behind the actor, not the place
+            continue
         if c.anchor_country:
             if not c.adjectival:        # "the Iraqi borders" (a plain "Iraqi" is among `mentions` already)
                 votes[c.anchor_country] += 1

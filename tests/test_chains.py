@@ -350,3 +350,12 @@ def test_a_country_that_leads_a_coalition_is_not_where_it_strikes(pipeline):
     from sitrep.nlp.places import KEY
     doc = nlp.load()("Iran-backed militias fired rockets at a base in Anbar.")
     assert [c.sponsor for c in doc.user_data[KEY] if c.text == "Iran"] == [True]
+
+
+def test_a_name_before_a_comma_and_a_province_is_a_place_in_it(pipeline):
+    # the small model tags such village names ORG or nothing; after "shelled"/"on" and before ", Province"
+    # they are places of that province, falling back to it when the gazetteer lacks them
+    p = at(places(pipeline, "On Monday, artillery shelled Xyzivka, Kharkiv, damaging houses."), "Xyzivka")
+    assert p.fallback and p.country_code == "UA"
+    p = at(places(pipeline, "Two farmers were killed on Sunday in Xyzadillo (Norte de Santander)."), "Xyzadillo")
+    assert p.fallback and p.country_code == "CO" and p.admin1 == "Norte de Santander"

@@ -160,6 +160,7 @@ class PlaceRecognizer:
         # names in brackets after a place are read as places: they replace a weaker reading of the
         # same words ("Al Jawf" taken for a PERSON) and stray fragments inside them ("Al")
         added = self._bracketed(doc, out)
+        added += self._comma_heads(doc, out + added)
         spans = {(c.start, c.end) for c in added}
         out = [c for c in out if (c.start, c.end) not in spans] + added
         pairs(doc, sorted(out, key=lambda c: c.start))
@@ -426,6 +427,30 @@ class PlaceRecognizer:
                     taken.append((c.start, c.end))
         return out
 
+    def _comma_heads(self, doc, found: list[Candidate]) -> list[Candidate]:
+        """"shelled Xyzivka, Kharkiv", "in Xyzville, Coahuila": a name the gazetteer or the model
+        misses (tagged ORG, or not at all), after a word of place or of taking and striking and
+        before a comma and a province, is a place in that province."""
+        out: list[Candidate] = []
+        strong = [(c.start, c.end) for c in found if c.source == "ner" and not c.weak]
+        for y in found:
+            if y.adjectival or y.in_name or not any(t == 0 and e.feature_code == "ADM1" for e, t in y.entries):
+                continue
+            span = doc.char_span(y.start, y.end, alignment_mode="expand")
+            if span is None or span.start < 3 or doc[span.start - 1].text != ",":
+                continue
+            head = self._head_before(doc, doc[span.start - 2].idx + len(doc[span.start - 2].text))
+            if head is None or any(a < head.end and head.start < b for a, b in strong):
+                continue
+            first = doc.char_span(head.start, head.end, alignment_mode="expand")
+            if first is not None and first.start > 0 and self._places_what_follows(doc[first.start - 1]):
+                out.append(head)
+        return out
+
+    def _places_what_follows(self, tok) -> bool:
+        """"in", "near", "on", "captured", "shelled": a word after which a name is where something is."""
+        return tok.lower_ in _PLACE_PREPOSITIONS or (tok.lower_ in self.raise_before and tok.lower_ not in ("of", "and"))
+
     def _bracket_parts(self, doc, lo: int, inner: str, features: set[str]) -> list[Candidate]:
         """The comma-separated names in a bracket, each a candidate; none if any part is not a name."""
         parts, pos = [], lo
@@ -461,8 +486,10 @@ class PlaceRecognizer:
         while i > 0 and j - i < MAX_TOKENS and (doc[i - 1].text[:1].isupper() or (
                 i - 1 > 0 and doc[i - 1].lower_ in ARTICLES | CONNECTORS and doc[i - 2].text[:1].isupper())):
             i -= 1
-        if i == j or doc[i].is_sent_start or doc[i].lower_ in self.not_names or any(
-                t.ent_type_ in ("ORG", "NORP") for t in doc[i:j]):
+        # the small model tags many villages ORG; after "in", "at", "near" the name is a place
+        placed = i > 0 and self._places_what_follows(doc[i - 1])
+        if i == j or doc[i].is_sent_start or doc[i].lower_ in self.not_names or (not placed and any(
+                t.ent_type_ in ("ORG", "NORP") for t in doc[i:j])):
             return None
         head = doc[i:j]
         return Candidate(head.text, head.start_char, head.end_char, "context", None, context=1.0,
@@ -538,6 +565,8 @@ class PlaceRecognizer:
 
 # --------------------------------------------------------------------------- helpers
 
+
+_PLACE_PREPOSITIONS = {"in", "at", "near", "around", "outside", "inside", "into", "from"}
 
 _SPONSORING = {"led", "backed", "sponsored", "funded", "supported", "armed", "trained"}
 

@@ -288,7 +288,7 @@ def test_a_division_named_before_state_is_a_container(pipeline):
 def test_a_weak_division_written_as_a_container_is_kept(pipeline):
     ps = places(pipeline, "Militants stopped road users near the village of Xyzkongou (Xyzchari, Tapoa) on Tuesday.")
     p = at(ps, "Xyzkongou")
-    assert p.fallback and p.country_code == "BF" and p.admin1 == "Tapoa"
+    assert p.fallback and p.country_code == "BF" and p.admin1 == "Est" and p.admin2 == "Tapoa"
 
 
 def test_the_country_of_forces_is_not_where_they_fought(pipeline):
@@ -359,3 +359,12 @@ def test_a_name_before_a_comma_and_a_province_is_a_place_in_it(pipeline):
     assert p.fallback and p.country_code == "UA"
     p = at(places(pipeline, "Two farmers were killed on Sunday in Xyzadillo (Norte de Santander)."), "Xyzadillo")
     assert p.fallback and p.country_code == "CO" and p.admin1 == "Norte de Santander"
+
+
+@pytest.mark.parametrize("text,name,admin1", [
+    ("Troops killed scores of militants in Marte LGA (Borno) on Monday.", "Marte", "Borno"),
+    ("Jets struck militant positions in the area of Xyzata (Xyzmayel, Soum) on Friday.", "Xyzata", "Sahel"),
+])
+def test_local_division_words_and_the_broadest_container(pipeline, text, name, admin1):
+    p = at(places(pipeline, text), name)
+    assert p.lat is not None and p.admin1 == admin1

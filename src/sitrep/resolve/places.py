@@ -130,13 +130,16 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
            and precision_of(e.feature_code) in ("city", "point", "admin2", "admin1") and not c.in_name
            and not c.adjectival}
 
+    # chains: "X village (Y district, Z province)" — their entries are chosen together below, so a
+    # part's guessed reading must not pull its chain partners towards it through the centre
+    links = _links(cands, text)
+    chain_of = _chain_ids(links, len(cands))
+
     def centre_without(i: int) -> tuple[float, float] | None:
-        others = [p for j, p in pts.items() if j != i]
+        others = [p for j, p in pts.items() if j != i and (chain_of[j] is None or chain_of[j] != chain_of[i])]
         return (sum(p[0] for p in others) / len(others), sum(p[1] for p in others) / len(others)) if others else None
 
     ranked = [scored(c, centre_without(i)) for i, c in enumerate(cands)]
-    # chains: "X village (Y district, Z province)" — choose their entries together
-    links = _links(cands, text)
     implicit = _setting_towns(cands, ranked, links, text)
     chosen, support = _choose_chains({**links, **implicit}, ranked, cands)
     # "(Kantchari, Tapoa)": a name written as a container, read as a division, is a place even when weak
@@ -195,6 +198,20 @@ def _links(cands: list[Candidate], text: str | None) -> dict[int, int]:
     # a country after which a comma comes is in nothing: "Iraq, Syria and Jordan" is a list
     return {usable[k]: usable[j] for k, j in enumerate(up) if j is not None and not (
         _names_a_country(cands[usable[k]]) and chains.is_comma(text[cands[usable[k]].end:cands[usable[j]].start]))}
+
+
+def _chain_ids(links: dict[int, int], n: int) -> list[int | None]:
+    """For each candidate, an id shared by the members of its chain (None outside chains)."""
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+    for a, b in links.items():
+        parent[root(a)] = root(b)
+    linked = set(links) | set(links.values())
+    return [root(i) if i in linked else None for i in range(n)]
 
 
 def _setting_towns(cands: list[Candidate], ranked: list[list[tuple[float, Entry]]], links: dict[int, int],

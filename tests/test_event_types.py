@@ -149,8 +149,29 @@ def test_a_crowd_of_a_nation_is_a_crowd_not_the_nation(pipeline):
     ("Militants destroyed two telephone masts on the road to Djibo on Sunday.", "Looting/property destruction"),
     ("Bandits rustled 200 cattle from herders near Zurmi on Sunday.", "Looting/property destruction"),
     ("The army deployed reinforcements to Beni on Tuesday.", "Change to group/activity"),
+    ("Gunmen seized goats and money from herders near Zurmi on Sunday.", "Looting/property destruction"),
+    ("Militants ran a checkpoint on the road to Djibo and searched passing trucks on Monday.", "Other"),
 ])
 def test_strategic_developments_the_lexicon_names(pipeline, text, sub):
+    assert sub in sub_types(pipeline, text)
+
+
+def test_the_looting_rule_wants_an_agent_that_is_no_state_force(pipeline):
+    from sitrep import nlp
+    from sitrep.extract.triggers import find_triggers
+
+    def rules(text):
+        return [r.sub_event_type for _, r in find_triggers(nlp.load()(text))]
+    assert rules("Gunmen seized goats and money from herders near Zurmi.") == ["Looting/property destruction"]
+    assert "Looting/property destruction" not in rules("Police seized 300 smuggled goats at the border post.")
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("Gunmen sexually abused a woman in a village near Beni on Sunday.", "Sexual violence"),
+    ("Armed men held hostage twelve election workers near the town hall on Sunday.", "Abduction/forced disappearance"),
+    ("Rebels took two road engineers hostage outside Kidal on Friday.", "Abduction/forced disappearance"),
+])
+def test_violence_against_civilians_the_lexicon_names(pipeline, text, sub):
     assert sub in sub_types(pipeline, text)
 
 

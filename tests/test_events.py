@@ -43,6 +43,10 @@ def test_every_trigger_row_names_a_known_sub_type():
     ("Clashes broke out between the SDF and ISIS fighters near Hajin on Sunday.", "Armed clash"),
     ("ISIS fighters ambushed an army convoy near Tikrit on Monday.", "Armed clash"),
     ("Iraqi forces recaptured the town of Rawa from ISIS on Friday.", "Government regains territory"),
+    # taking ground with no fighting told and no opponent named: a transfer, not a battle
+    ("Ukrainian forces retook Xyzivka, Chernihiv on Thursday.", "Non-violent transfer of territory"),
+    # the small model tags the village PERSON; the place recognizer decides, so no capture of a person
+    ("Following clashes, rebels captured Xyzivka, Donetsk on Friday.", "Non-state actor overtakes territory"),
     ("ISIS militants overran the village of Abu Hamam on Friday.", "Non-state actor overtakes territory"),
     ("Security forces arrested 12 suspects in Mosul on Monday.", "Arrests"),
     ("Gunmen abducted two aid workers near Raqqa on Monday.", "Abduction/forced disappearance"),

@@ -132,6 +132,28 @@ def test_districts_sit_at_their_seat(gaz):
     assert nad_ali and nad_ali[0].lat is not None and nad_ali[0].admin1 == "Helmand"
 
 
+def test_districts_without_a_town_of_their_name_sit_among_their_places(gaz):
+    from sitrep.resolve import admin
+
+    # Al Qabbaytah (Lahj, Yemen) and Sanhan (Sanaa) have no town of their name in cities500: their
+    # points are the middle of the places GeoNames files under them, inside their province
+    for name in ("Al Qabbaytah", "Sanhan"):
+        d = [e for e, t in gaz.lookup(name) if t == 0 and e.feature_code == "ADM2"]
+        assert d and d[0].lat is not None, name
+        assert admin.admin1_at(d[0].lat, d[0].lon) == d[0].admin1_code
+
+
+def test_natural_earths_provinces_that_are_geonames_districts_are_districts(gaz):
+    # Natural Earth's first level in Burkina Faso is the 45 provinces; GeoNames' (and ACLED's) is the 13
+    # regions: Tapoa is a district of the Est region, at Natural Earth's label point
+    tapoa = [e for e, t in gaz.lookup("Tapoa") if t == 0 and e.country_code == "BF"]
+    assert [(e.feature_code, e.admin1) for e in tapoa] == [("ADM2", "Est")] and tapoa[0].lat is not None
+    # and a code Natural Earth gives a department does not lend the region its point or its names
+    idf = [e for e, t in gaz.lookup("Île-de-France") if t == 0 and e.feature_code == "ADM1"]
+    assert idf and gz.distance_km((idf[0].lat, idf[0].lon), (48.86, 2.35)) < 100
+    assert not any(e.feature_code == "ADM1" for e, t in gaz.lookup("Aude") if t == 0)
+
+
 def test_point_in_polygon_finds_the_division():
     from sitrep.resolve.admin import Outlines, divisions
 

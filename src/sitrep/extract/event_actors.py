@@ -353,3 +353,18 @@ def occasion_words(tok) -> set[str]:
                 if g.dep_ == "pobj":
                     out |= {t.lower_.rstrip("s") for t in g.subtree} | {lemma(t) for t in g.subtree}
     return out
+
+
+def taken_from(tok) -> bool:
+    """Whether a taking of ground names whom it was taken from, an organised opponent ("recaptured
+    Rawa from ISIS", "seized the base from government troops"): the place was held, so contested."""
+    from sitrep.extract.event_types import policy
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "from":
+            for g in c.children:
+                if g.dep_ != "pobj" or word_class(g, "place"):
+                    continue
+                words = {t.lower_.rstrip("s") for t in g.subtree} | {lemma(t) for t in g.subtree}
+                if g.ent_type_ in ("ORG", "NORP", "PERSON") or words & policy()["organised_words"]:
+                    return True
+    return False

@@ -73,9 +73,12 @@ def location(tok, places: list[Place], paragraph: tuple[int, int] | None,
         # a place that is a participant ("the U.S. pulled out", "struck Syria's …") locates less
         dep = span.root.dep_ if span is not None else ""
         argument = 8 if dep in ("nsubj", "nsubjpass", "poss", "agent") else 2 if dep == "dobj" else 0
+        # where someone or something came from is not where the event happened ("migrants from
+        # Ethiopia were arrested in X", "fired from X at Y"): an origin counts as farther
+        origin = 3 if dep == "pobj" and span.root.head.lower_ == "from" else 0
         outside = 0 if lo <= p.start and p.end <= hi else 4
         unknown = 4 if p.lat is None else 0     # a name nobody could place, after the places that are known
-        return d + _coarseness(p) + argument + outside + unknown
+        return d + _coarseness(p) + argument + origin + outside + unknown
 
     in_sentence = [p for p in usable if sent.start_char <= p.start and p.end <= sent.end_char]
     if in_sentence:

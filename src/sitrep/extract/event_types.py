@@ -424,13 +424,14 @@ def _armed_words(ref) -> bool:
 def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, civilian_words,
              crowd_violent: bool = False, intervened: bool | None = None,
              target_words: set[str] = frozenset(), target_thing: bool = False,
-             occasion: set[str] = frozenset()) -> Rule:
+             occasion: set[str] = frozenset(), opponent: bool = False) -> Rule:
     """The sub-type after the codebook's distinctions that depend on who acted and what happened;
     `words` are the lemmas and words of the event's passage; `intervened`, for a demonstration,
     whether it met an intervention (`Typing.intervention`; None: the passage's words decide);
     `target_words`, the words of the target's phrase and of the group it belongs to (`group_words`);
     `target_thing`, whether the target is a thing (a house, a car), not people; `occasion`, the
-    words of what the act was done at or during ("at a march", `occasion_words`)."""
+    words of what the act was done at or during ("at a march", `occasion_words`); `opponent`, whether
+    a taking of ground names the organised group it was taken from (`taken_from`)."""
     sub = rule.sub_event_type
     k1 = _kind(actor1, entities_by_id)
     if sub == "Arrests" and k1 == "non-state" and _kind(actor2, entities_by_id) not in ("non-state", "state") \
@@ -444,7 +445,9 @@ def codebook(rule: Rule, words: set[str], actor1, actor2, entities_by_id: dict, 
         fight = words & set(tf["words"])
         if fight and words & {"no", "without"} and fight <= set(tf["deniable"]):
             fight = set()                   # "no clashes were reported", "without a fight"
-        if not fight:                       # a battle's sub-types: no fighting told, a non-violent transfer
+        # taken from an armed opponent the text names ("recaptured Rawa from ISIS") is contested ground
+        held = opponent or _kind(actor2, entities_by_id) in ("state", "non-state") or _armed_words(actor2)
+        if not fight and not held:          # a battle's sub-types: no fighting told, a non-violent transfer
             return rule_for("Non-violent transfer of territory", base=rule)
     if sub == "Arrests" and words & det["sexual"]:
         return rule_for("Sexual violence", base=rule)

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from sitrep.extract.counts import casualties, quantity, zero_or_unknown
-from sitrep.extract.event_actors import Actors, arguments, group_words, occasion_words
+from sitrep.extract.event_actors import Actors, arguments, group_words, occasion_words, taken_from
 from sitrep.extract.event_place import CAPTION, dateline_spans, event_location, location, paragraphs
 from sitrep.extract.event_types import Typing, classify, codebook, policy, rule_for
 from sitrep.extract.grammar import (
@@ -117,7 +117,7 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
                          crowd_violent=typed.event_type == "Protests" and typing.crowd_violence(si),
                          intervened=typing.intervention(si) if typed.event_type == "Protests" else None,
                          target_words=group_words(a2),
-                         target_thing=_hits_a_thing(tok), occasion=occasion_words(tok))
+                         target_thing=_hits_a_thing(tok), occasion=occasion_words(tok), opponent=taken_from(tok))
         if typed is not rule:
             if _reads_differently(typed, decided):
                 a1, a2, assoc = arguments(tok, typed)   # targets are read differently for these types

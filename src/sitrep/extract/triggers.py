@@ -56,6 +56,8 @@ def _holds(rule: Rule, tok, agent) -> bool:
                     ok = True
                 if v == "state" and agent is not None and any(t.lower_ in w["state_words"] for t in np_of(agent)):
                     ok = True
+                if v == "nonstate" and agent is not None and not any(t.lower_ in w["state_words"] for t in np_of(agent)):
+                    ok = True
             if not ok:
                 return False
         elif key == "victim":

@@ -34,6 +34,8 @@ class Candidate:
     weak: bool = False                          # no context for it: kept only if the article's countries agree
     actor_like: bool = False                    # "The United States condemns…": a subject, likely an actor
     adjectival: bool = False                    # "Turkish", "U.S. forces": names a country, qualifies a noun
+    sub_city: bool = False                      # "the Santurce neighbourhood", "colonia Bethania": part of a town
+    sponsor: bool = False                       # "Saudi-led", "Iran-backed": a country behind an actor, elsewhere
 
 def trim(span):
     """The span without leading determiners, trailing possessives or punctuation, or a line break."""

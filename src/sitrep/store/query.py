@@ -28,8 +28,8 @@ from sqlalchemy import text as sql_text
 
 from sitrep.resolve import identity
 from sitrep.resolve.gazetteer import distance_km
-from sitrep.store import schema as S
 from sitrep.store import _json_loads
+from sitrep.store import schema as S
 from sitrep.store.filters import (  # noqa: F401
     MAX_TEXT,
     MAX_VALUES,

@@ -1,6 +1,6 @@
 """Answers shared between the worker processes of one server (`sitrep.api.shared`), over a real
-store built from examples/: an answer one worker computed serves another within the staleness
-bound and never past it (the store's version is not comparable between processes, so only the
+store built from examples/: an answer one worker computed (and was asked for again) serves
+another within the staleness bound and never past it (the store's version is not comparable between processes, so only the
 bound holds); the memo of entity counts is shared the same way; a shared file that breaks leaves
 each worker working alone; `sitrep serve --workers 2` shows a write in every answer once the
 bound has passed, whichever worker answers. Two apps over one store stand for two workers; the
@@ -61,19 +61,28 @@ def two_workers(examples_db, tmp_path):
         yield path, clock, a, b
 
 
+def write_a_failure(path: str) -> None:
+    with sqlite3.connect(path) as con:
+        con.execute("insert into failures (origin, reason, first_seen) values ('q.txt', 'test', '2025-01-01')")
+
+
 def test_one_workers_answer_serves_another_within_the_bound_only(two_workers):
     path, clock, a, b = two_workers
     q = {"q": "quokka"}
+    assert a.get("/api/events", params=q).headers["x-cache"] == "miss"
+    assert b.get("/api/events", params=q).headers["x-cache"] == "miss"   # asked once of a: not shared
+    write_a_failure(path)
+    clock.now += 1.1        # past the bound and changed: a computes it again, and now shares it
     first = a.get("/api/events", params=q)
     assert first.json()["total"] == 0 and first.headers["x-cache"] == "miss"
     write_a_quokka(path)
-    clock.now += 0.9        # within the bound: b may answer with a's answer, tag and all
+    clock.now += 0.8        # within the bound of a's answer: b may answer with it, tag and all
     got = b.get("/api/events", params=q)
     assert got.headers["x-cache"] == "hit" and got.content == first.content
     assert got.headers["etag"] == first.headers["etag"]
     assert got.headers["content-type"] == first.headers["content-type"]
     assert got.headers["x-content-type-options"] == "nosniff"     # the security headers still added
-    clock.now += 0.2        # past the bound since a computed it: both compute again, and see the write
+    clock.now += 0.3        # past the bound since a computed it: both compute again, and see the write
     assert b.get("/api/events", params=q).json()["total"] == 1
     assert a.get("/api/events", params=q).json()["total"] == 1
 
@@ -81,11 +90,16 @@ def test_one_workers_answer_serves_another_within_the_bound_only(two_workers):
 def test_a_shared_answer_is_never_used_past_the_bound_even_when_nothing_changed(two_workers):
     """A worker checks its own answers against the store's version past the bound; another's it
     cannot (the version is a number of one connection), so those are computed again."""
-    _, clock, a, b = two_workers
-    assert a.get("/api/timeline").headers["x-cache"] == "miss"
+    path, clock, a, b = two_workers
+    a.get("/api/timeline")
+    write_a_failure(path)
+    clock.now += 1.1
+    assert a.get("/api/timeline").headers["x-cache"] == "miss"     # again: shared now
+    clock.now += 0.5
+    assert b.get("/api/timeline").headers["x-cache"] == "hit"      # a's, within the bound
     clock.now += 5
-    assert a.get("/api/timeline").headers["x-cache"] == "hit"      # its own, the store unchanged
-    assert b.get("/api/timeline").headers["x-cache"] == "miss"     # a's is 5 s old: computed anew
+    assert a.get("/api/timeline").headers["x-cache"] == "hit"      # its own, the store unchanged since
+    assert b.get("/api/timeline").headers["x-cache"] == "miss"     # a's is 5.5 s old: computed anew
 
 
 def test_the_entity_counts_are_shared_within_the_bound(tmp_path):

@@ -22,6 +22,11 @@ Every kept answer carries an `ETag` (a hash of its body), `Cache-Control: no-cac
 may keep it but must ask again) and `X-Cache: hit` or `miss` (answered from memory or computed); a request whose `If-None-Match` names the current answer's tag
 gets 304 with no body. Bounded by entries and bytes; bodies over `max_body` are not kept;
 streamed downloads are never kept. Concurrent requests for one URL wait for one computation.
+
+With several worker processes (`sitrep serve --workers N`) both may be given a `SharedAnswers`
+(`sitrep.api.shared`): an answer a worker computes for a URL it was asked before, and the memo's
+JSON values, are written there, and another worker that lacks them uses them within the
+staleness bound (by time only: the store's version is not comparable between processes).
 """
 from __future__ import annotations
 
@@ -183,6 +188,9 @@ class ResponseCache:
         chunks: list[bytes] = []
         state = {"keep": False, "size": 0}
         started = self.clock()
+        # shared with the other workers once asked for again (an answer asked once, as most single
+        # events and documents are, is not worth writing down for them)
+        share = self.shared is not None and key in self.entries
 
         async def capture(message):
             if message["type"] == "http.response.start":
@@ -201,7 +209,7 @@ class ResponseCache:
                     headers = [(k, v) for k, v in held["headers"] if k.lower() not in (b"etag", b"cache-control")]
                     headers += [(b"etag", etag), (b"cache-control", CACHE_CONTROL)]
                     self._store(key, Kept(version, started, headers, whole, etag))
-                    if self.shared is not None:
+                    if share:
                         self.shared.put(key, started, headers, whole, etag)
                     await self._send(scope, send, headers, whole, etag, MISS)
                     return

@@ -1,7 +1,7 @@
 """Answers shared between the worker processes of one server (`sitrep.api.shared`), over a real
 store built from examples/: an answer one worker computed (and was asked for again) serves
 another within the staleness bound and never past it (the store's version is not comparable between processes, so only the
-bound holds); the memo of entity counts is shared the same way; a shared file that breaks leaves
+bound holds); the memo of entity counts is shared the same way; a shared directory that breaks leaves
 each worker working alone; `sitrep serve --workers 2` shows a write in every answer once the
 bound has passed, whichever worker answers. Two apps over one store stand for two workers; the
 bound is timed by a clock the test moves."""
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -54,7 +55,7 @@ def write_a_quokka(path: str) -> None:
 def two_workers(examples_db, tmp_path):
     path = copy_store(examples_db, tmp_path)
     clock = Clock()
-    shared = str(tmp_path / "answers.sqlite")
+    shared = str(tmp_path / "answers")
     with Store.open(path) as one, Store.open(path) as two:
         a = TestClient(create_app(one, max_staleness=1.0, clock=clock, shared=shared))
         b = TestClient(create_app(two, max_staleness=1.0, clock=clock, shared=shared))
@@ -104,7 +105,7 @@ def test_a_shared_answer_is_never_used_past_the_bound_even_when_nothing_changed(
 
 def test_the_entity_counts_are_shared_within_the_bound(tmp_path):
     clock = Clock()
-    answers = SharedAnswers(tmp_path / "answers.sqlite", max_staleness=1.0, clock=clock)
+    answers = SharedAnswers(tmp_path / "answers", max_staleness=1.0, clock=clock)
     version = [1]
     one = Memo(lambda: version[0], max_staleness=1.0, clock=clock, shared=answers)
     two = Memo(lambda: version[0] + 100, max_staleness=1.0, clock=clock, shared=answers)
@@ -120,16 +121,18 @@ def test_the_entity_counts_are_shared_within_the_bound(tmp_path):
     answers.close()
 
 
-def test_a_broken_shared_file_leaves_each_worker_alone(examples_db, tmp_path):
-    path = copy_store(examples_db, tmp_path)
-    shared = tmp_path / "answers.sqlite"
-    with Store.open(path) as s:
-        c = TestClient(create_app(s, max_staleness=1.0, shared=str(shared)))
-        assert c.get("/api/meta").status_code == 200
-        with sqlite3.connect(shared) as con:
-            con.execute("drop table answers")
-        assert c.get("/api/timeline").status_code == 200       # the put fails: reported, not raised
-        assert c.get("/api/events").status_code == 200
+def test_a_broken_shared_directory_leaves_each_worker_alone(examples_db, tmp_path, caplog):
+    answers = SharedAnswers(tmp_path / "answers", max_staleness=1.0)
+    answers.put(b"k", time.monotonic(), [(b"etag", b'"t"')], b"body", b'"t"')
+    assert answers.get(b"k") == (pytest.approx(time.monotonic(), abs=5), [(b"etag", b'"t"')], b"body", b'"t"')
+    assert answers.get(b"other") is None
+    shutil.rmtree(tmp_path / "answers")
+    answers.put(b"k2", time.monotonic(), [], b"x", b'"t"')      # fails: reported, not raised
+    assert not answers.ok and answers.get(b"k") is None and "goes on alone" in caplog.text
+    (tmp_path / "a-file").write_text("not a directory")
+    with Store.open(copy_store(examples_db, tmp_path)) as s:    # a server given an unusable place still serves
+        c = TestClient(create_app(s, max_staleness=1.0, shared=str(tmp_path / "a-file")))
+        assert c.get("/api/meta").status_code == 200 and c.get("/api/meta").status_code == 200
 
 
 def test_headers_survive_the_file():
@@ -140,8 +143,8 @@ def test_headers_survive_the_file():
 
 def test_two_real_workers_show_a_write_once_the_bound_has_passed(examples_db, tmp_path):
     """`sitrep serve --workers 2 --max-staleness 0.5`: after a write, once half a second has
-    passed, every answer (from either worker, its own or the other's) shows it; the shared file
-    lives in a directory of the run, removed when the server stops."""
+    passed, every answer (from either worker, its own or the other's) shows it; the shared
+    directory lives in the run's directory, removed when the server stops."""
     db = copy_store(examples_db, tmp_path)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -170,7 +173,7 @@ def test_two_real_workers_show_a_write_once_the_bound_has_passed(examples_db, tm
         assert before == 0
         for _ in range(20):       # both workers have it kept (and shared)
             assert total() == 0
-        shared = set()     # the file the workers were told to share (from their environment)
+        shared = set()     # the directory the workers were told to share (from their environment)
         for pid in subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split():
             for var in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0"):
                 if var.startswith(b"SITREP_SERVE_SHARED="):

@@ -103,7 +103,7 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
     """The API and web UI over `store`; writes allowed only with `token`; JSON answers kept while
     the store is unchanged, or for `max_staleness` seconds after they were current (0: a commit
     shows in the next answer), unless `cache` is False. `clock` (seconds) times the staleness.
-    `shared`: the file of answers shared with the other worker processes of the same server
+    `shared`: the directory of answers shared with the other worker processes of the same server
     (`sitrep.api.shared`; a path, made by `serve`), used within the staleness bound only."""
     version = StoreVersion(store)
     answers = (SharedAnswers(shared, max_staleness=max_staleness, clock=clock)

@@ -361,7 +361,7 @@ def iter_events(store, *, sort: str = "date", batch: int = 1000, **filters):
 def event(store, event_id: str) -> dict[str, Any] | None:
     """One real-world event with each source's report: the article and the mention's evidence."""
     with store.engine.connect() as c:
-        r = c.execute(select(S.clusters).where(C.id == event_id)).mappings().first()
+        r = _rows_by_id(c, [event_id]).get(event_id)
         if r is None:
             return None
         d = S.documents.c
@@ -576,8 +576,10 @@ def place(store, place_id: str, *, limit: int | None = None, offset: int = 0) ->
                          ).scalar_one()
         where = place_condition(c, place_id)
         total = c.execute(select(func.count()).select_from(S.clusters).where(where)).scalar_one()
-        q = select(S.clusters).where(where).order_by(C.date_start, C.id).offset(offset)
-        evs = [_event(x) for x in c.execute(q.limit(limit) if limit else q).mappings().all()]
+        q = select(C.id).where(where).order_by(C.date_start, C.id).offset(offset)
+        ids = list(c.execute(q.limit(limit) if limit else q).scalars())
+        rows = _rows_by_id(c, ids)
+        evs = [_event(rows[i]) for i in ids if i in rows]
     return {"id": r["id"], "geonameid": r["geonameid"], "name": r["name"], "lat": r["lat"], "lon": r["lon"],
             "country_code": r["country_code"], "admin1": r["admin1"], "feature_code": r["feature_code"],
             "precision": r["precision"], "documents": docs, "events_total": total, "events": evs}

@@ -432,15 +432,16 @@ def _entity_stats(c, ids: list[str] | None) -> dict[str, dict[str, int]]:
     def among(col):
         return [col.in_(ids)] if ids is not None else [col.is_not(None)]
 
+    # (each result read whole by .all(): the driver's fetchall, not a fetch per row)
     for cid, docs in c.execute(select(e.canonical_id, func.count(func.distinct(e.doc_id)))
-                               .where(*among(e.canonical_id)).group_by(e.canonical_id)):
+                               .where(*among(e.canonical_id)).group_by(e.canonical_id)).all():
         out[cid]["documents"] = docs
     for cid, n in c.execute(select(e.canonical_id, func.count()).select_from(S.entity_mentions)
                             .join(S.entities, S.entities.c.id == S.entity_mentions.c.entity_id)
-                            .where(*among(e.canonical_id)).group_by(e.canonical_id)):
+                            .where(*among(e.canonical_id)).group_by(e.canonical_id)).all():
         out[cid]["mentions"] = n
     for col in (C.actor1_id, C.actor2_id):
-        for cid, n in c.execute(select(col, func.count()).where(*among(col)).group_by(col)):
+        for cid, n in c.execute(select(col, func.count()).where(*among(col)).group_by(col)).all():
             out[cid]["events"] += n
     return dict(out)
 

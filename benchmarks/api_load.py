@@ -29,9 +29,13 @@ How to run
     make bench-api-load
     .venv/bin/python benchmarks/api_load.py [--rate 150] [--duration 60] [--workers 2] [--db STORE]
         [--ingest-docs 600] [--no-ingest | --ingest-only] [--max-staleness SECONDS] [--sitrep PATH/TO/sitrep]
-        [--json]
+        [--json] [--profile OUT.txt [--py-spy PATH]]
     --ingest-only sends no requests: the ingest's documents/s without the API load, to compare
-    with the figure under load. The JSON answers' `X-Cache` header gives the share answered from
+    with the figure under load. --profile OUT samples the server's processes with py-spy (not a
+    dependency of sitrep: `pip install py-spy` anywhere, --py-spy names the executable) over the
+    measured window, writes the raw stacks to OUT.raw and the shares of the route handlers and
+    the busiest frames to OUT (sampling costs the server some CPU: a profiled run's figures are
+    not the benchmark's). The JSON answers' `X-Cache` header gives the share answered from
     the server's memory (see `sitrep serve --max-staleness`).
 
 Target
@@ -284,6 +288,34 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def summarise_profile(raw: Path, out: Path, top: int = 25) -> str:
+    """Shares of py-spy's samples (raw, collapsed stacks): by route handler, and by innermost frame."""
+    import re
+
+    routes: dict[str, int] = defaultdict(int)
+    frames: dict[str, int] = defaultdict(int)
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        names = [re.sub(r" \((.*):\d+\)$", lambda m: " (" + "/".join(m.group(1).split("/")[-2:]) + ")", f)
+                 for f in stack.split(";")]
+        if names[-1].startswith(("Condition.wait", "Queue.get", "Runner.run")):
+            continue      # waiting, not working (the event loop's own C code shows as Runner.run)
+        total += int(n)
+        route = next((f.split(" ")[0] for f in names if f.startswith("create_app.<locals>.")), "(no route: HTTP, "
+                     "middleware, the kept answers)")
+        routes[route.replace("create_app.<locals>.", "")] += int(n)
+        frames[names[-1]] += int(n)
+    lines = [f"{total} samples of working threads"]
+    for title, counts in (("by route handler", routes), ("by innermost frame", frames)):
+        lines.append(f"-- {title}")
+        lines += [f"{100 * v / max(total, 1):5.1f}%  {k}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])[:top]]
+    out.write_text("\n".join(lines) + "\n")
+    return "\n".join(lines[:top])
+
+
 def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))] if xs else float("nan")
@@ -323,9 +355,13 @@ def main() -> None:
                     help="sitrep serve --max-staleness (default: sitrep serve's own default)")
     ap.add_argument("--clients", type=int, default=64, help="client threads (default 64)")
     ap.add_argument("--sitrep", help="the sitrep executable to run (default: the one beside this Python)")
+    ap.add_argument("--profile", metavar="OUT", help="sample the server with py-spy over the load; summary to OUT")
+    ap.add_argument("--py-spy", dest="py_spy", default=shutil.which("py-spy"), help="the py-spy executable")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     args = ap.parse_args()
+    if args.profile and not args.py_spy:
+        ap.error("--profile needs py-spy (pip install py-spy, or --py-spy PATH)")
     rng = random.Random(args.seed)
 
     base = base_store(args)
@@ -364,6 +400,11 @@ def main() -> None:
             n = 0 if args.ingest_only else int(args.rate * args.duration)
             cpu0 = {"server": group_cpu_seconds(server.pid), "ingest": group_cpu_seconds(ingest.pid) if ingest else 0.0}
             docs_start = documents_in(db)
+            if args.profile:
+                spy = subprocess.Popen([args.py_spy, "record", "--pid", str(server.pid), "--subprocesses",
+                                        "--duration", str(int(args.duration)), "--rate", "100", "--nonblocking",
+                                        "-f", "raw", "-o", args.profile + ".raw"],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             start = time.perf_counter()
             deadline[0] = start + args.duration + GRACE
             for i in range(n):
@@ -383,6 +424,8 @@ def main() -> None:
             cpu = {"server": group_cpu_seconds(server.pid) - cpu0["server"],
                    "ingest": group_cpu_seconds(ingest.pid) - cpu0["ingest"] if ingest else 0.0}
             ingest_alive = ingest is not None and ingest.poll() is None
+            if args.profile:
+                spy.wait(60)
             docs_end = documents_in(db)
             with lock:
                 done = list(results)
@@ -420,6 +463,8 @@ def main() -> None:
         "endpoints": {k: {"n": len(v), "p50_ms": round(statistics.median(v) * 1000, 1),
                           "p95_ms": round(pct(v, 95) * 1000, 1)} for k, v in sorted(by_name.items())},
     }
+    if args.profile:
+        print(summarise_profile(Path(args.profile + ".raw"), Path(args.profile)), file=sys.stderr)
     if args.json:
         print(json.dumps(report, indent=2))
     else:

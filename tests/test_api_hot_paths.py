@@ -135,3 +135,36 @@ def test_entity_lists_count_a_few_entities_themselves(store):
                 Q.entities(store, q=q, sort=sort, limit=20)
             many = Q.entities(store, q=q)["total"] > Q.FEW and sort != "name"
             assert len(calls) - before == (1 if many else 0), (q, sort)
+
+
+TABLES = [(S.documents, "id", ()), (S.entity_mentions, "doc_id", ("id",)), (S.entity_roles, "doc_id", ("id",)),
+          (S.entities, "doc_id", ("id",)), (S.places, "doc_id", ("id",)), (S.timexes, "doc_id", ("id",)),
+          (S.events, "doc_id", ("trigger_start", "id")), (S.quotes, "doc_id", ("id",)), (S.claims, "doc_id", ("id",))]
+
+
+@pytest.mark.parametrize("table,column,order", TABLES, ids=lambda x: getattr(x, "name", None) or str(x))
+def test_raw_rows_read_as_sqlalchemy_reads_them(store, table, column, order):
+    """Rows read by fixed SQL text (the document and event hot paths) equal SQLAlchemy's rows,
+    value for value and type for type (JSON decoded, booleans as bool), for every document."""
+    from sitrep.store.raw import rows_where
+
+    with store.engine.connect() as c:
+        doc_ids = list(c.execute(select(S.documents.c.id)).scalars())
+        seen = 0
+        for doc_id in doc_ids + ["no-such-doc", "x' OR '1'='1"]:
+            want = [dict(r) for r in c.execute(select(table).where(table.c[column] == doc_id)
+                                               .order_by(*(table.c[n] for n in order))).mappings().all()]
+            got = rows_where(c, table, column, doc_id, order)
+            assert got == want, (table.name, doc_id)
+            assert [[type(v) for v in r.values()] for r in got] == [[type(v) for v in r.values()] for r in want]
+            seen += len(got)
+    assert seen, table.name
+
+
+def test_event_rows_by_id_read_as_sqlalchemy_reads_them(store):
+    with store.engine.connect() as c:
+        ids = list(c.execute(select(S.clusters.c.id)).scalars())
+        want = {r["id"]: dict(r) for r in c.execute(select(S.clusters)).mappings().all()}
+        got = Q._rows_by_id(c, ids + ["evt-none"])
+    assert got == want and len(got) == len(ids)
+    assert all([type(v) for v in got[i].values()] == [type(v) for v in want[i].values()] for i in ids)

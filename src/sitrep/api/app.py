@@ -32,6 +32,7 @@ from sitrep.api import watch as watch_api
 from sitrep.api.cache import Memo, ResponseCache, StoreVersion
 from sitrep.api.ingest import Ingester, NewDocument
 from sitrep.api.responses import BAD, BAD_JSON, EVENT_PAGE, JSON, NOT_FOUND, Download, error, stream
+from sitrep.api.shared import SharedAnswers
 from sitrep.api.static import KeptFiles
 from sitrep.store import Store
 from sitrep.store.query import MAX_CURSOR, MAX_OFFSET, MAX_TEXT
@@ -98,11 +99,15 @@ def _docs_page(title: str) -> tuple[str, str]:
 
 def create_app(store: Store, *, token: str | None = None, pipeline=None,
                max_body: int = security.MAX_BODY_BYTES, cache: bool = True, max_staleness: float = 0.0,
-               clock=time.monotonic) -> FastAPI:
+               clock=time.monotonic, shared: str | None = None) -> FastAPI:
     """The API and web UI over `store`; writes allowed only with `token`; JSON answers kept while
     the store is unchanged, or for `max_staleness` seconds after they were current (0: a commit
-    shows in the next answer), unless `cache` is False. `clock` (seconds) times the staleness."""
+    shows in the next answer), unless `cache` is False. `clock` (seconds) times the staleness.
+    `shared`: the directory of answers shared with the other worker processes of the same server
+    (`sitrep.api.shared`; a path, made by `serve`), used within the staleness bound only."""
     version = StoreVersion(store)
+    answers = (SharedAnswers(shared, max_staleness=max_staleness, clock=clock)
+               if shared and cache and max_staleness > 0 else None)
     pool = getattr(store.engine.pool, "size", None)
     threads = max(2, min(16, pool() if callable(pool) else 8))
 
@@ -113,6 +118,8 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         yield
         version.close()
+        if answers is not None:
+            answers.close()
 
     app = FastAPI(title="sitrep", version=__version__, description=DESCRIPTION + freshness(max_staleness if cache else None), docs_url=None, redoc_url=None,
                   lifespan=lifespan,
@@ -122,9 +129,9 @@ def create_app(store: Store, *, token: str | None = None, pipeline=None,
                                 {"name": "watch", "description": "Sources followed by `sitrep watch`, and saved alerts."}])
     app.state.store = store
     app.state.version = version
-    memo = Memo(version, max_staleness=max_staleness if cache else 0.0, clock=clock)
+    memo = Memo(version, max_staleness=max_staleness if cache else 0.0, clock=clock, shared=answers)
     if cache:
-        app.add_middleware(ResponseCache, version=version, max_staleness=max_staleness, clock=clock)
+        app.add_middleware(ResponseCache, version=version, max_staleness=max_staleness, clock=clock, shared=answers)
     app.add_middleware(security.Edge, token=token, max_body=max_body)   # added last: the outermost
     ingester = Ingester(store, pipeline)
     Q = _query()

@@ -22,6 +22,11 @@ Every kept answer carries an `ETag` (a hash of its body), `Cache-Control: no-cac
 may keep it but must ask again) and `X-Cache: hit` or `miss` (answered from memory or computed); a request whose `If-None-Match` names the current answer's tag
 gets 304 with no body. Bounded by entries and bytes; bodies over `max_body` are not kept;
 streamed downloads are never kept. Concurrent requests for one URL wait for one computation.
+
+With several worker processes (`sitrep serve --workers N`) both may be given a `SharedAnswers`
+(`sitrep.api.shared`): an answer a worker computes for a URL it was asked before, and the memo's
+JSON values, are written there, and another worker that lacks them uses them within the
+staleness bound (by time only: the store's version is not comparable between processes).
 """
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ import time
 from collections import OrderedDict
 from typing import NamedTuple
 
+import orjson
 from sqlalchemy.engine import make_url
 
 CACHE_CONTROL = b"no-cache"
@@ -100,12 +106,13 @@ class ResponseCache:
 
     def __init__(self, app, *, version, max_staleness: float = 0.0, clock=time.monotonic, max_entries: int = 512,
                  max_bytes: int = 64 << 20, max_body: int = 4 << 20, prefix: str = "/api/",
-                 skip: tuple[str, ...] = ("/api/export",)):
+                 skip: tuple[str, ...] = ("/api/export",), shared=None):
         if max_staleness < 0:
             raise ValueError(f"max_staleness: {max_staleness} is negative")
         self.app, self.version, self.max_staleness, self.clock = app, version, float(max_staleness), clock
         self.max_entries, self.max_bytes, self.max_body = max_entries, max_bytes, max_body
         self.prefix, self.skip = prefix, skip
+        self.shared = shared     # a SharedAnswers of the other worker processes (sitrep.api.shared), or None
         self.entries: OrderedDict[bytes, Kept] = OrderedDict()
         self.size = 0
         self.hits = self.misses = 0
@@ -128,6 +135,15 @@ class ResponseCache:
         if running is not None and running[0] == version:   # the same answer is being computed: wait for it
             await asyncio.shield(running[1])
             if await self._answer_from_memory(key, version, scope, send):
+                return
+        if self.shared is not None:   # another worker computed it within the bound: its answer will do
+            got = self.shared.get(key)
+            if got is not None:
+                at, headers, body, etag = got
+                self._store(key, Kept(None, at, headers, body, etag))   # (then usable here by the bound only)
+                with self.lock:
+                    self.hits += 1
+                await self._send(scope, send, headers, body, etag, HIT)
                 return
         done = asyncio.get_running_loop().create_future()
         self.inflight[key] = (version, done)
@@ -172,6 +188,9 @@ class ResponseCache:
         chunks: list[bytes] = []
         state = {"keep": False, "size": 0}
         started = self.clock()
+        # shared with the other workers once asked for again (an answer asked once, as most single
+        # events and documents are, is not worth writing down for them)
+        share = self.shared is not None and key in self.entries
 
         async def capture(message):
             if message["type"] == "http.response.start":
@@ -190,6 +209,8 @@ class ResponseCache:
                     headers = [(k, v) for k, v in held["headers"] if k.lower() not in (b"etag", b"cache-control")]
                     headers += [(b"etag", etag), (b"cache-control", CACHE_CONTROL)]
                     self._store(key, Kept(version, started, headers, whole, etag))
+                    if share:
+                        self.shared.put(key, started, headers, whole, etag)
                     await self._send(scope, send, headers, whole, etag, MISS)
                     return
                 if state["size"] > self.max_body:    # too big to keep: send what was held, then pass through
@@ -219,8 +240,9 @@ class Memo:
     is longer), by one thread while the others wait for it (the entity counts that rank entity
     lists, the store's statistics)."""
 
-    def __init__(self, version, max_staleness: float = 0.0, clock=time.monotonic):
+    def __init__(self, version, max_staleness: float = 0.0, clock=time.monotonic, shared=None):
         self.version, self.max_staleness, self.clock = version, float(max_staleness), clock
+        self.shared = shared     # a SharedAnswers of the other worker processes, or None (JSON values only)
         self.values: dict[str, tuple[object, float, object]] = {}
         self.locks: dict[str, threading.Lock] = {}
         self.lock = threading.Lock()
@@ -257,6 +279,19 @@ class Memo:
             version, at = self.version(), self.clock()
             if version is None and self.max_staleness <= 0:
                 return compute()
+            name = b"memo:" + key.encode()
+            got = self.shared.get(name) if self.shared is not None else None
+            if got is not None:     # computed by another worker within the bound
+                value = orjson.loads(got[2])
+                self.values[key] = (None, got[0], value)
+                return value
             value = compute()
             self.values[key] = (version, at, value)
+            if self.shared is not None:
+                try:
+                    raw = orjson.dumps(value)
+                except TypeError:   # not JSON: not shared
+                    return value
+                if orjson.loads(raw) == value:     # shared only when it reads back the same
+                    self.shared.put(name, at, [], raw, b"")
             return value

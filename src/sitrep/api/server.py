@@ -4,14 +4,16 @@ One process serves the routes from a thread pool (the store calls block; SQLite 
 lets them read while an ingest writes). With `workers` > 1 the listening socket is bound
 once here and uvicorn's supervisor starts that many processes on it, each opening the store
 itself (`app_from_env`: the database and the token reach them through the environment), so
-the API uses more than one core. uvicorn runs on uvloop and httptools when they are
-installed (they are dependencies of sitrep).
+the API uses more than one core; they share the answers they compute through files in a
+directory made for the run (`sitrep.api.shared`), within the staleness bound. uvicorn runs on
+uvloop and httptools when they are installed (they are dependencies of sitrep).
 """
 from __future__ import annotations
 
 import os
 
 ENV_DB, ENV_TOKEN, ENV_STALENESS = "SITREP_SERVE_DB", "SITREP_SERVE_TOKEN", "SITREP_SERVE_MAX_STALENESS"
+ENV_SHARED = "SITREP_SERVE_SHARED"   # the directory of answers the worker processes share (sitrep.api.shared)
 MAX_STALENESS = 1.0   # seconds a kept answer may lag the store (see sitrep.api.cache): the default of `sitrep serve`
 
 
@@ -21,7 +23,7 @@ def app_from_env():
     from sitrep.store import Store
 
     return create_app(Store.open(os.environ[ENV_DB]), token=os.environ.get(ENV_TOKEN) or None,
-                      max_staleness=float(os.environ.get(ENV_STALENESS) or 0))
+                      max_staleness=float(os.environ.get(ENV_STALENESS) or 0), shared=os.environ.get(ENV_SHARED) or None)
 
 
 def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None, workers: int = 1,
@@ -51,7 +53,11 @@ def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | No
                                 workers=workers, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
         sock = config.bind_socket()
         announce(ready)
-        Multiprocess(config, sockets=[sock]).run()
+        from sitrep.api.shared import make_dir
+
+        with make_dir() as shared:    # the workers share their answers through files in it (removed at the end)
+            os.environ[ENV_SHARED] = os.path.join(shared, "answers")
+            Multiprocess(config, sockets=[sock]).run()
         return
 
     from sitrep.api.app import create_app

@@ -28,6 +28,7 @@ from sitrep.ingest import dedup
 from sitrep.model import Entity, Extraction, Place, Role, SourceDoc, Span, Timex
 from sitrep.resolve.gazetteer import distance_km
 from sitrep.store import clusters as X
+from sitrep.store import raw as R
 from sitrep.store import schema as S
 
 
@@ -322,8 +323,8 @@ class Store:
     # ------------------------------------------------------------------ reading
     def document(self, doc_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as c:
-            row = c.execute(select(S.documents).where(S.documents.c.id == doc_id)).mappings().first()
-            return dict(row) if row else None
+            found = R.rows_where(c, S.documents, "id", doc_id)
+            return found[0] if found else None
 
     def find_documents(self, prefix: str, limit: int = 5) -> list[str]:
         with self.engine.connect() as c:
@@ -332,12 +333,14 @@ class Store:
 
     def extraction(self, doc_id: str) -> Extraction | None:
         """A stored document's extraction, rebuilt from the tables (offsets into the stored text)."""
-        doc = self.document(doc_id)
-        if doc is None:
-            return None
         with self.engine.connect() as c:
+            found = R.rows_where(c, S.documents, "id", doc_id)
+            if not found:
+                return None
+            doc = found[0]
+
             def rows(table, order):
-                return c.execute(select(table).where(table.c.doc_id == doc_id).order_by(*order)).mappings().all()
+                return R.rows_where(c, table, "doc_id", doc_id, tuple(col.name for col in order))
 
             mentions: dict[str, list[Span]] = {}
             for m in rows(S.entity_mentions, [S.entity_mentions.c.id]):

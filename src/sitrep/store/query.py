@@ -28,6 +28,7 @@ from sqlalchemy import text as sql_text
 
 from sitrep.resolve import identity
 from sitrep.resolve.gazetteer import distance_km
+from sitrep.store import _json_loads
 from sitrep.store import schema as S
 from sitrep.store.filters import (  # noqa: F401
     MAX_TEXT,
@@ -98,6 +99,30 @@ def _event(r) -> dict[str, Any]:
     }
 
 
+_ROW_COLS = tuple(col.name for col in S.clusters.columns)
+_ROW_JSON = tuple(i for i, col in enumerate(S.clusters.columns) if isinstance(col.type, S.JSON))
+_ROWS_SQL = (f"SELECT {', '.join(f'clusters.{chr(34)}{n}{chr(34)}' for n in _ROW_COLS)} FROM clusters "
+             "WHERE clusters.id IN (SELECT value FROM json_each(?))")
+
+
+def _rows_by_id(c, ids: list[str]) -> dict[str, Any]:
+    """The rows of these events by id (each a mapping of column name to value, as SQLAlchemy reads
+    it). On SQLite one statement of fixed text (the ids go in as one JSON array) whose tuples
+    become dicts here: no statement to build or compile, no result machinery per row."""
+    if not ids:
+        return {}
+    if c.dialect.name != "sqlite":
+        return {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(ids))).mappings().all()}
+    out: dict[str, Any] = {}
+    for row in c.exec_driver_sql(_ROWS_SQL, (orjson.dumps(ids).decode(),)).all():
+        r = dict(zip(_ROW_COLS, row))
+        for i in _ROW_JSON:
+            v = row[i]
+            r[_ROW_COLS[i]] = None if v is None else _json_loads(v)
+        out[r["id"]] = r
+    return out
+
+
 def _page(limit: int, offset: int) -> tuple[int, int]:
     try:
         limit, offset = int(limit), int(offset)
@@ -127,7 +152,7 @@ def events(store, *, sort: str = "-date", limit: int = 50, offset: int = 0, afte
     with store.engine.connect() as c:
         total, ids = _matching_ids(c, sort, filters, limit + 1, offset, cursor, cap=count_cap)
         more, ids = len(ids) > limit, ids[:limit]
-        rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(ids))).mappings().all()} if ids else {}
+        rows = _rows_by_id(c, ids)
     items = [_event(rows[i]) for i in ids if i in rows]
     col = SORTS[sort.lstrip("-")][0].name
     nxt = make_cursor(sort, rows[ids[-1]][col], ids[-1]) if more and ids[-1] in rows else None
@@ -268,6 +293,10 @@ def _sqlite_page(c, sort: str, filters: dict, limit: int, offset: int, cursor: t
     text = check_text(filters.get("text"), "q")
     fts = text is not None and len(text) >= 3
     w = _filters(c, **filters, text_mode="none" if fts else "index")
+    if not w and not fts:     # no filter: count cheaply, and take the page from the order's index
+        n = c.exec_driver_sql("SELECT count(*) FROM (SELECT 1 FROM clusters LIMIT ?)", (cap + 1,)).scalar_one()
+        every = ("FROM clusters INDEXED BY ix_clusters_date_id", ()) if sort == "-date" else ("FROM clusters", ())
+        return n, _page_ids(c, [], sort, limit, offset, cursor, every)
     first = select(literal_column("clusters.rowid").label("r")).select_from(S.clusters).where(*w).limit(cap + 1)
     if fts and not w:        # the full-text index alone: its rowids are the events'
         first = select(literal_column("clusters_search.rowid").label("r")).select_from(S.clusters).where(
@@ -325,14 +354,14 @@ def iter_events(store, *, sort: str = "date", batch: int = 1000, **filters):
     for i in range(0, len(ids), batch):
         chunk = ids[i:i + batch]
         with store.engine.connect() as c:
-            rows = {r["id"]: r for r in c.execute(select(S.clusters).where(C.id.in_(chunk))).mappings().all()}
+            rows = _rows_by_id(c, chunk)
         yield from (_event(rows[x]) for x in chunk if x in rows)
 
 
 def event(store, event_id: str) -> dict[str, Any] | None:
     """One real-world event with each source's report: the article and the mention's evidence."""
     with store.engine.connect() as c:
-        r = c.execute(select(S.clusters).where(C.id == event_id)).mappings().first()
+        r = _rows_by_id(c, [event_id]).get(event_id)
         if r is None:
             return None
         d = S.documents.c
@@ -403,15 +432,16 @@ def _entity_stats(c, ids: list[str] | None) -> dict[str, dict[str, int]]:
     def among(col):
         return [col.in_(ids)] if ids is not None else [col.is_not(None)]
 
+    # (each result read whole by .all(): the driver's fetchall, not a fetch per row)
     for cid, docs in c.execute(select(e.canonical_id, func.count(func.distinct(e.doc_id)))
-                               .where(*among(e.canonical_id)).group_by(e.canonical_id)):
+                               .where(*among(e.canonical_id)).group_by(e.canonical_id)).all():
         out[cid]["documents"] = docs
     for cid, n in c.execute(select(e.canonical_id, func.count()).select_from(S.entity_mentions)
                             .join(S.entities, S.entities.c.id == S.entity_mentions.c.entity_id)
-                            .where(*among(e.canonical_id)).group_by(e.canonical_id)):
+                            .where(*among(e.canonical_id)).group_by(e.canonical_id)).all():
         out[cid]["mentions"] = n
     for col in (C.actor1_id, C.actor2_id):
-        for cid, n in c.execute(select(col, func.count()).where(*among(col)).group_by(col)):
+        for cid, n in c.execute(select(col, func.count()).where(*among(col)).group_by(col)).all():
             out[cid]["events"] += n
     return dict(out)
 
@@ -515,7 +545,7 @@ def entity(store, entity_id: str, *, limit: int | None = None, offset: int = 0, 
                 found[x.cluster_id] = (x.date_start or "", x.role)
         order = sorted(found, key=lambda i: (found[i][0], i))
         page = _slice(order, limit, offset)
-        rows = {x["id"]: x for x in c.execute(select(S.clusters).where(C.id.in_(page))).mappings().all()} if page else {}
+        rows = _rows_by_id(c, page)
         out["events_total"] = len(order)
         out["events"] = [{**_event(rows[i]), "role": found[i][1]} for i in page if i in rows]
         qc = S.quotes.c
@@ -547,8 +577,10 @@ def place(store, place_id: str, *, limit: int | None = None, offset: int = 0) ->
                          ).scalar_one()
         where = place_condition(c, place_id)
         total = c.execute(select(func.count()).select_from(S.clusters).where(where)).scalar_one()
-        q = select(S.clusters).where(where).order_by(C.date_start, C.id).offset(offset)
-        evs = [_event(x) for x in c.execute(q.limit(limit) if limit else q).mappings().all()]
+        q = select(C.id).where(where).order_by(C.date_start, C.id).offset(offset)
+        ids = list(c.execute(q.limit(limit) if limit else q).scalars())
+        rows = _rows_by_id(c, ids)
+        evs = [_event(rows[i]) for i in ids if i in rows]
     return {"id": r["id"], "geonameid": r["geonameid"], "name": r["name"], "lat": r["lat"], "lon": r["lon"],
             "country_code": r["country_code"], "admin1": r["admin1"], "feature_code": r["feature_code"],
             "precision": r["precision"], "documents": docs, "events_total": total, "events": evs}
@@ -575,10 +607,15 @@ def document(store, doc_id: str) -> dict[str, Any] | None:
         return None
     out = orjson.loads(orjson.dumps(ext))   # = ext.to_dict(), encoded in C: a sixth of the time
     with store.engine.connect() as c:
-        out["event_ids"] = dict(c.execute(select(S.events.c.id, S.events.c.cluster_id)
-                                          .where(S.events.c.doc_id == doc_id)).all())
-        ents = dict(c.execute(select(S.entities.c.id, S.entities.c.canonical_id)
-                              .where(S.entities.c.doc_id == doc_id)).all())
+        if c.dialect.name == "sqlite":    # (fixed SQL text: no statement to build per request)
+            out["event_ids"] = dict(c.exec_driver_sql("SELECT id, cluster_id FROM events WHERE doc_id = ?",
+                                                      (doc_id,)).all())
+            ents = dict(c.exec_driver_sql("SELECT id, canonical_id FROM entities WHERE doc_id = ?", (doc_id,)).all())
+        else:
+            out["event_ids"] = dict(c.execute(select(S.events.c.id, S.events.c.cluster_id)
+                                              .where(S.events.c.doc_id == doc_id)).all())
+            ents = dict(c.execute(select(S.entities.c.id, S.entities.c.canonical_id)
+                                  .where(S.entities.c.doc_id == doc_id)).all())
     out["entity_ids"] = ents
     for p in out.get("places", []):
         p["place_id"] = identity.place_id(p.get("geonameid"), p.get("name") or p.get("text"))

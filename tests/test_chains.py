@@ -375,3 +375,12 @@ def test_a_possessive_puts_the_second_place_in_the_first(pipeline):
     p = at(ps, "Idlib")
     assert p.country_code == "SY" and p.container is not None and p.container.text == "Syria"
     assert chains.links("Syria's Idlib", [(0, 5), (8, 13)]) == [None, 0]
+
+
+def test_a_neighbourhood_after_a_comma_is_in_the_town_before_it(pipeline):
+    # "Zahra" is also a district in Kuwait: the town named first holds the neighbourhood, not the reverse
+    ps = places(pipeline, "In Mosul, the Zahra neighbourhood was shelled on Monday.")
+    assert near(at(ps, "Mosul"), 36.34, 43.12, km=10) and near(at(ps, "Zahra"), 36.34, 43.12, km=25)
+    # and a chain that would loop through the town ends: this returns
+    ps = places(pipeline, "Gunmen attacked Xyzabad village, Mosul, the Zahra neighbourhood, on Monday.")
+    assert at(ps, "Xyzabad").fallback

@@ -196,8 +196,15 @@ def _links(cands: list[Candidate], text: str | None) -> dict[int, int]:
     spans = [(cands[i].start, cands[i].end) for i in usable]
     up = chains.links(text, spans)
     # a country after which a comma comes is in nothing: "Iraq, Syria and Jordan" is a list
-    return {usable[k]: usable[j] for k, j in enumerate(up) if j is not None and not (
+    out = {usable[k]: usable[j] for k, j in enumerate(up) if j is not None and not (
         _names_a_country(cands[usable[k]]) and chains.is_comma(text[cands[usable[k]].end:cands[usable[j]].start]))}
+    # "in Mosul, the Zahra neighbourhood": a part of a town after a comma is in the town before it
+    for k, j in list(out.items()):
+        if cands[j].sub_city and not cands[k].sub_city and j not in out and \
+                chains.is_comma(text[cands[k].end:cands[j].start]):
+            del out[k]
+            out[j] = k
+    return out
 
 
 def _chain_ids(links: dict[int, int], n: int) -> list[int | None]:
@@ -225,7 +232,7 @@ def _setting_towns(cands: list[Candidate], ranked: list[list[tuple[float, Entry]
     out: dict[int, int] = {}
     containers = set(links.values())
     for i, c in enumerate(cands):
-        if not c.sub_city or i in links or c.adjectival or c.in_name:
+        if not c.sub_city or i in links or i in containers or c.adjectival or c.in_name:
             continue
         for k in range(i - 1, -1, -1):
             o = cands[k]
@@ -254,7 +261,7 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
     heads = [i for i in links if i not in links.values()]
     for head in heads:
         members = [head]
-        while members[-1] in links:
+        while members[-1] in links and links[members[-1]] not in members:     # a cycle ends the chain
             members.append(links[members[-1]])
         # one loose reading for two names ("Gangaw township (Gangaw district": a namesake abroad spelt
         # alike) is no evidence that it is right; an exact one is (a district named after its town)

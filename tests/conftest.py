@@ -46,3 +46,47 @@ def copy_store(src: str, dst_dir) -> str:
 @pytest.fixture
 def db_path(tmp_path):
     return str(tmp_path / "test.db")
+
+
+class FakeClock:
+    """A clock the test moves (the server's is time.monotonic)."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def write_a_quokka(path: str, failure: bool = True) -> None:
+    """Another writer, as an ingest would be: one event's notes (and one failure), committed."""
+    import sqlite3
+
+    with sqlite3.connect(path) as con:
+        con.execute("update clusters set notes = 'a quokka was seen' where id = "
+                    "(select id from clusters order by id limit 1)")
+        if failure:
+            con.execute("insert into failures (origin, reason, first_seen) values ('q.txt', 'test', '2025-01-01')")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def spawn_serve(db: str, *args: str):
+    """A real `sitrep serve --db DB ARGS` on a free port, without a token, in its own session:
+    (process, port). The caller stops it (killpg)."""
+    import os
+    import subprocess
+    import sys
+
+    port = free_port()
+    exe = str(Path(sys.executable).parent / "sitrep")
+    env = {k: v for k, v in os.environ.items() if k != "SITREP_TOKEN"}
+    proc = subprocess.Popen([exe, "serve", "--db", db, "--port", str(port), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    return proc, port

@@ -5,12 +5,12 @@ answer is unchanged and 200 with a new tag once it changed; the memo of costly v
 same bound. The bound is timed by a clock the test moves (the server's is time.monotonic)."""
 from __future__ import annotations
 
-import sqlite3
 import warnings
 
 import pytest
 
-from conftest import copy_store
+from conftest import FakeClock as Clock
+from conftest import copy_store, write_a_quokka
 
 warnings.filterwarnings("ignore", message=".*httpx.*")
 pytest.importorskip("fastapi")
@@ -20,22 +20,6 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sitrep.api import create_app  # noqa: E402
 from sitrep.api.cache import Memo  # noqa: E402
 from sitrep.store import Store  # noqa: E402
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def write_a_quokka(path: str) -> None:
-    """Another writer, as an ingest would be: one event's notes and one failure, committed."""
-    with sqlite3.connect(path) as con:
-        con.execute("update clusters set notes = 'a quokka was seen' where id = "
-                    "(select id from clusters order by id limit 1)")
-        con.execute("insert into failures (origin, reason, first_seen) values ('q.txt', 'test', '2025-01-01')")
 
 
 @pytest.fixture

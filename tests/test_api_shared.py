@@ -11,10 +11,8 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_store
+from conftest import FakeClock as Clock
+from conftest import copy_store, spawn_serve, write_a_quokka
 
 warnings.filterwarnings("ignore", message=".*httpx.*")
 pytest.importorskip("fastapi")
@@ -34,21 +33,6 @@ from sitrep.api import create_app  # noqa: E402
 from sitrep.api.cache import Memo  # noqa: E402
 from sitrep.api.shared import SharedAnswers, decode_headers, encode_headers  # noqa: E402
 from sitrep.store import Store  # noqa: E402
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def write_a_quokka(path: str) -> None:
-    """Another writer, as an ingest would be: one event's notes, committed."""
-    with sqlite3.connect(path) as con:
-        con.execute("update clusters set notes = 'a quokka was seen' where id = "
-                    "(select id from clusters order by id limit 1)")
 
 
 @pytest.fixture
@@ -76,7 +60,7 @@ def test_one_workers_answer_serves_another_within_the_bound_only(two_workers):
     clock.now += 1.1        # past the bound and changed: a computes it again, and now shares it
     first = a.get("/api/events", params=q)
     assert first.json()["total"] == 0 and first.headers["x-cache"] == "miss"
-    write_a_quokka(path)
+    write_a_quokka(path, failure=False)
     clock.now += 0.8        # within the bound of a's answer: b may answer with it, tag and all
     got = b.get("/api/events", params=q)
     assert got.headers["x-cache"] == "hit" and got.content == first.content
@@ -146,14 +130,7 @@ def test_two_real_workers_show_a_write_once_the_bound_has_passed(examples_db, tm
     passed, every answer (from either worker, its own or the other's) shows it; the shared
     directory lives in the run's directory, removed when the server stops."""
     db = copy_store(examples_db, tmp_path)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    exe = str(Path(sys.executable).parent / "sitrep")
-    env = {k: v for k, v in os.environ.items() if k != "SITREP_TOKEN"}
-    proc = subprocess.Popen([exe, "serve", "--db", db, "--port", str(port), "--workers", "2",
-                             "--max-staleness", "0.5"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc, port = spawn_serve(db, "--workers", "2", "--max-staleness", "0.5")
     url = f"http://127.0.0.1:{port}/api/events?q=quokka"
 
     def total() -> int:
@@ -179,7 +156,7 @@ def test_two_real_workers_show_a_write_once_the_bound_has_passed(examples_db, tm
                 if var.startswith(b"SITREP_SERVE_SHARED="):
                     shared.add(Path(var.split(b"=", 1)[1].decode()))
         assert len(shared) == 1 and next(iter(shared)).exists()
-        write_a_quokka(db)
+        write_a_quokka(db, failure=False)
         time.sleep(0.6)
         assert [total() for _ in range(40)] == [1] * 40
     finally:

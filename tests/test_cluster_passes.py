@@ -65,14 +65,20 @@ def _ingest_and_die(path: str, pipeline, after: int) -> None:
         batch.ingest([str(EXAMPLES)], store, pipeline, progress=progress, cluster_every=1000)
 
 
-@pytest.mark.parametrize("every", [200, 2])    # the next run's first pass at its end, or after 2 of its own
-def test_a_run_killed_before_its_pass_is_completed_by_the_next(examples_db, pipeline, tmp_path, every):
+def _killed_run(tmp_path, pipeline, n: int) -> str:
+    """A store whose ingest was killed (SIGKILL) after storing `n` documents, before its pass."""
     path = str(tmp_path / "killed.db")
     Store.open(path).close()
-    child = multiprocessing.get_context("fork").Process(target=_ingest_and_die, args=(path, pipeline, 12))
+    child = multiprocessing.get_context("fork").Process(target=_ingest_and_die, args=(path, pipeline, n))
     child.start()
     child.join(timeout=600)
     assert child.exitcode == -signal.SIGKILL
+    return path
+
+
+@pytest.mark.parametrize("every", [200, 2])    # the next run's first pass at its end, or after 2 of its own
+def test_a_run_killed_before_its_pass_is_completed_by_the_next(examples_db, pipeline, tmp_path, every):
+    path = _killed_run(tmp_path, pipeline, 12)
     with Store.open(path) as store:
         assert store.stats()["documents"] == 12 and store.stats()["real_world_events"] == 0
     assert unclustered(path) > 0              # stored, but without their real-world events
@@ -85,12 +91,7 @@ def test_a_run_killed_before_its_pass_is_completed_by_the_next(examples_db, pipe
 
 
 def test_a_run_with_nothing_new_still_completes_what_a_killed_run_left(examples_db, pipeline, tmp_path):
-    path = str(tmp_path / "killed.db")
-    Store.open(path).close()
-    child = multiprocessing.get_context("fork").Process(target=_ingest_and_die, args=(path, pipeline, 21))
-    child.start()
-    child.join(timeout=600)
-    assert child.exitcode == -signal.SIGKILL
+    path = _killed_run(tmp_path, pipeline, 21)
     assert unclustered(path) > 0
     with Store.open(path) as store:
         summary = batch.ingest([str(EXAMPLES)], store, pipeline)

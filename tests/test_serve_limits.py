@@ -14,7 +14,7 @@ import warnings
 
 import pytest
 
-from conftest import copy_store
+from conftest import copy_store, spawn_serve
 
 warnings.filterwarnings("ignore", message=".*httpx.*")
 pytest.importorskip("fastapi")
@@ -416,19 +416,12 @@ def test_sitrep_serve_with_two_workers(examples_db, tmp_path):
     import os
     import signal
     import subprocess
-    import sys
     import urllib.error
     import urllib.request
     from pathlib import Path
 
     db = copy_store(examples_db, tmp_path)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    exe = str(Path(sys.executable).parent / "sitrep")
-    env = {k: v for k, v in os.environ.items() if k != "SITREP_TOKEN"}
-    proc = subprocess.Popen([exe, "serve", "--db", db, "--port", str(port), "--workers", "2"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc, port = spawn_serve(db, "--workers", "2")
     try:
         deadline = time.monotonic() + 120
         while True:

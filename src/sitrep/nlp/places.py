@@ -261,12 +261,12 @@ class PlaceRecognizer:
                     hint = self.feature_before[two]
                     c.feature_hint = None if hint == "REL" else hint
                     c.context += 1.0
-        c.sub_city = self._names_part_of_a_town(doc, span, end_tok, prev_words, c)
+        c.sub_city = self._names_part_of_a_town(doc, end_tok, prev_words)
         if self._qualifies_a_thing(span, c):
             c.context, c.weak = min(c.context, 0.0), True
         return c
 
-    def _names_part_of_a_town(self, doc, span, end_tok: int, prev_words: list[str], c: Candidate) -> bool:
+    def _names_part_of_a_town(self, doc, end_tok: int, prev_words: list[str]) -> bool:
         """"the Santurce neighbourhood", "Saavedra park", "colonia Bethania", "the neighbourhood of X";
         not "the Cincinnati suburb of West Chester", where the name is the town."""
         words = self.sub_city_words

@@ -23,7 +23,7 @@ Data
 
 How to run
     make bench-api                     # a million events (EVENTS=100000 for fewer)
-    .venv/bin/python benchmarks/api.py [--events 1000000] [--runs 30] [--db FILE] [--no-postgres] [--json]
+    .venv/bin/python benchmarks/api.py [--events 1000000] [--runs 30] [--db FILE] [--no-postgres | --no-sqlite] [--json]
 
 Target
     p95 < 100 ms for every kind on a laptop-class machine (2 cores here).
@@ -202,13 +202,17 @@ def main() -> None:
     ap.add_argument("--db", help="a store (file or URL) to query instead of a temporary one; a file that does "
                                  "not exist yet is built there and kept")
     ap.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    ap.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (a throwaway server)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     out: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         keep = args.db and "://" not in args.db and not Path(args.db).exists()
         given = args.db and not keep
-        targets = [("given", args.db)] if given else [("sqlite", args.db or str(Path(tmp) / "bench.db"))]
+        targets = [("given", args.db)] if given else [] if args.no_sqlite else [
+            ("sqlite", args.db or str(Path(tmp) / "bench.db"))]
+        if args.no_sqlite and args.no_postgres:
+            ap.error("--no-sqlite and --no-postgres leave nothing to measure")
         pg = None
         if not given and not args.no_postgres:
             from pgserver import throwaway_postgres

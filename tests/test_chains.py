@@ -384,3 +384,21 @@ def test_a_neighbourhood_after_a_comma_is_in_the_town_before_it(pipeline):
     # and a chain that would loop through the town ends: this returns
     ps = places(pipeline, "Gunmen attacked Xyzabad village, Mosul, the Zahra neighbourhood, on Monday.")
     assert at(ps, "Xyzabad").fallback
+
+
+def test_a_reading_its_container_rules_out_is_dropped_not_the_container(pipeline):
+    # Solhan is known only in Turkey, Yagha only in Burkina Faso: the writer's container wins
+    ps = places(pipeline, "Militants and volunteer fighters clashed in the village of Xyzabad (Solhan, Yagha) on Monday.")
+    solhan = at(ps, "Solhan")
+    assert solhan.geonameid is None and solhan.fallback and solhan.country_code == "BF"
+    assert at(ps, "Xyzabad").country_code == "BF"
+
+
+def test_a_name_of_one_place_outweighs_a_name_many_countries_share(pipeline):
+    # Kutkai is a town of Myanmar; Muse is known here only in the United States and Yemen: Kutkai stays
+    ps = places(pipeline, "A villager stepped on a landmine near Xyzabad village of Kutkai township "
+                          "(Muse district) on Sunday.")
+    assert at(ps, "Kutkai").country_code == "MM" and at(ps, "Xyzabad").country_code == "MM"
+    # a province by its short name, in the country of the town before it
+    ps = places(pipeline, "Police dispersed a protest in Nuwara Eliya (Central) on Friday.")
+    assert at(ps, "Central").country_code == "LK" and at(ps, "Central").precision == "admin1"

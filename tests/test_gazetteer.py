@@ -154,6 +154,20 @@ def test_natural_earths_provinces_that_are_geonames_districts_are_districts(gaz)
     assert not any(e.feature_code == "ADM1" for e, t in gaz.lookup("Aude") if t == 0)
 
 
+def test_a_province_named_with_its_kind_is_found_without_it(gaz):
+    # "Central Province" (Sri Lanka) is written "Central" in "(Kandy, Central)"; "Free State" keeps its name
+    central = [e for e, t in gaz.lookup("Central") if t == 0 and e.country_code == "LK"]
+    assert [e.feature_code for e in central] == ["ADM1"]
+    assert not any(e.country_code == "ZA" and e.feature_code == "ADM1" for e, t in gaz.lookup("Free") if t == 0)
+
+
+def test_seats_of_countries_and_provinces(gaz):
+    kabul, kandahar = gaz.seat("AF"), gaz.seat("AF", gaz.admin1_code("AF", "Kandahār"))
+    assert kabul.name == "Kabul" and kabul.feature_code == "PPLC"
+    assert kandahar.name == "Kandahār" and kandahar.admin1 == "Kandahār"
+    assert gaz.seat("AF", "AF.99") is None and gaz.seat(None) is None
+
+
 def test_point_in_polygon_finds_the_division():
     from sitrep.resolve.admin import Outlines, divisions
 

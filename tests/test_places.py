@@ -41,6 +41,12 @@ def test_light_key_drops_case_marks_and_free_standing_articles():
     assert light("‘Ayn al ‘Arab") == "ayn arab"
 
 
+def test_a_last_word_that_spells_an_article_is_part_of_the_name():
+    # an article stands before a word: "Dĩ An" (Vietnam) is not "Di" (Burkina Faso)
+    assert light("Dĩ An") == "di an" != light("Di")
+    assert light("Xi An") == "xi an" and light("Tan An") == "tan an"
+
+
 # --------------------------------------------------------------------------- in context
 
 def places(pipeline, text, **kw):

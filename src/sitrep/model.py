@@ -153,6 +153,10 @@ class EventLocation:
     geo_precision: int | None = None
     fallback: bool = False
     admin2: str | None = None
+    # addition: a location known only down to a province or a country is put at that division's
+    # seat (ACLED codes such events to the provincial capital): the town whose coordinates these are
+    seat: str | None = None
+    seat_geonameid: int | None = None
 
 
 @dataclass

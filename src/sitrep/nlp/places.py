@@ -261,7 +261,8 @@ class PlaceRecognizer:
                     hint = self.feature_before[two]
                     c.feature_hint = None if hint == "REL" else hint
                     c.context += 1.0
-        c.sub_city = self._names_part_of_a_town(doc, end_tok, prev_words)
+        c.sub_city = self._names_part_of_a_town(doc, end_tok, prev_words) or (
+            len(span) > 1 and span[-1].lower_ in self.sub_city_words)      # "Centennial Park", "Tahrir Square"
         if self._qualifies_a_thing(span, c):
             c.context, c.weak = min(c.context, 0.0), True
         return c

@@ -172,7 +172,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             e.population >= 5000 or e.feature_code in ("ADM1", "ADM2"))
         if not supported and not placed:     # "demonstrated in Metz": a town, even without a country named
             if c.source != "ner" and not c.feature_hint and not _stands_alone(e) and not share.get(e.country_code) \
-                    and not (in_chain and i in containers and _is_division(e)):
+                    and not (in_chain and i in containers and _is_division(e)) \
+                    and not (c.context > 0 and exact and _is_world_known(e)):    # "rallied in Tunis"
                 places.append(None)      # a bare capitalised word, in a country the article never mentions
                 continue
             if c.weak and not share.get(e.country_code) and not (in_chain and i in containers and _is_division(e)):

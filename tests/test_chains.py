@@ -415,3 +415,18 @@ def test_a_named_park_or_square_is_part_of_the_town_it_is_in(pipeline):
 def test_a_capital_after_in_is_a_place_without_a_country_named(pipeline):
     ps = places(pipeline, "In Tunis on Sunday, hundreds of people rallied against the new constitution.")
     assert at(ps, "Tunis").country_code == "TN" and at(ps, "Tunis").feature_code == "PPLC"
+
+
+def test_a_place_name_the_model_split_in_two_is_one_name(pipeline):
+    from spacy.tokens import Span
+
+    from sitrep.nlp.place_spans import glued_entities
+
+    doc = pipeline.nlp.make_doc("Troops burned Xyz Taw Ma village and Zzy Thar town near Abc, Bcd.")
+    doc.ents = [Span(doc, 2, 3, "GPE"), Span(doc, 3, 5, "PERSON"), Span(doc, 7, 8, "GPE"), Span(doc, 11, 12, "GPE"),
+                Span(doc, 13, 14, "GPE")]
+    merged = [(e.text, e.label_) for e in glued_entities(doc, {"GPE", "LOC", "FAC"}, {"village", "town"}, set())]
+    # glued and followed by a kind of place: one name; separated by a comma: two
+    assert merged == [("Xyz Taw Ma", "GPE"), ("Zzy Thar", "GPE"), ("Abc", "GPE"), ("Bcd", "GPE")]
+    ps = places(pipeline, "Residents blocked a road in Mineral del Chico, Hidalgo, on Tuesday.")
+    assert at(ps, "Mineral del Chico").country_code == "MX"

@@ -34,6 +34,7 @@ from sitrep.nlp.place_spans import (
     acronym_only,
     alpha,
     can_start,
+    glued_entities,
     inside_longer_name,
     is_major,
     is_name_run,
@@ -118,7 +119,7 @@ class PlaceRecognizer:
                     and e[0].lower_ not in self.raise_before}
         place_tokens: set[int] = set()     # inside spaCy's place entities
         owner: dict[int, object] = {}      # token → the non-place entity it belongs to
-        for ent in doc.ents:
+        for ent in glued_entities(doc, PLACE_LABELS, _NAMING_FEATURES, self.not_names):
             span = trim(ent)
             if ent.label_ in PLACE_LABELS and span is not None and span.text.lower() in self.demonyms \
                     and not self.gazetteer.lookup_exact(span.text):

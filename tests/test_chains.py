@@ -430,3 +430,9 @@ def test_a_place_name_the_model_split_in_two_is_one_name(pipeline):
     assert merged == [("Xyz Taw Ma", "GPE"), ("Zzy Thar", "GPE"), ("Abc", "GPE"), ("Bcd", "GPE")]
     ps = places(pipeline, "Residents blocked a road in Mineral del Chico, Hidalgo, on Tuesday.")
     assert at(ps, "Mineral del Chico").country_code == "MX"
+
+
+def test_a_town_written_as_a_container_is_a_place_without_a_country_named(pipeline):
+    ps = places(pipeline, "The defence ministry said it had taken control of Xyzivka, Donetsk, on Tuesday.")
+    donetsk, x = at(ps, "Donetsk"), at(ps, "Xyzivka")
+    assert donetsk.geonameid is not None and x.fallback and x.container.text == "Donetsk"

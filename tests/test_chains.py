@@ -436,3 +436,13 @@ def test_a_town_written_as_a_container_is_a_place_without_a_country_named(pipeli
     ps = places(pipeline, "The defence ministry said it had taken control of Xyzivka, Donetsk, on Tuesday.")
     donetsk, x = at(ps, "Donetsk"), at(ps, "Xyzivka")
     assert donetsk.geonameid is not None and x.fallback and x.container.text == "Donetsk"
+
+
+def test_one_place_entity_with_a_comma_is_a_town_and_its_container(pipeline):
+    from spacy.tokens import Span
+
+    from sitrep.nlp.place_spans import glued_entities
+
+    doc = pipeline.nlp.make_doc("Workers protested in Xyz county (Abcnan, Gansu) on Monday.")
+    doc.ents = [Span(doc, 3, 4, "GPE"), Span(doc, 6, 9, "GPE")]
+    assert [e.text for e in glued_entities(doc, {"GPE"}, {"county"}, set())] == ["Xyz", "Abcnan", "Gansu"]

@@ -179,10 +179,21 @@ def glued_entities(doc, place_labels: set[str], naming_features: set[str], not_n
     """spaCy's entities, where the small model split one place name in two: a place entity and the
     entities or capitalised words glued to it (a space between, no punctuation) are one name when a
     word naming a kind of place follows ("Kaing Taw Ma village", tagged GPE + PERSON) or the second
-    part opens with a lower-case connector ("Mineral del Chico", tagged GPE + GPE)."""
+    part opens with a lower-case connector ("Mineral del Chico", tagged GPE + GPE). And one place
+    entity that holds a comma is two places, a town and its container ("Longnan, Gansu")."""
     from spacy.tokens import Span
 
-    ents = list(doc.ents)
+    ents = []
+    for ent in doc.ents:
+        commas = [t.i for t in ent if t.text == ","]
+        if ent.label_ not in place_labels or not commas:
+            ents.append(ent)
+            continue
+        lo = ent.start
+        for cut in [*commas, ent.end]:
+            if cut > lo:
+                ents.append(Span(doc, lo, cut, label=ent.label_))
+            lo = cut + 1
     out = []
     k = 0
     while k < len(ents):

@@ -446,3 +446,9 @@ def test_one_place_entity_with_a_comma_is_a_town_and_its_container(pipeline):
     doc = pipeline.nlp.make_doc("Workers protested in Xyz county (Abcnan, Gansu) on Monday.")
     doc.ents = [Span(doc, 3, 4, "GPE"), Span(doc, 6, 9, "GPE")]
     assert [e.text for e in glued_entities(doc, {"GPE"}, {"county"}, set())] == ["Xyz", "Abcnan", "Gansu"]
+
+
+def test_the_nationality_of_who_strikes_casts_no_vote_for_where(pipeline):
+    # "Russian forces" names who shelled, not where: Donetsk is the Ukrainian city, not Rostov's Donetsk
+    ps = places(pipeline, "On Monday, Russian forces shelled Xyzivka, Donetsk, killing one civilian.")
+    assert at(ps, "Donetsk").country_code == "UA" and at(ps, "Xyzivka").country_code == "UA"

@@ -102,6 +102,8 @@ class PlaceRecognizer:
         self.not_names = set(c["not_names"])
         self.feature_lead = c["feature_lead"]
         self.sub_city_words = set(c["sub_city_words"])
+        armed = json.loads(resources.files("sitrep.data").joinpath("actor_cues.json").read_text(encoding="utf-8"))
+        self.armed_nouns = set(c["armed_nouns"]) | set(armed["force_nouns"]) | set(armed["weapon_words"])
         self.chain_features = c["chain_features"]
         self.place_nouns = set(c["place_nouns"]) | set(self.feature_after) | set(self.chain_features)
         self.demonyms = demonyms()
@@ -187,8 +189,13 @@ class PlaceRecognizer:
         doc.user_data[KEY] = out
         doc.user_data[VOTES] = Counter(self.demonyms[e.text.lower()] for e in doc.ents
                                        if (e.label_ == "NORP" or e.label_ in PLACE_LABELS)
-                                       and e.text.lower() in self.demonyms and not _sponsors(doc, e.end_char))
+                                       and e.text.lower() in self.demonyms and not _sponsors(doc, e.end_char)
+                                       and not self._armed(doc, e.end))
         return doc
+
+    def _armed(self, doc, end: int) -> bool:
+        """"Russian forces", "Israeli airstrikes": the nationality of who fights or strikes."""
+        return end < len(doc) and doc[end].lower_ in self.armed_nouns
 
     # ------------------------------------------------------------------ building one candidate
     def _candidate(self, span, source: str, label: str | None = None) -> Candidate:

@@ -402,3 +402,53 @@ def test_a_name_of_one_place_outweighs_a_name_many_countries_share(pipeline):
     # a province by its short name, in the country of the town before it
     ps = places(pipeline, "Police dispersed a protest in Nuwara Eliya (Central) on Friday.")
     assert at(ps, "Central").country_code == "LK" and at(ps, "Central").precision == "admin1"
+
+
+def test_a_named_park_or_square_is_part_of_the_town_it_is_in(pipeline):
+    # "Centennial Park" is also a suburb of Sydney; "in downtown Lander" puts it in Lander
+    ps = places(pipeline, "Students gathered at Centennial Park in downtown Lander, Wyoming, on Friday to protest.")
+    park = at(ps, "Centennial Park")
+    assert park.container.text == "Lander" and park.country_code == "US" and park.fallback
+    assert near(park, 42.83, -108.73, km=5)
+
+
+def test_a_capital_after_in_is_a_place_without_a_country_named(pipeline):
+    ps = places(pipeline, "In Tunis on Sunday, hundreds of people rallied against the new constitution.")
+    assert at(ps, "Tunis").country_code == "TN" and at(ps, "Tunis").feature_code == "PPLC"
+
+
+def test_a_place_name_the_model_split_in_two_is_one_name(pipeline):
+    from spacy.tokens import Span
+
+    from sitrep.nlp.place_spans import glued_entities
+
+    doc = pipeline.nlp.make_doc("Troops burned Xyz Taw Ma village and Zzy Thar town near Abc, Bcd.")
+    doc.ents = [Span(doc, 2, 3, "GPE"), Span(doc, 3, 5, "PERSON"), Span(doc, 7, 8, "GPE"), Span(doc, 11, 12, "GPE"),
+                Span(doc, 13, 14, "GPE")]
+    merged = [(e.text, e.label_) for e in glued_entities(doc, {"GPE", "LOC", "FAC"}, {"village", "town"}, set())]
+    # glued and followed by a kind of place: one name; separated by a comma: two
+    assert merged == [("Xyz Taw Ma", "GPE"), ("Zzy Thar", "GPE"), ("Abc", "GPE"), ("Bcd", "GPE")]
+    ps = places(pipeline, "Residents blocked a road in Mineral del Chico, Hidalgo, on Tuesday.")
+    assert at(ps, "Mineral del Chico").country_code == "MX"
+
+
+def test_a_town_written_as_a_container_is_a_place_without_a_country_named(pipeline):
+    ps = places(pipeline, "The defence ministry said it had taken control of Xyzivka, Donetsk, on Tuesday.")
+    donetsk, x = at(ps, "Donetsk"), at(ps, "Xyzivka")
+    assert donetsk.geonameid is not None and x.fallback and x.container.text == "Donetsk"
+
+
+def test_one_place_entity_with_a_comma_is_a_town_and_its_container(pipeline):
+    from spacy.tokens import Span
+
+    from sitrep.nlp.place_spans import glued_entities
+
+    doc = pipeline.nlp.make_doc("Workers protested in Xyz county (Abcnan, Gansu) on Monday.")
+    doc.ents = [Span(doc, 3, 4, "GPE"), Span(doc, 6, 9, "GPE")]
+    assert [e.text for e in glued_entities(doc, {"GPE"}, {"county"}, set())] == ["Xyz", "Abcnan", "Gansu"]
+
+
+def test_the_nationality_of_who_strikes_casts_no_vote_for_where(pipeline):
+    # "Russian forces" names who shelled, not where: Donetsk is the Ukrainian city, not Rostov's Donetsk
+    ps = places(pipeline, "On Monday, Russian forces shelled Xyzivka, Donetsk, killing one civilian.")
+    assert at(ps, "Donetsk").country_code == "UA" and at(ps, "Xyzivka").country_code == "UA"

@@ -170,3 +170,53 @@ def text_at(doc, start: int, end: int) -> str:
     """The document's text between two token boundaries (a phrase's text, from its offsets)."""
     sp = doc.char_span(start, end, alignment_mode="expand")
     return sp.text if sp is not None and sp.start_char == start and sp.end_char == end else doc.text[start:end]
+
+
+_GLUE_LABELS = {"GPE", "LOC", "FAC", "PERSON", "ORG", "NORP"}
+
+
+def glued_entities(doc, place_labels: set[str], naming_features: set[str], not_names: set[str]) -> list:
+    """spaCy's entities, where the small model split one place name in two: a place entity and the
+    entities or capitalised words glued to it (a space between, no punctuation) are one name when a
+    word naming a kind of place follows ("Kaing Taw Ma village", tagged GPE + PERSON) or the second
+    part opens with a lower-case connector ("Mineral del Chico", tagged GPE + GPE). And one place
+    entity that holds a comma is two places, a town and its container ("Longnan, Gansu")."""
+    from spacy.tokens import Span
+
+    ents = []
+    for ent in doc.ents:
+        commas = [t.i for t in ent if t.text == ","]
+        if ent.label_ not in place_labels or not commas:
+            ents.append(ent)
+            continue
+        lo = ent.start
+        for cut in [*commas, ent.end]:
+            if cut > lo:
+                ents.append(Span(doc, lo, cut, label=ent.label_))
+            lo = cut + 1
+    out = []
+    k = 0
+    while k < len(ents):
+        ent = ents[k]
+        if ent.label_ not in place_labels:
+            out.append(ent)
+            k += 1
+            continue
+        j, m, connector = ent.end, k + 1, False
+        while j < len(doc) and j - ent.start < 6 and doc[j - 1].whitespace_ == " ":
+            if m < len(ents) and ents[m].start == j and ents[m].label_ in _GLUE_LABELS:
+                connector = connector or doc[j].lower_ in CONNECTORS
+                j, m = ents[m].end, m + 1
+            elif doc[j].text[:1].isupper() and alpha(doc[j]) and not doc[j].ent_type_ \
+                    and doc[j].lower_ not in not_names and doc[j].lower_ not in naming_features:
+                j += 1
+            else:
+                break
+        named = j < len(doc) and doc[j].lower_ in naming_features
+        if j > ent.end and (named or connector):
+            out.append(Span(doc, ent.start, j, label=ent.label_))
+            k = m
+        else:
+            out.append(ent)
+            k += 1
+    return out

@@ -34,6 +34,7 @@ from sitrep.nlp.place_spans import (
     acronym_only,
     alpha,
     can_start,
+    glued_entities,
     inside_longer_name,
     is_major,
     is_name_run,
@@ -101,6 +102,8 @@ class PlaceRecognizer:
         self.not_names = set(c["not_names"])
         self.feature_lead = c["feature_lead"]
         self.sub_city_words = set(c["sub_city_words"])
+        armed = json.loads(resources.files("sitrep.data").joinpath("actor_cues.json").read_text(encoding="utf-8"))
+        self.armed_nouns = set(c["armed_nouns"]) | set(armed["force_nouns"]) | set(armed["weapon_words"])
         self.chain_features = c["chain_features"]
         self.place_nouns = set(c["place_nouns"]) | set(self.feature_after) | set(self.chain_features)
         self.demonyms = demonyms()
@@ -118,7 +121,7 @@ class PlaceRecognizer:
                     and e[0].lower_ not in self.raise_before}
         place_tokens: set[int] = set()     # inside spaCy's place entities
         owner: dict[int, object] = {}      # token → the non-place entity it belongs to
-        for ent in doc.ents:
+        for ent in glued_entities(doc, PLACE_LABELS, _NAMING_FEATURES, self.not_names):
             span = trim(ent)
             if ent.label_ in PLACE_LABELS and span is not None and span.text.lower() in self.demonyms \
                     and not self.gazetteer.lookup_exact(span.text):
@@ -186,8 +189,13 @@ class PlaceRecognizer:
         doc.user_data[KEY] = out
         doc.user_data[VOTES] = Counter(self.demonyms[e.text.lower()] for e in doc.ents
                                        if (e.label_ == "NORP" or e.label_ in PLACE_LABELS)
-                                       and e.text.lower() in self.demonyms and not _sponsors(doc, e.end_char))
+                                       and e.text.lower() in self.demonyms and not _sponsors(doc, e.end_char)
+                                       and not self._armed(doc, e.end))
         return doc
+
+    def _armed(self, doc, end: int) -> bool:
+        """"Russian forces", "Israeli airstrikes": the nationality of who fights or strikes."""
+        return end < len(doc) and doc[end].lower_ in self.armed_nouns
 
     # ------------------------------------------------------------------ building one candidate
     def _candidate(self, span, source: str, label: str | None = None) -> Candidate:
@@ -261,7 +269,8 @@ class PlaceRecognizer:
                     hint = self.feature_before[two]
                     c.feature_hint = None if hint == "REL" else hint
                     c.context += 1.0
-        c.sub_city = self._names_part_of_a_town(doc, end_tok, prev_words)
+        c.sub_city = self._names_part_of_a_town(doc, end_tok, prev_words) or (
+            len(span) > 1 and span[-1].lower_ in self.sub_city_words)      # "Centennial Park", "Tahrir Square"
         if self._qualifies_a_thing(span, c):
             c.context, c.weak = min(c.context, 0.0), True
         return c

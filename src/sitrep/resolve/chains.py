@@ -28,11 +28,11 @@ def _gap_pattern() -> re.Pattern:
     words = sorted(cues()["chain_features"], key=len, reverse=True)
     feature = r"(?:" + "|".join(re.escape(w) for w in words) + r")"
     # after the inner name: an optional feature word ("village", "district"), then a link —
-    # a comma, an opening bracket, "of", "in", "in the", "of the", ", in" — and an optional
+    # a comma, an opening bracket, "of", "in", "in the", "of the", ", in", "in downtown" — and an optional
     # article and feature word ("in the district of Y")
     return re.compile(
         rf"^\s*(?:\)\s*)?(?:{feature}\s*)?(?:\)\s*)?"
-        rf"(?:,\s*(?:in\s+|of\s+)?|\(\s*|(?:in|of|within)\s+)"
+        rf"(?:,\s*(?:in\s+|of\s+)?|\(\s*|(?:in|of|within)\s+(?:downtown\s+|central\s+)?)"
         rf"(?:the\s+)?(?:{feature}\s+of\s+)?(?:the\s+)?$",
         re.IGNORECASE)
 

@@ -158,8 +158,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             best, e = ranked[i][0] if ranked[i] else (None, None)
         supported = support.get(i, False)
         # "(Kantchari, Tapoa)": a division written as a container, by its exact name, is one even when weak
-        written_container = e is not None and in_chain and i in containers and _is_division(e) and any(
-            x is e and t == 0 for x, t in c.entries)
+        exact = e is not None and any(x is e and t == 0 for x, t in c.entries)
+        written_container = e is not None and in_chain and i in containers and _is_division(e) and exact
         if e is None or (best < MIN_SCORE_WITHOUT_NER and c.source != "ner" and not supported
                          and not written_container):
             # a name the gazetteer knows only elsewhere than its chain says stays, unknown, and falls
@@ -167,12 +167,12 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             keep = c.source in ("ner", "context") or in_chain
             places.append(_unresolved(c) if keep and _worth_keeping(c, in_chain) else None)
             continue
-        exact = any(x is e and t == 0 for x, t in c.entries)
         placed = ((c.context > 0 and c.source in ("ner", "entity")) or c.in_name) and exact and (
             e.population >= 5000 or e.feature_code in ("ADM1", "ADM2"))
         if not supported and not placed:     # "demonstrated in Metz": a town, even without a country named
             if c.source != "ner" and not c.feature_hint and not _stands_alone(e) and not share.get(e.country_code) \
-                    and not (in_chain and i in containers and _is_division(e)):
+                    and not (in_chain and i in containers and (_is_division(e) or exact)) \
+                    and not (c.context > 0 and exact and _is_world_known(e)):    # "rallied in Tunis"
                 places.append(None)      # a bare capitalised word, in a country the article never mentions
                 continue
             if c.weak and not share.get(e.country_code) and not (in_chain and i in containers and _is_division(e)):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from spacy.tokens import Span
+
 from sitrep.resolve.fold import ARTICLES
 from sitrep.resolve.gazetteer import Entry
 
@@ -175,14 +177,13 @@ def text_at(doc, start: int, end: int) -> str:
 _GLUE_LABELS = {"GPE", "LOC", "FAC", "PERSON", "ORG", "NORP"}
 
 
-def glued_entities(doc, place_labels: set[str], naming_features: set[str], not_names: set[str]) -> list:
+def glued_entities(doc, place_labels: set[str], naming_features: set[str], not_names: set[str],
+                   max_tokens: int = 6) -> list:
     """spaCy's entities, where the small model split one place name in two: a place entity and the
     entities or capitalised words glued to it (a space between, no punctuation) are one name when a
     word naming a kind of place follows ("Kaing Taw Ma village", tagged GPE + PERSON) or the second
     part opens with a lower-case connector ("Mineral del Chico", tagged GPE + GPE). And one place
     entity that holds a comma is two places, a town and its container ("Longnan, Gansu")."""
-    from spacy.tokens import Span
-
     ents = []
     for ent in doc.ents:
         commas = [t.i for t in ent if t.text == ","]
@@ -203,7 +204,7 @@ def glued_entities(doc, place_labels: set[str], naming_features: set[str], not_n
             k += 1
             continue
         j, m, connector = ent.end, k + 1, False
-        while j < len(doc) and j - ent.start < 6 and doc[j - 1].whitespace_ == " ":
+        while j < len(doc) and j - ent.start < max_tokens and doc[j - 1].whitespace_ == " ":
             if m < len(ents) and ents[m].start == j and ents[m].label_ in _GLUE_LABELS:
                 connector = connector or doc[j].lower_ in CONNECTORS
                 j, m = ents[m].end, m + 1

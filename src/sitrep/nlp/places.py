@@ -121,7 +121,7 @@ class PlaceRecognizer:
                     and e[0].lower_ not in self.raise_before}
         place_tokens: set[int] = set()     # inside spaCy's place entities
         owner: dict[int, object] = {}      # token → the non-place entity it belongs to
-        for ent in glued_entities(doc, PLACE_LABELS, _NAMING_FEATURES, self.not_names):
+        for ent in glued_entities(doc, PLACE_LABELS, _NAMING_FEATURES, self.not_names, MAX_TOKENS):
             span = trim(ent)
             if ent.label_ in PLACE_LABELS and span is not None and span.text.lower() in self.demonyms \
                     and not self.gazetteer.lookup_exact(span.text):

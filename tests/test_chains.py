@@ -298,6 +298,23 @@ def test_the_country_of_forces_is_not_where_they_fought(pipeline):
     assert ev[0].location.country_code == "PK" and ev[0].location.text == "Bolan"
 
 
+def test_a_province_of_one_country_pins_its_chain(pipeline):
+    # Toledo is a city in Spain and in the United States, none in Mozambique: the province the writer
+    # names rules them out, so the town falls back to the province instead of leaving it unknown
+    ps = places(pipeline, "Militants burned a market in Toledo (Toledo district, Cabo Delgado) on Monday.")
+    p = at(ps, "Toledo")
+    assert p.country_code == "MZ" and p.admin1 == "Cabo Delgado" and p.fallback
+    assert at(ps, "Cabo Delgado").geonameid is not None
+
+
+def test_a_district_word_keeps_the_readings_of_the_bare_name(pipeline):
+    # GeoNames has a "Mansa District" in Zambia and calls the Indian district "Mansa": "Mansa district,
+    # Punjab" is the Indian one, and Punjab is resolved
+    ps = places(pipeline, "Police arrested two farmers' leaders in Mansa (Mansa district, Punjab) on Friday.")
+    assert at(ps, "Mansa").country_code == "IN" and at(ps, "Mansa district").country_code == "IN"
+    assert at(ps, "Punjab").country_code == "IN" and at(ps, "Punjab").geonameid is not None
+
+
 def test_a_name_that_qualifies_a_common_noun_is_weak(pipeline):
     ps = places(pipeline, "Later, the protesters gathered in front of the Marriott hotel in Yerevan.")
     assert [p.text for p in ps if p.lat is not None] == ["Yerevan"]

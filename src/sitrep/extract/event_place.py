@@ -71,7 +71,12 @@ def location(tok, places: list[Place], paragraph: tuple[int, int] | None,
         span = doc.char_span(p.start, p.end, alignment_mode="expand")
         d = tree_distance(tok, span.root) if span is not None else 50
         # a place that is a participant ("the U.S. pulled out", "struck Syria's …") locates less
-        dep = span.root.dep_ if span is not None else ""
+        # — and so does one that names the participant ("IS Sahel militants ambushed …", "Donetsk
+        # separatists shelled …"): a name qualifying the subject says who, not where
+        head = span.root if span is not None else None
+        while head is not None and head.dep_ in ("compound", "amod") and head.head is not head and head.head != tok:
+            head = head.head
+        dep = head.dep_ if head is not None else ""
         argument = 8 if dep in ("nsubj", "nsubjpass", "poss", "agent") else 2 if dep == "dobj" else 0
         # where someone or something came from is not where the event happened ("migrants from
         # Ethiopia were arrested in X", "fired from X at Y"): an origin counts as farther

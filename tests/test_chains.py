@@ -343,6 +343,15 @@ def test_an_unknown_neighbourhood_falls_back_to_its_town(pipeline):
     assert ev and near(ev[0].location, 36.34, 43.12, km=10)
 
 
+def test_an_unknown_name_written_as_a_place_falls_back_to_the_storys_town(pipeline):
+    text = "On Thursday, activists marched in Medellin. Later they gathered near La Xyzarra and blocked a road."
+    p = at(places(pipeline, text), "La Xyzarra")
+    assert p.fallback and p.country_code == "CO" and near(p, 6.25, -75.57, km=10) and p.container is None
+    # a name with nothing that calls it a place gets no point
+    assert "Xyzbert" not in [q.text for q in places(pipeline, "In Medellin, Xyzbert said the march was peaceful.")
+                             if q.lat is not None]
+
+
 def test_a_town_before_suburb_of_is_the_town_itself(pipeline):
     p = at(places(pipeline, "He grew up in the Cincinnati suburb of West Chester."), "Cincinnati")
     assert not p.fallback and p.geonameid is not None and near(p, 39.13, -84.51, km=10)

@@ -226,13 +226,16 @@ def _setting_towns(cands: list[Candidate], ranked: list[list[tuple[float, Entry]
     """A part of a town named without its town ("killed a driver in the colonia Bethania", "the
     Santurce neighbourhood") lies in the town the paragraph has already placed the story in: the
     nearest town named before it in the same paragraph is its container, so that a namesake far
-    away is ruled out and an unknown part falls back to that town."""
+    away is ruled out and an unknown part falls back to that town. So does a name the gazetteer
+    does not know at all, written as a place ("gathered near La Xyzarra" in a story set in Medellín),
+    outside any chain: the story's town is the best point the text gives for it."""
     if not text:
         return {}
     out: dict[int, int] = {}
     containers = set(links.values())
     for i, c in enumerate(cands):
-        if not c.sub_city or i in links or i in containers or c.adjectival or c.in_name:
+        unknown_place = not c.entries and (c.context > 0 or c.feature_hint is not None)   # "in X", "X camp"
+        if not (c.sub_city or unknown_place) or i in links or i in containers or c.adjectival or c.in_name:
             continue
         for k in range(i - 1, -1, -1):
             o = cands[k]

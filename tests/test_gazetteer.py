@@ -182,9 +182,9 @@ def test_divisions_are_named_as_readers_write_them_not_as_catalogues_do(gaz):
 
 
 def test_seats_of_countries_and_provinces(gaz):
-    kabul, kandahar = gaz.seat("AF"), gaz.seat("AF", gaz.admin1_code("AF", "Kandahār"))
+    kabul, kandahar = gaz.seat("AF"), gaz.seat("AF", gaz.admin1_code("AF", "Kandahar"))
     assert kabul.name == "Kabul" and kabul.feature_code == "PPLC"
-    assert kandahar.name == "Kandahār" and kandahar.admin1 == "Kandahār"
+    assert kandahar.name == "Kandahār" and kandahar.admin1 == "Kandahar"
     assert gaz.seat("AF", "AF.99") is None and gaz.seat(None) is None
 
 

@@ -445,7 +445,7 @@ _KIND_OF_DIVISION = re.compile(r"\s+(?:province|region|state|governorate|departm
 # the marks of scholarly romanisation (macrons, dots and cedillas under consonants, ayn and hamza, a
 # soft sign): "Jabal Lubnān", "Abū Z̧aby", "Kurskaya oblast'" — how ISO 3166-2 spells a division, not
 # how news or a reader does
-_ROMANISATION = re.compile(r"[āēīōūḩḥţṭḑḍẕẓʻʼ‘’]|\u0327|'$")
+_ROMANISATION = re.compile(r"[āēīōūḩḥţṭḑḍẕẓṟʻʼ‘’\u0304\u0323\u0327\u0331\u0332]|'$")
 
 
 def _catalogue_form(name: str) -> bool:

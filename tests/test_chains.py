@@ -68,7 +68,7 @@ def test_a_name_inside_a_province_must_lie_in_it(pipeline):
     # Hit (a town in Anbar) has namesakes elsewhere; "Anbar province" decides
     ps = places(pipeline, "Clashes broke out in the Hit district of Anbar province.")
     p = next(p for p in ps if p.text.startswith("Hit"))
-    assert p.country_code == "IQ" and p.admin1 and "Anbār" in p.admin1
+    assert p.country_code == "IQ" and p.admin1 and "Anbar" in p.admin1
 
 
 def test_the_area_of_a_governorate(pipeline):
@@ -298,6 +298,23 @@ def test_the_country_of_forces_is_not_where_they_fought(pipeline):
     assert ev[0].location.country_code == "PK" and ev[0].location.text == "Bolan"
 
 
+def test_a_province_of_one_country_pins_its_chain(pipeline):
+    # Toledo is a city in Spain and in the United States, none in Mozambique: the province the writer
+    # names rules them out, so the town falls back to the province instead of leaving it unknown
+    ps = places(pipeline, "Militants burned a market in Toledo (Toledo district, Cabo Delgado) on Monday.")
+    p = at(ps, "Toledo")
+    assert p.country_code == "MZ" and p.admin1 == "Cabo Delgado" and p.fallback
+    assert at(ps, "Cabo Delgado").geonameid is not None
+
+
+def test_a_district_word_keeps_the_readings_of_the_bare_name(pipeline):
+    # GeoNames has a "Mansa District" in Zambia and calls the Indian district "Mansa": "Mansa district,
+    # Punjab" is the Indian one, and Punjab is resolved
+    ps = places(pipeline, "Police arrested two farmers' leaders in Mansa (Mansa district, Punjab) on Friday.")
+    assert at(ps, "Mansa").country_code == "IN" and at(ps, "Mansa district").country_code == "IN"
+    assert at(ps, "Punjab").country_code == "IN" and at(ps, "Punjab").geonameid is not None
+
+
 def test_a_name_that_qualifies_a_common_noun_is_weak(pipeline):
     ps = places(pipeline, "Later, the protesters gathered in front of the Marriott hotel in Yerevan.")
     assert [p.text for p in ps if p.lat is not None] == ["Yerevan"]
@@ -324,6 +341,15 @@ def test_an_unknown_neighbourhood_falls_back_to_its_town(pipeline):
     assert p.fallback and near(p, 36.34, 43.12, km=10) and p.container is None
     ev = pipeline.extract(text).events
     assert ev and near(ev[0].location, 36.34, 43.12, km=10)
+
+
+def test_an_unknown_name_written_as_a_place_falls_back_to_the_storys_town(pipeline):
+    text = "On Thursday, activists marched in Medellin. Later they gathered near La Xyzarra and blocked a road."
+    p = at(places(pipeline, text), "La Xyzarra")
+    assert p.fallback and p.country_code == "CO" and near(p, 6.25, -75.57, km=10) and p.container is None
+    # a name with nothing that calls it a place gets no point
+    assert "Xyzbert" not in [q.text for q in places(pipeline, "In Medellin, Xyzbert said the march was peaceful.")
+                             if q.lat is not None]
 
 
 def test_a_town_before_suburb_of_is_the_town_itself(pipeline):

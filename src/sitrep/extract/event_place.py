@@ -11,6 +11,7 @@ not where the event happened, and are set aside before linking.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from sitrep.extract.grammar import clause_root, tree_distance
 from sitrep.model import EventLocation, Place
@@ -62,6 +63,10 @@ def location(tok, places: list[Place], paragraph: tuple[int, int] | None,
     clause, else its sentence (a country or province counts as farther than a town, a relative
     region farther still), else the paragraph's most precise place."""
     usable = [p for p in places if not p.in_name and not p.adjectival]
+    # the countries the other places of the article lie in (nationality words count): a place alone
+    # in its country, where the others agree on another ("a protest on the Friendship bridge" in a
+    # story from Paraguay: Friendship, Maine), is a name read as a place more often than the scene
+    countries = Counter(p.country_code for p in places if p.country_code and p.lat is not None)
     sent = tok.sent
     doc = tok.doc
     clause = clause_root(tok)
@@ -71,16 +76,23 @@ def location(tok, places: list[Place], paragraph: tuple[int, int] | None,
         span = doc.char_span(p.start, p.end, alignment_mode="expand")
         d = tree_distance(tok, span.root) if span is not None else 50
         # a place that is a participant ("the U.S. pulled out", "struck Syria's …") locates less
-        dep = span.root.dep_ if span is not None else ""
+        # — and so does one that names the participant ("IS Sahel militants ambushed …", "Donetsk
+        # separatists shelled …"): a name qualifying the subject says who, not where
+        head = span.root if span is not None else None
+        while head is not None and head.dep_ in ("compound", "amod") and head.head is not head and head.head != tok:
+            head = head.head
+        dep = head.dep_ if head is not None else ""
         argument = 8 if dep in ("nsubj", "nsubjpass", "poss", "agent") else 2 if dep == "dobj" else 0
         # where someone or something came from is not where the event happened ("migrants from
         # Ethiopia were arrested in X", "fired from X at Y"): an origin counts as farther
         origin = 3 if dep == "pobj" and span.root.head.lower_ == "from" else 0
         outside = 0 if lo <= p.start and p.end <= hi else 4
         unknown = 4 if p.lat is None else 0     # a name nobody could place, after the places that are known
-        return d + _coarseness(p) + argument + origin + outside + unknown
+        alone = 3 if p.country_code and countries[p.country_code] == 1 and agreed else 0
+        return d + _coarseness(p) + argument + origin + outside + unknown + alone
 
     in_sentence = [p for p in usable if sent.start_char <= p.start and p.end <= sent.end_char]
+    agreed = any(p.lat is not None and countries[p.country_code] > 1 for p in in_sentence)   # a known alternative
     if in_sentence:
         best = min(in_sentence, key=lambda p: (cost(p), abs(p.start - tok.idx)))
         return _innermost(best, usable) if max_cost is None or cost(best) <= max_cost else None

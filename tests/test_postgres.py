@@ -73,6 +73,13 @@ def test_search_actors_and_keyset_pages_on_postgresql(pg_url, pipeline, examples
             if after is None:
                 break
         assert got == ids(lite, sort="-fatalities")
+        # the default order (newest first, undated last) is one index on PostgreSQL: a page stops early
+        with pg.engine.connect() as c:
+            c.exec_driver_sql("SET enable_seqscan = off")
+            plan = "\n".join(r[0] for r in c.exec_driver_sql(
+                "explain select id from clusters order by date_start desc nulls last, id limit 50"))
+        assert "ix_clusters_date_order" in plan and "Sort" not in plan.split("Index")[0]
+        assert ids(pg) == ids(lite)
 
 
 def test_the_dask_engine_into_postgresql_stores_what_the_local_engine_stores(pg_url, pipeline, examples_db):

@@ -96,6 +96,8 @@ class Store:
                 self._span(c)
                 if self.engine.dialect.name == "sqlite":     # the planner's statistics of the new indexes
                     c.exec_driver_sql("ANALYZE clusters")
+            if version < 11:
+                self._dialect_order(c)
             if version < S.SCHEMA_VERSION:
                 c.execute(update(S.meta).where(S.meta.c.key == "schema_version").values(value=str(S.SCHEMA_VERSION)))
         if version < 4:
@@ -107,8 +109,14 @@ class Store:
             c.execute(text(ddl))
 
     def _span(self, c) -> None:
-        """The index of events' lengths in days (`schema.SPAN`, SQLite only)."""
+        """The index of events' lengths in days (`schema.SPAN`, SQLite only), and the default order's
+        index where the dialect needs its own (`schema.ORDER`, PostgreSQL)."""
         for ddl in S.SPAN.get(self.engine.dialect.name, []):
+            c.execute(text(ddl))
+        self._dialect_order(c)
+
+    def _dialect_order(self, c) -> None:
+        for ddl in S.ORDER.get(self.engine.dialect.name, []):
             c.execute(text(ddl))
 
     def analyze(self) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy import (
     text,
 )
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # columns added since version 1, by version: (table, column DDL), or ("sql", statement) for
 # an index. Stores of an older version are brought up to date when opened (all additions
@@ -72,6 +72,8 @@ MIGRATIONS = {
     10: [("sql", "CREATE INDEX IF NOT EXISTS ix_entities_canonical_doc ON entities (canonical_id, doc_id, id)"),
          ("sql", "CREATE INDEX IF NOT EXISTS ix_entities_canonical_type ON entities (canonical, type)"),
          ("sql", "CREATE INDEX IF NOT EXISTS ix_clusters_date_type ON clusters (date_start, event_type)")],
+    # version 11: PostgreSQL's index in the default order of events (`ORDER`, below)
+    11: [],
 }
 
 # full-text search over the real-world events' notes, place and actor names, by dialect: SQLite's
@@ -108,6 +110,13 @@ SEARCH = {
 # event that starts before `to`. `filters.longest_span` asks for this very expression.
 SPAN_SQL = "julianday(coalesce(date_end, date_start)) - julianday(date_start)"
 SPAN = {"sqlite": [f"CREATE INDEX IF NOT EXISTS ix_clusters_span ON clusters (({SPAN_SQL}))"]}
+
+# PostgreSQL builds `date_start DESC` nulls first, so `ix_clusters_date_id` cannot give the default order
+# (`date_start DESC NULLS LAST, id`, undated events last) and every page sorted all matching events;
+# an index in exactly that order lets a page stop after its rows (SQLite sorts nulls low: its DESC
+# index is already nulls last). Version 11.
+ORDER = {"postgresql": ["CREATE INDEX IF NOT EXISTS ix_clusters_date_order ON clusters "
+                        "(date_start DESC NULLS LAST, id)"]}
 
 metadata = MetaData()
 

@@ -71,6 +71,8 @@ def location(tok, places: list[Place], paragraph: tuple[int, int] | None,
     doc = tok.doc
     clause = clause_root(tok)
     lo, hi = clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
+    in_sentence = [p for p in usable if sent.start_char <= p.start and p.end <= sent.end_char]
+    agreed = any(p.lat is not None and countries[p.country_code] > 1 for p in in_sentence)   # a known alternative
 
     def cost(p: Place) -> float:
         span = doc.char_span(p.start, p.end, alignment_mode="expand")
@@ -91,8 +93,6 @@ def location(tok, places: list[Place], paragraph: tuple[int, int] | None,
         alone = 3 if p.country_code and countries[p.country_code] == 1 and agreed else 0
         return d + _coarseness(p) + argument + origin + outside + unknown + alone
 
-    in_sentence = [p for p in usable if sent.start_char <= p.start and p.end <= sent.end_char]
-    agreed = any(p.lat is not None and countries[p.country_code] > 1 for p in in_sentence)   # a known alternative
     if in_sentence:
         best = min(in_sentence, key=lambda p: (cost(p), abs(p.start - tok.idx)))
         return _innermost(best, usable) if max_cost is None or cost(best) <= max_cost else None

@@ -85,37 +85,37 @@ _ADMIN = ("ADM1", "ADM2", "ADM3", "ADM4", "ADMD")
 # a reading the text's own container rules out costs more than leaving the part unknown (which
 # then falls back to the container, and costs `places._UNKNOWN_CONTAINER` at most): the writer
 # said where it is
-_CANNOT = -5.0
+CANNOT = -5.0
 
 
 def fit(inner: Entry, outer: Entry) -> float:
     """How well `inner` sits in `outer`: positive when it does, strongly negative when it cannot."""
     fo, fi = outer.feature_code or "", inner.feature_code or ""
     if fo.startswith("PCL"):
-        return 2.5 if inner.country_code == outer.country_code else _CANNOT
+        return 2.5 if inner.country_code == outer.country_code else CANNOT
     if fi.startswith("PCL"):
-        return _CANNOT                                # a country inside something smaller
+        return CANNOT                                # a country inside something smaller
     if inner.country_code and outer.country_code and inner.country_code != outer.country_code:
-        return _CANNOT
+        return CANNOT
     if fo == "ADM1":
         if fi == "ADM1":
             return -1.0
         if inner.admin1_code and inner.admin1_code == outer.admin1_code:
             return 3.0
         # GeoNames' code may predate a boundary change: the division's outline decides
-        return 2.5 if inner.lat is not None and admin.admin1_at(inner.lat, inner.lon) == outer.admin1_code else _CANNOT
+        return 2.5 if inner.lat is not None and admin.admin1_at(inner.lat, inner.lon) == outer.admin1_code else CANNOT
     if fi == "ADM1":
         return -1.5                                   # a province inside a town or district
     near = _km(inner, outer)
     same = bool(inner.admin1_code) and inner.admin1_code == outer.admin1_code
     if fo in _ADMIN:
         if near is not None:
-            return 3.0 if near < 60 else 1.5 if same and near < 150 else _CANNOT
+            return 3.0 if near < 60 else 1.5 if same and near < 150 else CANNOT
         return 1.5 if same else -1.0
     if near is None:
         return 0.0
     # a town as container: "X, Donetsk" may name the town or the province that shares its name
-    return 3.0 if near < 25 else 1.5 if near < 50 else 1.0 if same else 0.0 if near < 100 else _CANNOT
+    return 3.0 if near < 25 else 1.5 if near < 50 else 1.0 if same else 0.0 if near < 100 else CANNOT
 
 
 def _km(a: Entry, b: Entry) -> float | None:

@@ -88,6 +88,8 @@ def country_votes(cands: list[Candidate], mentions: Counter | None = None) -> Co
 
 
 REGION_OF_INTEREST_VOTES = 4.0      # a country the user names (`--countries`): strong, not exclusive
+# wide enough that a reading leaving every inner part unknown survives until a pinning container
+# (`_choose_chains`) can prefer it
 _BEAM = 200
 _TOP = 25
 
@@ -310,13 +312,13 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
                     ] if k > 0 and _countries_named(cands[m]) <= 2 else []
 
             def escapes(picks: list[Entry | None], pins: list[Entry] = pins) -> bool:
-                return bool(pins) and all(any(chains.fit(p, r) <= chains._CANNOT for p in picks if p is not None)
+                return bool(pins) and all(any(chains.fit(p, r) <= chains.CANNOT for p in picks if p is not None)
                                           for r in pins)
             nxt = []
             for total, picks in beam:
                 for s, e in opts:      # a container holds every part inside it, not only the next one
                     f = sum(fit(p, e) for p in picks if p is not None) if e is not None else (
-                        chains._CANNOT if escapes(picks) else 0.0)
+                        chains.CANNOT if escapes(picks) else 0.0)
                     nxt.append((total + s + f, picks + [e]))
             nxt.sort(key=lambda x: -x[0])
             beam = nxt[:_BEAM]

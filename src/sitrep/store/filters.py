@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import re
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy import text as sql_text
 
 from sitrep.store import schema as S
@@ -205,7 +205,17 @@ def _actor_filter(c, actor: str):
     else:
         matching = select(ce.id).where(or_(contains(ce.name, actor), contains(func.cast(ce.aliases, S.Text), actor)))
     ca = S.cluster_actors.c
-    return C.id.in_(select(ca.cluster_id).where(ca.entity_id.in_(matching)))
+    of_actor = select(ca.cluster_id).where(ca.entity_id.in_(matching))
+    if c.dialect.name == "postgresql":
+        # a rare actor's events are found first and then ordered: given the subquery, PostgreSQL would
+        # rather walk the default order's index testing each event, a long walk for a rare actor
+        ids = list(c.execute(of_actor.distinct().limit(_FEW_EVENTS + 1)).scalars())
+        if len(ids) <= _FEW_EVENTS:
+            return C.id.in_(ids) if ids else false()
+    return C.id.in_(of_actor)
+
+
+_FEW_EVENTS = 5_000
 
 
 def place_condition(c, place: str):

@@ -307,6 +307,17 @@ def test_a_province_of_one_country_pins_its_chain(pipeline):
     assert at(ps, "Cabo Delgado").geonameid is not None
 
 
+def test_a_province_written_last_is_the_province_not_a_village_of_its_name(pipeline):
+    # GeoNames has a Benito Juárez and a village called Nuevo León side by side in Baja California; the
+    # writer means the state of Nuevo León (the town there is "Ciudad Benito Juárez": not this name)
+    ps = places(pipeline, "Police found two bodies in Benito Juarez, Nuevo Leon, on Sunday.")
+    assert at(ps, "Nuevo Leon").feature_code == "ADM1"
+    assert at(ps, "Benito Juarez").admin1 == "Nuevo León"
+    # a city that is also its own province stays the city
+    cairo = at(places(pipeline, "Riot police detained dozens in Cairo's Abbasiya district on Friday."), "Cairo")
+    assert cairo.feature_code == "PPLC" and cairo.country_code == "EG"
+
+
 def test_a_district_word_keeps_the_readings_of_the_bare_name(pipeline):
     # GeoNames has a "Mansa District" in Zambia and calls the Indian district "Mansa": "Mansa district,
     # Punjab" is the Indian one, and Punjab is resolved

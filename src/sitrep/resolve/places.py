@@ -290,7 +290,17 @@ def _choose_chains(links: dict[int, int], ranked: list[list[tuple[float, Entry]]
             if k > 0:     # a container: a division or a country is what the words lead one to expect,
                 # the more so for the last and broadest ("Xyz (Abc, Tapoa)": a province, not a village)
                 lift = 1.0 if k == len(members) - 1 else 0.6
-                opts = [(s + (lift if (e.feature_code or "") in ("ADM1", "ADM2") else 0.0), e) for s, e in opts]
+                # — and the last, written after its town ("Benito Juarez, Nuevo Leon"), is the province
+                # when a province has that very name and no city does (Moscow, Cairo, Kyiv are cities
+                # first): a village called Nuevo León next to a namesake of the town is a coincidence of
+                # names, not the writer's anchor
+                exact_m = [e for e, t in cands[m].entries if t == 0]
+                last_adm1 = k == len(members) - 1 and any(e.feature_code == "ADM1" for e in exact_m) and not any(
+                    (e.feature_code or "").startswith("PPL") and (e.population >= 100_000 or e.feature_code == "PPLC")
+                    for e in exact_m)
+                opts = [(s + (lift + (1.0 if last_adm1 else 0.0) if (e.feature_code or "") in ("ADM1", "ADM2")
+                              else -2.0 if last_adm1 and (e.feature_code or "").startswith("PPL") else 0.0), e)
+                        for s, e in opts]
                 # and a container is written as its name: a loose reading ("Luhansk" as the village
                 # Luhanske) must not win over an exact one because it sits near a namesake of the part
                 exact_ids = {id(e) for e, t in cands[m].entries if t == 0}

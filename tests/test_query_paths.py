@@ -133,7 +133,7 @@ def test_a_version_8_store_gets_the_new_indexes(examples_db, tmp_path):
     con.commit()
     con.close()
     with Store.open(path) as s:
-        assert s.schema_version() == SCHEMA_VERSION == 10
+        assert s.schema_version() == SCHEMA_VERSION == 11
         with s.engine.connect() as c:
             names = set(c.exec_driver_sql("select name from sqlite_master where type = 'index'").scalars())
             plan = " ".join(r[-1] for r in c.exec_driver_sql(f"explain query plan select max({S.SPAN_SQL}) "

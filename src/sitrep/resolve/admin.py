@@ -89,6 +89,7 @@ def admin1_names() -> dict[str, tuple[str, list[str]]]:
             for r in csv.DictReader(_data_lines("admin1_names.csv"))}
 
 
+@functools.lru_cache(maxsize=1)
 def admin1_aliases() -> dict[str, list[str]]:
     """GeoNames admin1 code → extra names (data/admin1_aliases.csv)."""
     out: dict[str, list[str]] = {}

@@ -436,10 +436,10 @@ _DIVISION_WORD = re.compile(r"\s+(?:district|township|county|municipality|provin
                             r"prefecture|raion|rayon|upazila|tehsil|taluk|sub-district|subdistrict|zila|zilla)$")
 
 
-_KIND_WORDS = {"province", "region", "state", "governorate", "department", "prefecture", "division", "district",
-               "territory", "county", "municipality"}
-_KIND_OF_DIVISION = re.compile(r"\s+(?:province|region|state|governorate|department|prefecture|division|district|"
-                               r"territory)$", re.IGNORECASE)
+_KINDS_OF_DIVISION = ("province", "region", "state", "governorate", "department", "prefecture", "division", "district",
+                      "territory")
+_KIND_OF_DIVISION = re.compile(r"\s+(?:" + "|".join(_KINDS_OF_DIVISION) + r")$", re.IGNORECASE)
+_KIND_WORDS = {*_KINDS_OF_DIVISION, "county", "municipality"}      # a kind of division alone is no name
 
 
 # the marks of scholarly romanisation (macrons, dots and cedillas under consonants, ayn and hamza, a

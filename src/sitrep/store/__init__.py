@@ -75,6 +75,7 @@ class Store:
                 c.execute(insert(S.meta).values(key="schema_version", value=str(S.SCHEMA_VERSION)))
                 self._search(c)
                 self._span(c)
+                self._dialect_order(c)
                 return
             version = int(row.value)
             if version > S.SCHEMA_VERSION:
@@ -109,13 +110,12 @@ class Store:
             c.execute(text(ddl))
 
     def _span(self, c) -> None:
-        """The index of events' lengths in days (`schema.SPAN`, SQLite only), and the default order's
-        index where the dialect needs its own (`schema.ORDER`, PostgreSQL)."""
+        """The index of events' lengths in days (`schema.SPAN`, SQLite only)."""
         for ddl in S.SPAN.get(self.engine.dialect.name, []):
             c.execute(text(ddl))
-        self._dialect_order(c)
 
     def _dialect_order(self, c) -> None:
+        """The default order's index where the dialect needs its own (`schema.ORDER`, PostgreSQL)."""
         for ddl in S.ORDER.get(self.engine.dialect.name, []):
             c.execute(text(ddl))
 

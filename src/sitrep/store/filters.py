@@ -196,6 +196,9 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+_FEW_EVENTS = 5_000     # PostgreSQL: an actor with this many events at most has them listed, then ordered
+
+
 def _actor_filter(c, actor: str):
     """Events of an entity id, or of every canonical entity whose name or alias contains the text,
     as actor1, actor2 or associate (through the indexed event–actor table)."""
@@ -213,9 +216,6 @@ def _actor_filter(c, actor: str):
         if len(ids) <= _FEW_EVENTS:
             return C.id.in_(ids) if ids else false()
     return C.id.in_(of_actor)
-
-
-_FEW_EVENTS = 5_000
 
 
 def place_condition(c, place: str):

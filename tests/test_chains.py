@@ -489,3 +489,30 @@ def test_the_nationality_of_who_strikes_casts_no_vote_for_where(pipeline):
     # "Russian forces" names who shelled, not where: Donetsk is the Ukrainian city, not Rostov's Donetsk
     ps = places(pipeline, "On Monday, Russian forces shelled Xyzivka, Donetsk, killing one civilian.")
     assert at(ps, "Donetsk").country_code == "UA" and at(ps, "Xyzivka").country_code == "UA"
+
+
+def test_a_division_with_a_compass_part_is_that_division(pipeline):
+    # "Shan-North": the northern part of Shan State, a name the gazetteer does not list
+    ps = places(pipeline, "Troops burned houses in Zzyxane village (Kyaukme district, Shan-North state) on Friday.")
+    shan = at(ps, "Shan-North")
+    assert (shan.country_code, shan.feature_code) == ("MM", "ADM1") and shan.admin1 == "Shan"
+    village = at(ps, "Zzyxane")
+    assert village.geonameid is None and village.country_code == "MM" and village.admin1 == "Shan"
+
+
+def test_a_compass_word_joined_to_no_division_reads_nothing(pipeline):
+    ps = places(pipeline, "Troops burned houses in Zzyxane village (Kyaukme district, Qqwx-North state) on Friday.")
+    qq = [p for p in ps if p.text.startswith("Qqwx")]
+    assert qq and all(p.geonameid is None for p in qq)
+
+
+def test_a_sentence_opening_preposition_is_not_part_of_the_name(pipeline):
+    ps = places(pipeline, "In Zzyxane village, soldiers searched every house.")
+    assert [p.text for p in ps] == ["Zzyxane"]
+
+
+def test_a_town_the_model_calls_an_organisation_is_a_place_when_its_province_follows(pipeline):
+    # spaCy tags the town ORG here; the province written after it holds one of its readings
+    ps = places(pipeline, "Soldiers fired at the farmers of Trostianets, Sumy, wounding three.")
+    town = at(ps, "Trostianets")
+    assert town.country_code == "UA" and town.admin1 == "Sumska oblast" and town.feature_code.startswith("PPL")

@@ -516,3 +516,24 @@ def test_a_town_the_model_calls_an_organisation_is_a_place_when_its_province_fol
     ps = places(pipeline, "Soldiers fired at the farmers of Trostianets, Sumy, wounding three.")
     town = at(ps, "Trostianets")
     assert town.country_code == "UA" and town.admin1 == "Sumska oblast" and town.feature_code.startswith("PPL")
+
+
+def test_an_unknown_name_written_again_is_where_its_first_mention_is(pipeline):
+    ps = places(pipeline, "On Monday, in Zzyx Chaung village (Qqyaing township, Katha district, Sagaing region), "
+                          "soldiers burned houses. The soldiers then turned back to the Qqyaing town and arrested two men.")
+    first, second = [p for p in ps if p.text == "Qqyaing"]
+    assert second.container is None and second.geonameid is None and second.fallback
+    assert (second.lat, second.lon, second.admin1) == (first.lat, first.lon, first.admin1) and first.lat is not None
+
+
+def test_a_district_whose_name_opens_with_a_compass_word_is_that_district(pipeline):
+    ps = places(pipeline, "Locals held a protest in Lower Dir city against power cuts.")
+    d = at(ps, "Lower Dir")
+    assert (d.country_code, d.feature_code, d.relation) == ("PK", "ADM2", None)
+
+
+def test_a_place_inside_an_armed_groups_short_name_is_in_its_name(pipeline):
+    ps = places(pipeline, "IS Sahel militants killed three herders near Zzyxa (Ansongo, Gao).")
+    assert at(ps, "Sahel").in_name == "IS Sahel"
+    e = pipeline.extract("IS Sahel militants killed three herders near Zzyxa (Ansongo, Gao).").events[0]
+    assert e.location is not None and e.location.country_code == "ML"

@@ -204,8 +204,8 @@ class PlaceRecognizer:
         doc = span.doc
         lead = span[0].lower_
         if len(span) > 1 and lead in self.directions and not any(
-                t == 0 and (e.feature_code in ("PCLI", "ADM1") or e.population >= 100_000)
-                for e, t in self.gazetteer.lookup(span.text)):   # "Northeast Syria", not "South Africa"
+                t == 0 and (e.feature_code in ("PCLI", "ADM1", "ADM2") or e.population >= 100_000)
+                for e, t in self.gazetteer.lookup(span.text)):   # "Northeast Syria", not "South Africa", "Lower Dir"
             c = self._candidate(span[1:], source, label)
             c.relation = self.directions[lead]
             c.phrase, c.phrase_text = (span.start_char, c.end), text_at(doc, span.start_char, c.end)

@@ -390,7 +390,22 @@ def _complete(places: list[Place | None], links: dict[int, int], gazetteer: Gaze
                     p.lat, p.lon, p.precision = d.lat, d.lon, "admin1"
         if j is not None and places[j].feature_code == "ADM2" and places[j].geonameid is not None:
             p.admin2 = p.admin2 or places[j].name
-        p.geo_precision = _geo_precision(p)
+    # one name, one place in one article: an unknown name written again where nothing places it ("turned
+    # back to the Xyz town" after "Abc village (Xyz township, Katha district)") is where its first mention is
+    placed = {}
+    for p in places:
+        if p is not None and p.lat is not None and p.geonameid is None and p.fallback and not p.relation:
+            placed.setdefault(light(p.text), p)
+    for p in places:
+        if p is not None and p.lat is None and p.geonameid is None and not p.relation:
+            same = placed.get(light(p.text))
+            if same is not None:
+                p.lat, p.lon, p.country_code, p.admin1, p.admin2 = same.lat, same.lon, same.country_code, same.admin1, \
+                    same.admin2
+                p.precision, p.fallback = same.precision, True
+    for p in places:
+        if p is not None:
+            p.geo_precision = _geo_precision(p)
 
 
 def _admin1_code(c: Candidate, p: Place) -> str | None:

@@ -537,3 +537,9 @@ def test_a_place_inside_an_armed_groups_short_name_is_in_its_name(pipeline):
     assert at(ps, "Sahel").in_name == "IS Sahel"
     e = pipeline.extract("IS Sahel militants killed three herders near Zzyxa (Ansongo, Gao).").events[0]
     assert e.location is not None and e.location.country_code == "ML"
+
+
+def test_nearness_to_places_spread_over_a_continent_does_not_count(pipeline):
+    # the middle of Seattle, Portland, Miami and Boston is in Nebraska: it must not pull Louisville there
+    ps = places(pipeline, "Rallies were held in Seattle, Portland, Miami and Boston, and in Louisville.")
+    assert at(ps, "Louisville").admin1 == "Kentucky"

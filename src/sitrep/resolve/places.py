@@ -102,7 +102,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     total = sum(votes.values())
     share = {cc: n / (total + 2) for cc, n in votes.items()}   # two votes' worth of doubt: one mention is no prior
 
-    def scored(c: Candidate, centre: tuple[float, float] | None) -> list[tuple[float, Entry]]:
+    def scored(c: Candidate, centre: tuple[float, float, float] | None) -> list[tuple[float, Entry]]:
         out = []
         seats = {e.admin1_code for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL")}
         for e, tier in c.entries:
@@ -120,7 +120,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             if c.adjectival and (e.feature_code or "").startswith("PCL"):
                 s += 3.0        # "U.S. forces": the country
             if centre and e.lat is not None and not (e.feature_code or "").startswith("PCL"):
-                s += max(0.0, 1.0 - distance_km(centre, (e.lat, e.lon)) / 500)
+                s += centre[2] * max(0.0, 1.0 - distance_km(centre[:2], (e.lat, e.lon)) / 500)
             out.append((s, e))
         out.sort(key=lambda x: (-x[0], x[1].id))
         return out
@@ -137,9 +137,16 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     links = _links(cands, text)
     chain_of = _chain_ids(links, len(cands))
 
-    def centre_without(i: int) -> tuple[float, float] | None:
+    def centre_without(i: int) -> tuple[float, float, float] | None:
+        """The others' centre, and how much nearness to it counts: fully where they lie together, not at
+        all where they are spread over a continent (the middle of Louisville, Richmond and Delaware is
+        a field in Kentucky, not where the article is)."""
         others = [p for j, p in pts.items() if j != i and (chain_of[j] is None or chain_of[j] != chain_of[i])]
-        return (sum(p[0] for p in others) / len(others), sum(p[1] for p in others) / len(others)) if others else None
+        if not others:
+            return None
+        lat, lon = sum(p[0] for p in others) / len(others), sum(p[1] for p in others) / len(others)
+        spread = sum(distance_km((lat, lon), p) for p in others) / len(others)
+        return lat, lon, min(1.0, max(0.0, (_SPREAD_NONE - spread) / (_SPREAD_NONE - _SPREAD_FULL)))
 
     ranked = [scored(c, centre_without(i)) for i, c in enumerate(cands)]
     implicit = _setting_towns(cands, ranked, links, text)
@@ -258,6 +265,9 @@ def _names_a_country(c: Candidate) -> bool:
 
 
 _DIVISIONS = ("ADM1", "ADM2", "PCL")
+# the mean distance of an article's places from their centre below which nearness to it counts fully,
+# and above which not at all (km)
+_SPREAD_FULL, _SPREAD_NONE = 250.0, 1000.0
 _UNKNOWN_CONTAINER = 4.0    # what leaving a written container unknown costs below its best reading (at most)
 
 

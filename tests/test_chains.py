@@ -543,3 +543,11 @@ def test_nearness_to_places_spread_over_a_continent_does_not_count(pipeline):
     # the middle of Seattle, Portland, Miami and Boston is in Nebraska: it must not pull Louisville there
     ps = places(pipeline, "Rallies were held in Seattle, Portland, Miami and Boston, and in Louisville.")
     assert at(ps, "Louisville").admin1 == "Kentucky"
+
+
+def test_a_name_the_writers_chain_left_unknown_stays_unknown_when_written_again(pipeline):
+    # no Rio Negro lies in Huila (Colombia): the later mention is not the Argentine province or a Brazilian town
+    ps = places(pipeline, "On Monday, in the rural area of Rio Negro corregimiento (Huila), gunmen threw an "
+                          "explosive at a house near the Rio Negro reserve.")
+    later = [p for p in ps if p.text == "Rio Negro"][-1]
+    assert later.geonameid is None and later.country_code == "CO" and later.admin1 == "Huila"

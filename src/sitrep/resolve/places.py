@@ -153,6 +153,17 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     chosen, support = _choose_chains({**links, **implicit}, ranked, cands)
     # "(Kantchari, Tapoa)": a name written as a container, read as a division, is a place even when weak
     containers = set(links.values())
+    # one name, one place in one article: where the writer's own chain ruled out every reading of a
+    # name ("Rio Xyz (Huila)": no Rio Xyz lies in Huila), its mentions outside any chain are no
+    # namesake elsewhere either; they stay unknown and fall back as the first did. Only a division
+    # written as the container decides (chains read in running prose — "Canada's agenda in Asia" —
+    # are too loose to overrule a name's other mentions)
+    ruled_out: set[str] = set()
+    for i, j in links.items():
+        box = chosen.get(j)
+        if i in chosen and chosen[i] is None and cands[i].entries and box is not None and \
+                box.feature_code in ("ADM1", "ADM2") and not cands[i].adjectival and not cands[i].in_name:
+            ruled_out.add(light(cands[i].text))
 
     places: list[Place | None] = []
     for i, c in enumerate(cands):
@@ -160,9 +171,13 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             places.append(_country_region(c, gazetteer))
             continue
         in_chain = i in chosen
+        key = light(c.text)
         if in_chain:
             e = chosen[i]
             best = next((s for s, x in ranked[i] if x is e), 0.0) if e is not None else None
+        elif key in ruled_out and not c.adjectival and not c.in_name and i not in containers:
+            places.append(_unresolved(c) if _worth_keeping(c, True) else None)
+            continue
         else:
             best, e = ranked[i][0] if ranked[i] else (None, None)
         supported = support.get(i, False)
@@ -404,10 +419,10 @@ def _complete(places: list[Place | None], links: dict[int, int], gazetteer: Gaze
     # back to the Xyz town" after "Abc village (Xyz township, Katha district)") is where its first mention is
     placed = {}
     for p in places:
-        if p is not None and p.lat is not None and p.geonameid is None and p.fallback and not p.relation:
+        if p is not None and p.lat is not None and p.geonameid is None and p.fallback:
             placed.setdefault(light(p.text), p)
     for p in places:
-        if p is not None and p.lat is None and p.geonameid is None and not p.relation:
+        if p is not None and p.lat is None and p.geonameid is None:
             same = placed.get(light(p.text))
             if same is not None:
                 p.lat, p.lon, p.country_code, p.admin1, p.admin2 = same.lat, same.lon, same.country_code, same.admin1, \

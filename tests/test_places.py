@@ -162,3 +162,9 @@ def test_every_gold_place_of_the_seeds(pipeline):
                 if not ok:
                     failures.append((g["file"][:3], want["text"], p and (p.text, p.geonameid)))
     assert failures == []
+
+
+@pytest.mark.parametrize("a,b", [("Mu-se", "Muse"), ("Hpa-an", "Hpaan"), ("Bani Walid", "Baniwalid"),
+                                 ("Kafr Nabl", "Kafrnabl")])
+def test_names_spaced_or_written_as_one_word_fold_together(a, b):
+    assert skeleton(a) == skeleton(b)

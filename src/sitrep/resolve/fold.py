@@ -11,8 +11,10 @@ Two keys per name:
   q → k, doubled letters, a final -h and a final vowel, and the word families of Arabic,
   Kurdish and Turkish names (Tell/Tall/Tel, Qaryat/Qarya/Kariat, Ain/Ayn/Ein, Kafr/Kfar,
   Jabal/Jebel, Deir/Dayr). "Deir ez-Zor", "Dayr az-Zawr",
-  "Deir Ezzor" and "Dayr Az Zawr" share it. Lookups try `light` first; a `skeleton`
-  match is weaker evidence and scores lower.
+  "Deir Ezzor" and "Dayr Az Zawr" share it. Its words are then written together, because
+  where one writer spaces or hyphenates a name another writes it as one word ("Mu-se" and
+  "Muse", "Hpa-an" and "Hpaan", "Bani Walid" and "Baniwalid"). Lookups try `light` first;
+  a `skeleton` match is weaker evidence and scores lower.
 """
 from __future__ import annotations
 
@@ -83,7 +85,16 @@ def _skeleton_word(w: str) -> str:
 @functools.lru_cache(maxsize=200_000)
 def skeleton(name: str) -> str:
     """The loose transliteration key (see the module docstring)."""
-    return " ".join(_skeleton_word(w) for w in light(name).split())
+    words = [_skeleton_word(w) for w in light(name).split()]
+    if len(words) < 2:
+        return "".join(words)
+    # written together: the letters that meet at the seams, and the new last letter, fold as in one word
+    joined = _DOUBLE.sub(r"\1", "".join(words))
+    if len(joined) > 3 and joined.endswith("h"):
+        joined = joined[:-1]
+    if len(joined) > 3 and joined[-1] in "ae":
+        joined = joined[:-1]
+    return joined
 
 
 def is_latin(name: str) -> bool:

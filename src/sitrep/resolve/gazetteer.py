@@ -55,7 +55,7 @@ try:
 except ImportError:     # not on Windows: the rename alone keeps a half-written file out of sight
     fcntl = None
 
-VERSION = "10"
+VERSION = "11"
 CITY_MIN_POPULATION = 500
 
 # feature code → the contract's precision

@@ -102,7 +102,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     total = sum(votes.values())
     share = {cc: n / (total + 2) for cc, n in votes.items()}   # two votes' worth of doubt: one mention is no prior
 
-    def scored(c: Candidate, centre: tuple[float, float] | None) -> list[tuple[float, Entry]]:
+    def scored(c: Candidate, centre: tuple[float, float, float] | None) -> list[tuple[float, Entry]]:
         out = []
         seats = {e.admin1_code for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL")}
         for e, tier in c.entries:
@@ -120,7 +120,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             if c.adjectival and (e.feature_code or "").startswith("PCL"):
                 s += 3.0        # "U.S. forces": the country
             if centre and e.lat is not None and not (e.feature_code or "").startswith("PCL"):
-                s += max(0.0, 1.0 - distance_km(centre, (e.lat, e.lon)) / 500)
+                s += centre[2] * max(0.0, 1.0 - distance_km(centre[:2], (e.lat, e.lon)) / 500)
             out.append((s, e))
         out.sort(key=lambda x: (-x[0], x[1].id))
         return out
@@ -137,15 +137,33 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     links = _links(cands, text)
     chain_of = _chain_ids(links, len(cands))
 
-    def centre_without(i: int) -> tuple[float, float] | None:
+    def centre_without(i: int) -> tuple[float, float, float] | None:
+        """The others' centre, and how much nearness to it counts: fully where they lie together, not at
+        all where they are spread over a continent (the middle of Louisville, Richmond and Delaware is
+        a field in Kentucky, not where the article is)."""
         others = [p for j, p in pts.items() if j != i and (chain_of[j] is None or chain_of[j] != chain_of[i])]
-        return (sum(p[0] for p in others) / len(others), sum(p[1] for p in others) / len(others)) if others else None
+        if not others:
+            return None
+        lat, lon = sum(p[0] for p in others) / len(others), sum(p[1] for p in others) / len(others)
+        spread = sum(distance_km((lat, lon), p) for p in others) / len(others)
+        return lat, lon, min(1.0, max(0.0, (_SPREAD_NONE - spread) / (_SPREAD_NONE - _SPREAD_FULL)))
 
     ranked = [scored(c, centre_without(i)) for i, c in enumerate(cands)]
     implicit = _setting_towns(cands, ranked, links, text)
     chosen, support = _choose_chains({**links, **implicit}, ranked, cands)
     # "(Kantchari, Tapoa)": a name written as a container, read as a division, is a place even when weak
     containers = set(links.values())
+    # one name, one place in one article: where the writer's own chain ruled out every reading of a
+    # name ("Rio Xyz (Huila)": no Rio Xyz lies in Huila), its mentions outside any chain are no
+    # namesake elsewhere either; they stay unknown and fall back as the first did. Only a division
+    # written as the container decides (chains read in running prose — "Canada's agenda in Asia" —
+    # are too loose to overrule a name's other mentions)
+    ruled_out: set[str] = set()
+    for i, j in links.items():
+        box = chosen.get(j)
+        if i in chosen and chosen[i] is None and cands[i].entries and box is not None and \
+                box.feature_code in ("ADM1", "ADM2") and not cands[i].adjectival and not cands[i].in_name:
+            ruled_out.add(light(cands[i].text))
 
     places: list[Place | None] = []
     for i, c in enumerate(cands):
@@ -153,9 +171,13 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             places.append(_country_region(c, gazetteer))
             continue
         in_chain = i in chosen
+        key = light(c.text)
         if in_chain:
             e = chosen[i]
             best = next((s for s, x in ranked[i] if x is e), 0.0) if e is not None else None
+        elif key in ruled_out and not c.adjectival and not c.in_name and i not in containers:
+            places.append(_unresolved(c) if _worth_keeping(c, True) else None)
+            continue
         else:
             best, e = ranked[i][0] if ranked[i] else (None, None)
         supported = support.get(i, False)
@@ -258,6 +280,9 @@ def _names_a_country(c: Candidate) -> bool:
 
 
 _DIVISIONS = ("ADM1", "ADM2", "PCL")
+# the mean distance of an article's places from their centre below which nearness to it counts fully,
+# and above which not at all (km)
+_SPREAD_FULL, _SPREAD_NONE = 250.0, 1000.0
 _UNKNOWN_CONTAINER = 4.0    # what leaving a written container unknown costs below its best reading (at most)
 
 
@@ -390,7 +415,22 @@ def _complete(places: list[Place | None], links: dict[int, int], gazetteer: Gaze
                     p.lat, p.lon, p.precision = d.lat, d.lon, "admin1"
         if j is not None and places[j].feature_code == "ADM2" and places[j].geonameid is not None:
             p.admin2 = p.admin2 or places[j].name
-        p.geo_precision = _geo_precision(p)
+    # one name, one place in one article: an unknown name written again where nothing places it ("turned
+    # back to the Xyz town" after "Abc village (Xyz township, Katha district)") is where its first mention is
+    placed = {}
+    for p in places:
+        if p is not None and p.lat is not None and p.geonameid is None and p.fallback:
+            placed.setdefault(light(p.text), p)
+    for p in places:
+        if p is not None and p.lat is None and p.geonameid is None:
+            same = placed.get(light(p.text))
+            if same is not None:
+                p.lat, p.lon, p.country_code, p.admin1, p.admin2 = same.lat, same.lon, same.country_code, same.admin1, \
+                    same.admin2
+                p.precision, p.fallback = same.precision, True
+    for p in places:
+        if p is not None:
+            p.geo_precision = _geo_precision(p)
 
 
 def _admin1_code(c: Candidate, p: Place) -> str | None:

@@ -551,3 +551,10 @@ def test_a_name_the_writers_chain_left_unknown_stays_unknown_when_written_again(
                           "explosive at a house near the Rio Negro reserve.")
     later = [p for p in ps if p.text == "Rio Negro"][-1]
     assert later.geonameid is None and later.country_code == "CO" and later.admin1 == "Huila"
+
+
+def test_two_towns_that_are_neighbours_in_one_country_are_read_there(pipeline):
+    # Edmonton and Enfield are each several towns; only in north London are they neighbours
+    ps = places(pipeline, "Pupils from a primary school in Edmonton planted flowers, and the Enfield council praised them.")
+    assert at(ps, "Edmonton").country_code == "GB" and at(ps, "Enfield").country_code == "GB"
+    assert distance_km((at(ps, "Edmonton").lat, at(ps, "Edmonton").lon), (51.63, -0.06)) < 10

@@ -102,6 +102,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     total = sum(votes.values())
     share = {cc: n / (total + 2) for cc, n in votes.items()}   # two votes' worth of doubt: one mention is no prior
 
+    neighbours = _neighbours(cands)
+
     def scored(c: Candidate, centre: tuple[float, float, float] | None) -> list[tuple[float, Entry]]:
         out = []
         seats = {e.admin1_code for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL")}
@@ -121,6 +123,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
                 s += 3.0        # "U.S. forces": the country
             if centre and e.lat is not None and not (e.feature_code or "").startswith("PCL"):
                 s += centre[2] * max(0.0, 1.0 - distance_km(centre[:2], (e.lat, e.lon)) / 500)
+            if id(e) in neighbours.get(light(c.text), ()):
+                s += _NEIGHBOUR_BONUS
             out.append((s, e))
         out.sort(key=lambda x: (-x[0], x[1].id))
         return out
@@ -210,6 +214,41 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         places.append(_place(c, e, 1 / (1 + math.exp(-(best - runner)))))
     _complete(places, links, gazetteer, cands, implicit)
     return [p for p in places if p is not None]
+
+
+_NEIGHBOUR_KM = 30.0
+_NEIGHBOUR_BONUS = 1.0
+
+
+def _neighbours(cands: list[Candidate]) -> dict[str, set[int]]:
+    """For each name, its towns that lie near a town another name of the article can be: "Edmonton"
+    and "Enfield" are each many places, but only in north London are they neighbours. (Exact readings
+    of towns only; names of a few readings each, so that two saints' names that every province has do
+    not meet by chance.)"""
+    cells: dict[tuple[int, int], list[tuple[str, Entry]]] = {}
+    names: set[str] = set()
+    for c in cands:
+        if c.anchor_country:      # ("Enfield Council" names its town too)
+            continue
+        key = light(c.text)
+        towns = [e for e, t in c.entries if t == 0 and e.lat is not None and (e.feature_code or "").startswith("PPL")
+                 and e.population >= _TOWN]
+        if key in names or not 1 < len(towns) <= _FEW_READINGS:
+            continue
+        names.add(key)
+        for e in towns:
+            cells.setdefault((int(e.lat // 0.5), int(e.lon // 0.5)), []).append((key, e))
+    out: dict[str, set[int]] = {}
+    for (y, x), here in cells.items():
+        near = [item for dy in (-1, 0, 1) for dx in (-1, 0, 1) for item in cells.get((y + dy, x + dx), ())]
+        for key, e in here:
+            if any(k != key and distance_km((e.lat, e.lon), (f.lat, f.lon)) <= _NEIGHBOUR_KM for k, f in near):
+                out.setdefault(key, set()).add(id(e))
+    return out
+
+
+_FEW_READINGS = 15
+_TOWN = 5000       # villages meet by chance ("California" and "Redding" are neighbours in Scotland too)
 
 
 def _links(cands: list[Candidate], text: str | None) -> dict[int, int]:

@@ -558,3 +558,11 @@ def test_two_towns_that_are_neighbours_in_one_country_are_read_there(pipeline):
     ps = places(pipeline, "Pupils from a primary school in Edmonton planted flowers, and the Enfield council praised them.")
     assert at(ps, "Edmonton").country_code == "GB" and at(ps, "Enfield").country_code == "GB"
     assert distance_km((at(ps, "Edmonton").lat, at(ps, "Edmonton").lon), (51.63, -0.06)) < 10
+
+
+@pytest.mark.parametrize("text,where,code", [
+    ("The government of Quebec announced new rules on Monday.", "Quebec", "ADM1"),
+    ("Protesters marched in Quebec City on Saturday.", "Quebec City", "PPL"),
+])
+def test_a_bare_name_whose_city_is_written_city_is_the_province(pipeline, text, where, code):
+    assert at(places(pipeline, text), where).feature_code == code

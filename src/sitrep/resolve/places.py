@@ -103,6 +103,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     share = {cc: n / (total + 2) for cc, n in votes.items()}   # two votes' worth of doubt: one mention is no prior
 
     neighbours = _neighbours(cands)
+    called_city = _called_city(cands, gazetteer)
 
     def scored(c: Candidate, centre: tuple[float, float, float] | None) -> list[tuple[float, Entry]]:
         out = []
@@ -115,8 +116,11 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
                 s -= 1.0        # a country the article never mentions (a capital or a metropolis is known anyway)
             if tier == 1:
                 s -= 1.5
-            if e.feature_code in ("ADM1", "ADM2") and e.admin1_code in seats and c.feature_hint not in ("ADM1", "ADM2"):
+            if e.feature_code in ("ADM1", "ADM2") and e.admin1_code in seats and c.feature_hint not in ("ADM1", "ADM2") \
+                    and id(c) not in called_city:
                 s -= 0.6        # "Dayr az-Zawr" names the city before the governorate named after it
+            if id(c) in called_city and (e.feature_code or "").startswith("PPL") and id(e) in called_city[id(c)]:
+                s -= 0.6        # "Quebec": the province; the city is "Quebec City"
             if light(e.name) == light(c.text):
                 s += 0.3
             if c.adjectival and (e.feature_code or "").startswith("PCL"):
@@ -214,6 +218,28 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         places.append(_place(c, e, 1 / (1 + math.exp(-(best - runner)))))
     _complete(places, links, gazetteer, cands, implicit)
     return [p for p in places if p is not None]
+
+
+def _called_city(cands: list[Candidate], gazetteer: Gazetteer) -> dict[int, set[int]]:
+    """Names that mean a province when written bare, because its seat is written "… City" (Quebec
+    City, New York City): candidate → its town readings so named. Only where a first-level division
+    of that exact name holds the town, and the text does not say "city" itself."""
+    out: dict[int, set[int]] = {}
+    for c in cands:
+        if c.feature_hint or c.text.lower().endswith(" city"):
+            continue
+        exact = [e for e, t in c.entries if t == 0]
+        provinces = {e.admin1_code for e in exact if e.feature_code == "ADM1" and light(e.name) == light(c.text)}
+        towns = [e for e in exact if (e.feature_code or "").startswith("PPL")]
+        if not provinces or not towns:
+            continue
+        # the town the bare name would mean (its biggest) must be that province's and so named:
+        # "Washington" is no "Washington City" of Washington State
+        big = max(towns, key=lambda e: (e.feature_code == "PPLC", e.population))
+        if big.admin1_code in provinces and big.geonameid in {
+                e.geonameid for e in gazetteer.lookup_exact(c.text + " City")}:
+            out[id(c)] = {id(big)}
+    return out
 
 
 _NEIGHBOUR_KM = 30.0

@@ -32,7 +32,7 @@ from sitrep.resolve import identity
 from sitrep.store import grid as G
 from sitrep.store import schema as S
 
-CACHED_MENTIONS = 5_000   # members kept between the documents of one clustering batch (see cluster_documents)
+CACHED_MENTIONS = 2_000   # members kept between the documents of one clustering batch (see cluster_documents)
 _GROUPS_READ = 500         # candidate clusters whose members are read (and held) at a time
 
 

@@ -138,6 +138,88 @@ def test_the_benchmark_set_gets_the_same_events_one_by_one_and_in_batches(speed_
         assert sizes == dict(counts)
 
 
+def test_a_bounded_working_set_gets_the_same_events(speed_set, tmp_path, monkeypatch):
+    """Candidates read two clusters at a time and judged as they come, the batch's cache of members
+    dropped after every document: the same events as the exhaustive lookup, mentions without a
+    place (each fits many clusters) included."""
+    path, doc_ids = speed_set
+    copy = str(tmp_path / "s.db")
+    with sqlite3.connect(path) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    con = sqlite3.connect(copy)
+    rows = con.execute("select id, event_type, match_start, match_end, location_precision from events "
+                       "order by id").fetchall()
+    for ev_id, etype, ms, me, prec in rows[::5]:          # every fifth report says no place
+        con.execute("update events set lat = null, lon = null, geonameid = null, admin1 = null, grid = ?, grid2 = ? "
+                    "where id = ?", (G.key(etype, ms, me, None, None, prec), G.key2(etype, ms, me, None, None, prec),
+                                     ev_id))
+    con.commit()
+    con.close()
+    monkeypatch.setattr(X, "CACHED_MENTIONS", 0)
+    monkeypatch.setattr(X, "_GROUPS_READ", 2)
+    with Store.open(copy) as store:
+        for i in range(0, len(doc_ids), 50):
+            with store.engine.begin() as c:
+                X.cluster_documents(c, doc_ids[i:i + 50], X.now())
+        stored = _stored_assignments(store)
+        with store.engine.connect() as c:      # the lookup did read such a mention's candidates in several parts
+            m = X.load_mentions(c, S.events.c.lat.is_(None))[-1]
+            assert len(list(X.candidate_groups(c, m))) > 3 * X._GROUPS_READ
+        assert _reference_assignments(store) == stored
+
+
+def _reference_best(m: R.Mention, clusters: dict[str, list[R.Mention]]) -> str | None:
+    """`best_cluster` as it was written before `R.Choice`: every cluster scored, then sorted."""
+    r = R.rules()
+    scored = []
+    for cid, members in sorted(clusters.items(), key=lambda kv: min(x.seq for x in kv[1])):
+        if members and all(R.compatible(m, x) for x in members):
+            sc = max(R.score(m, x) for x in members)
+            if sc >= r.threshold:
+                scored.append((sc, cid))
+    if not scored:
+        return None
+    scored.sort(key=lambda t: -t[0])
+    if len(scored) > 1 and scored[0][0] - scored[1][0] < r.ambiguity_margin:
+        return None
+    return scored[0][1]
+
+
+def test_a_choice_made_one_cluster_at_a_time_is_best_clusters():
+    """Random clusters (near ties, ambiguous pairs, places unknown): `R.Choice` offered them one at a
+    time, in any order with their order as the tie-break, decides as scoring them all at once does."""
+    rnd = random.Random(5)
+    kinds = [("Battles", "Armed clash"), ("Explosions/Remote violence", "Air/drone strike"),
+             ("Explosions/Remote violence", "Shelling/artillery/missile attack")]
+
+    def mention(i: int) -> R.Mention:
+        etype, sub = rnd.choice(kinds[:2] if rnd.random() < 0.8 else kinds)
+        day = f"2025-03-{rnd.randint(10, 11):02d}"
+        placed = rnd.random() < 0.7
+        return R.Mention(id=f"m{i}", doc_id=f"d{i}", source_key=f"d{i}", seq=f"{i:06d}", event_type=etype,
+                         sub_event_type=sub, date_start=day, date_end=day, date_precision="day", date_from_text=True,
+                         lat=36.0 + rnd.random() * 0.1 if placed else None, lon=40.0 if placed else None,
+                         place_precision="city" if placed else None, country_code="SY",
+                         fatalities=rnd.choice([None, 2, 3, 10]))
+    decided = several = 0
+    for trial in range(1000):
+        clusters = {f"c{trial}-{k}": [mention(trial * 100 + k * 10 + j) for j in range(rnd.randint(1, 2))]
+                    for k in range(rnd.randint(1, 6))}
+        m = mention(trial * 100 + 99)
+        want = _reference_best(m, clusters)
+        assert R.best_cluster(m, clusters) == want
+        order = {cid: i for i, cid in enumerate(clusters)}
+        choice = R.Choice(m)
+        for cid in rnd.sample(list(clusters), len(clusters)):
+            choice.offer(cid, clusters[cid], order[cid])
+        got = choice.result()
+        assert (got[0] if got else None) == want
+        assert got is None or got[1] is clusters[want]
+        decided += want is not None
+        several += len(choice.top) > 1
+    assert decided > 20 and several > 20     # choices made, and between clusters that both fit
+
+
 def test_a_version_5_store_gets_its_lookup_keys(examples_db, tmp_path):
     path = copy_store(examples_db, tmp_path)
     with Store.open(path) as s, s.engine.connect() as c:

@@ -197,23 +197,53 @@ def score(a: Mention, b: Mention) -> float:
     return s
 
 
+def fit(m: Mention, members: Sequence[Mention]) -> float | None:
+    """How well `m` fits a cluster it may join (compatible with every member, scoring at least
+    the threshold with one of them); None when it may not join it."""
+    if members and all(compatible(m, x) for x in members):
+        sc = max(score(m, x) for x in members)
+        if sc >= rules().threshold:
+            return sc
+    return None
+
+
+class Choice:
+    """`best_cluster`'s decision taken over clusters offered one at a time: only the two best so
+    far are kept (with their members), so the candidates need not all be in memory at once.
+    `order`: the tie-break among equal scores (the older cluster first: its members' least `seq`)."""
+
+    def __init__(self, m: Mention):
+        self.m = m
+        self.top: list[tuple[tuple, str, Sequence[Mention]]] = []     # (sort key, id, members), best first
+
+    def offer(self, cid: str, members: Sequence[Mention], order: Any) -> None:
+        sc = fit(self.m, members)
+        if sc is None:
+            return
+        self.top.append(((-sc, min(x.seq for x in members), order), cid, members))
+        self.top.sort(key=lambda t: t[0])
+        del self.top[2:]
+
+    def result(self) -> tuple[str, Sequence[Mention]] | None:
+        """The chosen cluster and its members; None for a new one (none fits, or two fit almost
+        equally well)."""
+        if not self.top:
+            return None
+        if len(self.top) > 1 and self.top[1][0][0] - self.top[0][0][0] < rules().ambiguity_margin:
+            return None
+        return self.top[0][1], self.top[0][2]
+
+
 def best_cluster(m: Mention, clusters: dict[str, Sequence[Mention]]) -> str | None:
     """The cluster `m` belongs to, or None for a new one. When two clusters fit it almost
     equally well ("an air strike near Qamishli" with no date, and strikes there on two
     days), it is ambiguous and joins neither. Deterministic: ties go to the older cluster."""
-    r = rules()
-    scored = []
-    for cid, members in sorted(clusters.items(), key=lambda kv: min(x.seq for x in kv[1])):
-        if members and all(compatible(m, x) for x in members):
-            sc = max(score(m, x) for x in members)
-            if sc >= r.threshold:
-                scored.append((sc, cid))
-    if not scored:
-        return None
-    scored.sort(key=lambda t: -t[0])     # stable: the older cluster first among equals
-    if len(scored) > 1 and scored[0][0] - scored[1][0] < r.ambiguity_margin:
-        return None
-    return scored[0][1]
+    choice = Choice(m)
+    for i, (cid, members) in enumerate(clusters.items()):
+        if members:
+            choice.offer(cid, members, i)
+    got = choice.result()
+    return got[0] if got else None
 
 
 def cluster(mentions: Iterable[Mention]) -> list[list[Mention]]:

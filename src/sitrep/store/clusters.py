@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict, namedtuple
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, insert, or_, select, update
@@ -31,6 +31,9 @@ from sitrep.resolve import events as R
 from sitrep.resolve import identity
 from sitrep.store import grid as G
 from sitrep.store import schema as S
+
+CACHED_MENTIONS = 2_000   # members kept between the documents of one clustering batch (see cluster_documents)
+_GROUPS_READ = 500         # candidate clusters whose members are read (and held) at a time
 
 
 def now() -> str:
@@ -156,6 +159,19 @@ def _raw(c, sql: str, args: Sequence[Any] = (), many: bool = False) -> list[tupl
         cur.close()
 
 
+def _iter_raw(c, sql: str, args: Sequence[Any] = ()) -> Iterator[tuple]:
+    """`_raw` for a query whose rows are read once: they come in batches, not all at once."""
+    if c.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    cur = c.connection.cursor()
+    try:
+        cur.execute(sql, tuple(args))
+        while rows := cur.fetchmany(1000):
+            yield from rows
+    finally:
+        cur.close()
+
+
 def _qs(n: int) -> str:
     return ",".join("?" * n)
 
@@ -245,19 +261,22 @@ def assign(c, doc_id: str, ts: str, touched: dict[str, list[R.Mention] | None] |
     here: set[str] = set()
     moves: list[tuple[str, str]] = []
     for m in sorted(mine, key=lambda x: (x.seq, x.id)):
-        cid = None
+        got = None
         if m.dated:
             # a cluster this document's earlier mentions joined or founded holds a mention of the
             # same article: never compatible (their updates are written together below)
-            groups = {k: v for k, v in candidate_groups(c, m, members).items() if k not in here}
-            cid = R.best_cluster(m, groups)
-        if cid is None:       # a new real-world event (its id may live on from a forgotten report: read it)
+            choice = R.Choice(m)
+            for cid, group in candidate_groups(c, m, members, skip=here):
+                choice.offer(cid, group, cid)      # offered in id order, as `best_cluster` is given them
+            got = choice.result()
+        if got is None:       # a new real-world event (its id may live on from a forgotten report: read it)
             cid = identity.event_id(m.id)
             touched[cid] = None
             if members is not None:
                 members.pop(cid, None)
         else:
-            touched[cid] = [*groups[cid], m]
+            cid = got[0]
+            touched[cid] = [*got[1], m]
             if members is not None:
                 members[cid] = touched[cid]
         here.add(cid)
@@ -282,6 +301,13 @@ def cluster_documents(c, doc_ids: Iterable[str], ts: str) -> int:
     members: dict[str, list[R.Mention]] = {}      # read once per batch: only this loop changes them
     for doc_id in doc_ids:
         assign(c, doc_id, ts, touched, mine.get(doc_id, []), members)
+        if sum(map(len, members.values())) > CACHED_MENTIONS:
+            # what the lookups read is kept for the batch's next documents, up to a bound: a mention
+            # without a place can fit thousands of clusters, and keeping every one read would make
+            # the ingesting process grow with the store. Dropping them is safe: the store holds
+            # every assignment made so far (the touched clusters stay: `touched` holds them anyway)
+            for cid in [k for k in members if k not in touched]:
+                del members[cid]
     refresh(c, touched, ts)
     return len(touched)
 
@@ -330,13 +356,16 @@ class _Light(namedtuple("_Light", "id doc_id event_type date_start date_end lat 
     __slots__ = ()
 
 
-def candidate_groups(c, m: R.Mention, members: dict[str, list[R.Mention]] | None = None
-                     ) -> dict[str, list[R.Mention]]:
-    """Existing clusters that `m` could join, with all their members: those with a member whose
-    type and dates could fit `m` (the window of `max_window_days`) and which could be
-    compatible with it. Found by indexed keys (`sitrep.store.grid`: type family, place cell,
-    window length), the same province and the same gazetteer id; a cluster with a member
-    that the rule rules out is left out, as `best_cluster` would leave it."""
+def candidate_groups(c, m: R.Mention, members: dict[str, list[R.Mention]] | None = None,
+                     skip: Iterable[str] = ()) -> Iterator[tuple[str, list[R.Mention]]]:
+    """Existing clusters that `m` could join (but those in `skip`), with all their members, in
+    id order: those with a member whose type and dates could fit `m` (the window of
+    `max_window_days`) and which could be compatible with it. Found by indexed keys
+    (`sitrep.store.grid`: type family, place cell, window length), the same province and the
+    same gazetteer id; a cluster with a member that the rule rules out is left out, as
+    `best_cluster` would leave it. Their members are read `_GROUPS_READ` clusters at a time, as
+    the caller takes them (a mention without a place may fit a good part of the store)."""
+    skip = set(skip)
     types = G.compatible_types(m.event_type)
     window = f"cluster_id IS NOT NULL AND event_type IN ({_qs(len(types))}) AND match_start <= ? AND match_end >= ?"
     wargs = (*types, m.date_end, m.date_start)
@@ -372,20 +401,24 @@ def candidate_groups(c, m: R.Mention, members: dict[str, list[R.Mention]] | None
             args += [int(m.geonameid), floor, *wargs]
     seen: set[str] = set()             # the parts overlap: a row found twice is checked once
     viable: dict[str, bool] = {}
-    for r in map(_Light._make, _raw(c, " UNION ALL ".join(parts), args)):
+    for r in map(_Light._make, _iter_raw(c, " UNION ALL ".join(parts), args)):
         if r.id not in seen and viable.get(r.cluster_id, True):
             seen.add(r.id)
             viable[r.cluster_id] = R.compatible(m, r)
-    ids = sorted(cid for cid, ok in viable.items() if ok)
-    if not ids:
-        return {}
+    ids = sorted(cid for cid, ok in viable.items() if ok and cid not in skip)
+    del seen, viable
     known = members if members is not None else {}
-    groups: dict[str, list[R.Mention]] = defaultdict(list)
-    for x in mentions_of_clusters(c, [cid for cid in ids if cid not in known]):
-        groups[x.cluster_id].append(x)
-    if members is not None:
-        members.update(groups)
-    return {cid: known[cid] if cid in known else groups[cid] for cid in ids if cid in known or cid in groups}
+    for i in range(0, len(ids), _GROUPS_READ):
+        chunk = ids[i:i + _GROUPS_READ]
+        groups: dict[str, list[R.Mention]] = defaultdict(list)
+        for x in mentions_of_clusters(c, [cid for cid in chunk if cid not in known]):
+            groups[x.cluster_id].append(x)
+        if members is not None:
+            members.update(groups)
+        for cid in chunk:
+            group = known[cid] if cid in known else groups.get(cid)
+            if group:
+                yield cid, group
 
 
 def fill_grid(c) -> None:

@@ -1,6 +1,7 @@
 """Place candidates and the tests on token runs and spans that find them: the `Candidate` a
 mention becomes, whether a run of tokens can be a name, overlaps, surnames, pairs, and which
-gazetteer entries a bare mention may mean. Used by `sitrep.nlp.places` (the spaCy component)."""
+gazetteer entries a bare mention may mean (a division named with a compass part; a town its
+province, written after it, holds). Used by `sitrep.nlp.places` (the spaCy component)."""
 from __future__ import annotations
 
 import re
@@ -221,3 +222,38 @@ def glued_entities(doc, place_labels: set[str], naming_features: set[str], not_n
             out.append(ent)
             k += 1
     return out
+
+
+# "Shan-North", "Bago-East": a division, a hyphen, a compass word
+_COMPASS_PART = re.compile(r"^(\w[\w' ]*?)\s*[-‐–]\s*([A-Za-z]+)$")
+
+
+def lookup(gazetteer, directions: dict[str, str], name: str) -> list[tuple[Entry, int]]:
+    """The gazetteer's readings of a name; for a division's part named by a compass word joined to it
+    ("Shan-North", "Bago-East": a part the gazetteer does not list), the division's own readings."""
+    entries = gazetteer.lookup(name)
+    if entries:
+        return entries
+    m = _COMPASS_PART.match(name)
+    if m is None or m.group(2).lower() not in directions:
+        return entries
+    return [(e, t) for e, t in gazetteer.lookup(m.group(1)) if e.feature_code in ("ADM1", "ADM2")]
+
+
+def held_by_next(gazetteer, doc, end: int, c: Candidate) -> bool:
+    """Whether a comma and a province's name follow token `end`, and the province holds one of the
+    name's exact readings: the writer's own chain ("Xyzivka, Sumy") says the name is that place."""
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    inner = [e for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL") and e.admin1_code]
+    if not inner:
+        return False
+    for n in (3, 2, 1):
+        nxt = doc[end + 1:end + 1 + n]
+        if len(nxt) < n or not nxt[0].text[:1].isupper():
+            continue
+        provinces = {(e.country_code, e.admin1_code) for e in gazetteer.lookup_exact(nxt.text)
+                     if e.feature_code == "ADM1"}
+        if provinces:
+            return any((e.country_code, e.admin1_code) in provinces for e in inner)
+    return False

@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import functools
 import json
-import re
 from collections import Counter
 from importlib import resources
 
@@ -36,11 +35,13 @@ from sitrep.nlp.place_spans import (
     alpha,
     can_start,
     glued_entities,
+    held_by_next,
     inside_longer_name,
     is_major,
     is_name_run,
     is_notable,
     is_surname,
+    lookup,
     names_country,
     pairs,
     text_at,
@@ -156,7 +157,7 @@ class PlaceRecognizer:
                 # place before a capital or a big town ("marched in Nuuk" with Nuuk tagged ORG)
                 support = (c.feature_hint is not None or (c.context > 0 and any(is_notable(e) for e in exact))
                            ) if ent.label_ == "ORG" else c.context > 0
-                support = support or self._held_by_next(doc, span.end, c)     # "Xyzivka, Sumy" tagged ORG
+                support = support or held_by_next(self.gazetteer, doc, span.end, c)     # "Xyzivka, Sumy" tagged ORG
                 if exact and (support or (ent.label_ == "NORP" and any(is_notable(e) for e in exact))):
                     out.append(c)
                 elif exact and any(is_major(e) for e in exact) and span.text.lower() not in surnames:
@@ -233,7 +234,7 @@ class PlaceRecognizer:
                 c.context += 1.0
                 break
         if not c.entries:
-            c.entries = self._lookup(c.text)
+            c.entries = lookup(self.gazetteer, self.directions, c.text)
         end_tok = next((t.i + 1 for t in doc[span.end:span.end + 2] if t.idx + len(t) == c.end), span.end)
         after = doc[end_tok:end_tok + 1]
         if len(after) and after[0].lower_ in ("countryside", "outskirts", "suburbs", "vicinity"):   # "X countryside"
@@ -283,35 +284,6 @@ class PlaceRecognizer:
         if self._qualifies_a_thing(span, c):
             c.context, c.weak = min(c.context, 0.0), True
         return c
-
-    def _lookup(self, name: str) -> list:
-        """The gazetteer's readings of a name; for a division's part named by a compass word joined to it
-        ("Shan-North", "Bago-East": a part the gazetteer does not list), the division's own readings."""
-        entries = self.gazetteer.lookup(name)
-        if entries:
-            return entries
-        m = _COMPASS_PART.match(name)
-        if m is None or m.group(2).lower() not in self.directions:
-            return entries
-        return [(e, t) for e, t in self.gazetteer.lookup(m.group(1)) if e.feature_code in ("ADM1", "ADM2")]
-
-    def _held_by_next(self, doc, end: int, c: Candidate) -> bool:
-        """Whether a comma and a province's name follow, and the province holds one of the name's exact
-        readings: the writer's own chain ("Xyzivka, Sumy") says the name is that place."""
-        if end + 1 >= len(doc) or doc[end].text != ",":
-            return False
-        inner = [e for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL") and e.admin1_code]
-        if not inner:
-            return False
-        for n in (3, 2, 1):
-            nxt = doc[end + 1:end + 1 + n]
-            if len(nxt) < n or not nxt[0].text[:1].isupper():
-                continue
-            provinces = {(e.country_code, e.admin1_code) for e in self.gazetteer.lookup_exact(nxt.text)
-                         if e.feature_code == "ADM1"}
-            if provinces:
-                return any((e.country_code, e.admin1_code) in provinces for e in inner)
-        return False
 
     def _names_part_of_a_town(self, doc, end_tok: int, prev_words: list[str]) -> bool:
         """"the Santurce neighbourhood", "Saavedra park", "colonia Bethania", "the neighbourhood of X";
@@ -406,7 +378,7 @@ class PlaceRecognizer:
         if len(after) >= 1 and after[0].lower_ in ("'s", "’s"):
             after = doc[span.end + 1:span.end + 2]
         elif len(after) >= 1 and after[0].lower_ in self.feature_after and any(
-                t == 0 and (e.feature_code or "").startswith("ADM") for e, t in self._lookup(span.text)):
+                t == 0 and (e.feature_code or "").startswith("ADM") for e, t in lookup(self.gazetteer, self.directions, span.text)):
             return False        # "West Darfur state", "Lagos state": a division, not "Iraq state media"
         return len(after) >= 1 and after[0].lower_ in self.actor_nouns and span.root.dep_ in ("compound", "nmod", "amod", "poss", "npadvmod")
 
@@ -526,7 +498,7 @@ class PlaceRecognizer:
             if span is None or len(span) == 0:
                 return []
             parts.append(Candidate(span.text, span.start_char, span.end_char, "context", None, context=1.0,
-                                   feature_hint=hint, entries=self._lookup(span.text)))
+                                   feature_hint=hint, entries=lookup(self.gazetteer, self.directions, span.text)))
         return parts
 
     def _head_before(self, doc, end: int) -> Candidate | None:
@@ -608,7 +580,7 @@ class PlaceRecognizer:
             sentence_start = span.start == span.sent.start
             notable = any(is_notable(e) for e, _ in c.entries)
             ours = any(e.source == "sitrep" for e, _ in c.entries)
-            if not c.in_name and c.context <= 0 and self._held_by_next(doc, span.end, c):
+            if not c.in_name and c.context <= 0 and held_by_next(self.gazetteer, doc, span.end, c):
                 c.context += 1.0      # "Xyzivka, Sumy": a town the province written after it holds
             if (c.in_name and notable) or (not c.in_name and (c.context > 0 or (notable and (ours or not sentence_start)))):
                 out.append(c)
@@ -624,10 +596,6 @@ class PlaceRecognizer:
 _PLACE_PREPOSITIONS = {"in", "at", "near", "around", "outside", "inside", "into", "from"}
 
 _SPONSORING = {"led", "backed", "sponsored", "funded", "supported", "armed", "trained"}
-
-
-# "Shan-North", "Bago-East": a division, a hyphen, a compass word
-_COMPASS_PART = re.compile(r"^(\w[\w' ]*?)\s*[-‐–]\s*([A-Za-z]+)$")
 
 
 def _sponsors(doc, end: int) -> bool:

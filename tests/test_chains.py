@@ -500,10 +500,14 @@ def test_a_division_with_a_compass_part_is_that_division(pipeline):
     assert village.geonameid is None and village.country_code == "MM" and village.admin1 == "Shan"
 
 
-def test_a_compass_word_joined_to_no_division_reads_nothing(pipeline):
-    ps = places(pipeline, "Troops burned houses in Zzyxane village (Kyaukme district, Qqwx-North state) on Friday.")
-    qq = [p for p in ps if p.text.startswith("Qqwx")]
-    assert qq and all(p.geonameid is None for p in qq)
+@pytest.mark.parametrize("name,reads", [("Shan-North", True), ("Kutkai-North", False), ("Shan-Nowhere", False)])
+def test_only_a_division_with_a_compass_word_joined_reads_as_the_division(pipeline, name, reads):
+    # Kutkai is a town, not a division; "Nowhere" is no compass word
+    from sitrep.nlp.place_spans import lookup
+    from sitrep.nlp.places import cues
+    from sitrep.resolve.gazetteer import Gazetteer
+    entries = lookup(Gazetteer.open(), cues()["directions"], name)
+    assert bool(entries) == reads and all(e.feature_code in ("ADM1", "ADM2") for e, _ in entries)
 
 
 def test_a_sentence_opening_preposition_is_not_part_of_the_name(pipeline):

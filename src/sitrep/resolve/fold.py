@@ -74,6 +74,11 @@ def _skeleton_word(w: str) -> str:
         w = _GLUED_AL.sub("", _GLUED_SUN.sub("", w, count=1), count=1)
     for a, b in _DIGRAPHS:
         w = w.replace(a, b)
+    return _fold_letters(w)
+
+
+def _fold_letters(w: str) -> str:
+    """Doubled letters as one, a final -h and a final -a/-e set aside."""
     w = _DOUBLE.sub(r"\1", w)
     if len(w) > 3 and w.endswith("h"):
         w = w[:-1]
@@ -86,15 +91,8 @@ def _skeleton_word(w: str) -> str:
 def skeleton(name: str) -> str:
     """The loose transliteration key (see the module docstring)."""
     words = [_skeleton_word(w) for w in light(name).split()]
-    if len(words) < 2:
-        return "".join(words)
     # written together: the letters that meet at the seams, and the new last letter, fold as in one word
-    joined = _DOUBLE.sub(r"\1", "".join(words))
-    if len(joined) > 3 and joined.endswith("h"):
-        joined = joined[:-1]
-    if len(joined) > 3 and joined[-1] in "ae":
-        joined = joined[:-1]
-    return joined
+    return _fold_letters("".join(words)) if len(words) > 1 else "".join(words)
 
 
 def is_latin(name: str) -> bool:

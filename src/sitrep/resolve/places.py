@@ -119,7 +119,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             if e.feature_code in ("ADM1", "ADM2") and e.admin1_code in seats and c.feature_hint not in ("ADM1", "ADM2") \
                     and id(c) not in called_city:
                 s -= 0.6        # "Dayr az-Zawr" names the city before the governorate named after it
-            if id(c) in called_city and (e.feature_code or "").startswith("PPL") and id(e) in called_city[id(c)]:
+            if called_city.get(id(c)) is e:
                 s -= 0.6        # "Quebec": the province; the city is "Quebec City"
             if light(e.name) == light(c.text):
                 s += 0.3
@@ -220,11 +220,11 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     return [p for p in places if p is not None]
 
 
-def _called_city(cands: list[Candidate], gazetteer: Gazetteer) -> dict[int, set[int]]:
+def _called_city(cands: list[Candidate], gazetteer: Gazetteer) -> dict[int, Entry]:
     """Names that mean a province when written bare, because its seat is written "… City" (Quebec
-    City, New York City): candidate → its town readings so named. Only where a first-level division
+    City, New York City): id of the candidate → its town reading so named. Only where a first-level division
     of that exact name holds the town, and the text does not say "city" itself."""
-    out: dict[int, set[int]] = {}
+    out: dict[int, Entry] = {}
     for c in cands:
         if c.feature_hint or c.text.lower().endswith(" city"):
             continue
@@ -238,12 +238,14 @@ def _called_city(cands: list[Candidate], gazetteer: Gazetteer) -> dict[int, set[
         big = max(towns, key=lambda e: (e.feature_code == "PPLC", e.population))
         if big.admin1_code in provinces and big.geonameid in {
                 e.geonameid for e in gazetteer.lookup_exact(c.text + " City")}:
-            out[id(c)] = {id(big)}
+            out[id(c)] = big
     return out
 
 
 _NEIGHBOUR_KM = 30.0
 _NEIGHBOUR_BONUS = 1.0
+_FEW_READINGS = 15     # names of more towns than this meet others by chance (saints' names)
+_TOWN = 5000           # villages meet by chance ("California" and "Redding" are neighbours in Scotland too)
 
 
 def _neighbours(cands: list[Candidate]) -> dict[str, set[int]]:
@@ -272,9 +274,6 @@ def _neighbours(cands: list[Candidate]) -> dict[str, set[int]]:
                 out.setdefault(key, set()).add(id(e))
     return out
 
-
-_FEW_READINGS = 15
-_TOWN = 5000       # villages meet by chance ("California" and "Redding" are neighbours in Scotland too)
 
 
 def _links(cands: list[Candidate], text: str | None) -> dict[int, int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from sitrep.resolve import chains
-from sitrep.resolve.gazetteer import distance_km
+from sitrep.resolve.gazetteer import Gazetteer, distance_km
 
 
 def places(pipeline, text, **kw):
@@ -570,3 +570,35 @@ def test_two_towns_that_are_neighbours_in_one_country_are_read_there(pipeline):
 ])
 def test_a_bare_name_whose_city_is_written_city_is_the_province(pipeline, text, where, code):
     assert at(places(pipeline, text), where).feature_code == code
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Ranchers from Montana and Wyoming met on Monday.", "Montana"),
+    ("Ranchers from Montana and Wyoming met on Monday.", "Wyoming"),
+    # GeoNames gives a village of Minnesota the alternate name "Minnesota": no reason to leave the state
+    ("Police searched four Minnesota homes.", "Minnesota"),
+])
+def test_a_state_outranks_the_towns_named_like_it(pipeline, text, name):
+    p = at(places(pipeline, text), name)
+    assert (p.feature_code, p.country_code, p.admin1) == ("ADM1", "US", name)
+
+
+def test_a_country_has_one_capital_not_every_town_of_its_name():
+    washingtons = [e for e, t in Gazetteer.open().lookup("Washington") if t == 0 and e.country_code == "US"]
+    assert len(washingtons) > 10
+    assert [e.admin1 for e in washingtons if e.feature_code == "PPLC"] == ["District of Columbia"]
+
+
+@pytest.mark.parametrize("text,name,province", [
+    ("The sheriff of Plymouth said Massachusetts troopers had found the car.", "Plymouth", "Massachusetts"),
+    ("Floods closed roads around Oxford, and North Carolina officials opened shelters.", "Oxford", "North Carolina"),
+])
+def test_a_town_is_read_in_the_province_the_article_names(pipeline, text, name, province):
+    assert at(places(pipeline, text), name).admin1 == province
+
+
+def test_a_capital_of_a_named_country_is_not_a_town_of_a_named_province(pipeline):
+    # (a Paris of Kentucky exists; the article names France)
+    ps = places(pipeline, "A nurse from Kentucky was on holiday in France when a gunman opened fire in Paris, "
+                          "the Kentucky hospital that employs her told the Louisville Courier.")
+    assert (at(ps, "Paris").country_code, at(ps, "Paris").feature_code) == ("FR", "PPLC")

@@ -32,6 +32,8 @@ _HINT_FAMILIES = {"ADM1": ("ADM1",), "ADM2": ("ADM2", "ADM3"), "PPL": ("PPL",), 
                   "RGN": ("RGN", "AREA", "PLN", "ADM1"), "AIRP": ("AIRP", "AIRB"), "AIRB": ("AIRB", "AIRP"),
                   "DAM": ("DAM",), "INSM": ("INSM", "AIRB"), "OILF": ("OILF", "GASF")}
 MIN_SCORE_WITHOUT_NER = 1.0
+_ADM1_LIFT = 0.65       # a division called as written weighs as a town of its population, a little more
+_SEAT_MIN = 10_000      # a town that shares a division's name makes the division its seat's namesake
 
 
 def importance(e: Entry) -> float:
@@ -107,7 +109,15 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
 
     def scored(c: Candidate, centre: tuple[float, float, float] | None) -> list[tuple[float, Entry]]:
         out = []
-        seats = {e.admin1_code for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL")}
+        # a town called what the text says, or a real town the name also means (a village's stray
+        # alternate name "Minnesota" makes no seat of the state)
+        key = light(c.text)
+        # "Wyoming", "Quebec": a name that is itself a province's is no town of another named province
+        # ("Paris" where France is named too: the capital, whichever province the article names)
+        province_name = any(t == 0 and (e.feature_code == "ADM1" and light(e.name) == key or
+                                        e.feature_code == "PPLC" and e.country_code in votes) for e, t in c.entries)
+        seats = {e.admin1_code for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL")
+                 and (e.population >= _SEAT_MIN or light(e.name) == light(c.text))}
         for e, tier in c.entries:
             if _short_alias(c, e):
                 continue
@@ -121,21 +131,33 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
                 s -= 0.6        # "Dayr az-Zawr" names the city before the governorate named after it
             if called_city.get(id(c)) is e:
                 s -= 0.6        # "Quebec": the province; the city is "Quebec City"
-            if light(e.name) == light(c.text):
+            if light(e.name) == key:
                 s += 0.3
+            if e.feature_code == "ADM1" and _called(e, key):   # a state of half a million outranks its town of 75,000
+                s += max(0.0, _ADM1_LIFT + math.log10(e.population + 10) / 7 - importance(e))
             if c.adjectival and (e.feature_code or "").startswith("PCL"):
                 s += 3.0        # "U.S. forces": the country
             if centre and e.lat is not None and not (e.feature_code or "").startswith("PCL"):
                 s += centre[2] * max(0.0, 1.0 - distance_km(centre[:2], (e.lat, e.lon)) / 500)
             if id(e) in neighbours.get(light(c.text), ()):
                 s += _NEIGHBOUR_BONUS
+            if named_provinces.get(e.admin1_code, {key}) - {key} and not province_name \
+                    and (e.feature_code or "").startswith(("PPL", "ADM2")):
+                s += _NAMED_PROVINCE_BONUS
             out.append((s, e))
         out.sort(key=lambda x: (-x[0], x[1].id))
         return out
 
     # first pass without proximity, to find the article's centre: for each candidate, the centre of
     # the others' first readings (its own reading must not vote for itself)
+    named_provinces: dict[str, set[str]] = {}
     first = {id(c): scored(c, None) for c in cands}
+    # the first-level divisions the article names: "Louisville" in a story that names Kentucky is
+    # Kentucky's (a province counts for the other names only, through their second scoring below)
+    for c in cands:
+        if (r := first[id(c)]) and r[0][1].feature_code == "ADM1" and r[0][1].admin1_code and not c.in_name \
+                and not c.anchor_country:
+            named_provinces.setdefault(r[0][1].admin1_code, set()).add(light(c.text))
     pts = {i: (e.lat, e.lon) for i, c in enumerate(cands) if (r := first[id(c)]) and (e := r[0][1]).lat is not None
            and precision_of(e.feature_code) in ("city", "point", "admin2", "admin1") and not c.in_name
            and not c.adjectival}
@@ -243,6 +265,7 @@ def _called_city(cands: list[Candidate], gazetteer: Gazetteer) -> dict[int, Entr
 
 
 _NEIGHBOUR_KM = 30.0
+_NAMED_PROVINCE_BONUS = 0.5
 _NEIGHBOUR_BONUS = 1.0
 _FEW_READINGS = 15     # names of more towns than this meet others by chance (saints' names)
 _TOWN = 5000           # villages meet by chance ("California" and "Redding" are neighbours in Scotland too)
@@ -512,6 +535,12 @@ def _short_alias(c: Candidate, e: Entry) -> bool:
     letters = sum(ch.isalpha() for ch in c.text)
     fc = e.feature_code or ""
     return letters <= 3 and light(e.name) != light(c.text) and not (fc.startswith("PCL") or fc == "ADM1")
+
+
+def _called(e: Entry, key: str) -> bool:
+    """Whether the entry's own name is the written name, or it and one generic word ("Hunan Sheng")."""
+    name = light(e.name)
+    return name == key or (name.startswith(key + " ") and " " not in name[len(key) + 1:])
 
 
 def _is_division(e: Entry) -> bool:

@@ -602,3 +602,20 @@ def test_a_capital_of_a_named_country_is_not_a_town_of_a_named_province(pipeline
     ps = places(pipeline, "A nurse from Kentucky was on holiday in France when a gunman opened fire in Paris, "
                           "the Kentucky hospital that employs her told the Louisville Courier.")
     assert (at(ps, "Paris").country_code, at(ps, "Paris").feature_code) == ("FR", "PPLC")
+
+
+@pytest.mark.parametrize("text,town,country", [
+    # the model takes "Chisinau - Botanica" for an organisation's name
+    ("On Friday, dozens of farmers rallied outside the Finance Ministry in Chisinau - Ciocana, demanding subsidies.",
+     "Chisinau", "MD"),
+    # and "Port-au-Prince - Carrefour Feuilles" for one unknown place
+    ("On Monday, in Port-au-Prince - Carrefour Feuilles, gunmen killed a driver.", "Port-au-Prince", "HT"),
+])
+def test_a_town_with_its_part_after_a_spaced_dash_is_where_the_event_is(pipeline, text, town, country):
+    e = pipeline.extract(text).events[0]
+    assert e.location is not None and e.location.text == town and e.location.country_code == country
+
+
+def test_a_town_with_its_part_after_a_dash_keeps_its_container(pipeline):
+    ps = places(pipeline, "On Monday, in Sao Goncalo - Xyzabc (Rio de Janeiro), a crowd attacked a man.")
+    assert at(ps, "Sao Goncalo").admin1 == "Rio de Janeiro" and at(ps, "Sao Goncalo").container is not None

@@ -35,9 +35,11 @@ def _gap_pattern() -> re.Pattern:
     feature = _feature()
     # after the inner name: an optional feature word ("village", "district"), then a link —
     # a comma, an opening bracket, "of", "in", "in the", "of the", ", in", "in downtown" — and an optional
-    # article and feature word ("in the district of Y")
+    # article and feature word ("in the district of Y"); the inner name may go on with a part of it
+    # after a spaced dash ("Sao Goncalo - Neves (Rio de Janeiro)": the town is read, its part is not)
     return re.compile(
-        rf"^\s*(?:\)\s*)?(?:{feature}\s*)?(?:\)\s*)?"
+        rf"^(?:\s[-–—]\s+[A-Z][^\s(),]*(?:\s+[A-Z][^\s(),]*){{0,3}})?"
+        rf"\s*(?:\)\s*)?(?:{feature}\s*)?(?:\)\s*)?"
         rf"(?:,\s*(?:in\s+|of\s+)?|\(\s*|(?:in|of|within)\s+(?:downtown\s+|central\s+)?)"
         rf"(?:the\s+)?(?:{feature}\s+of\s+)?(?:the\s+)?$",
         re.IGNORECASE)

@@ -619,3 +619,16 @@ def test_a_town_with_its_part_after_a_spaced_dash_is_where_the_event_is(pipeline
 def test_a_town_with_its_part_after_a_dash_keeps_its_container(pipeline):
     ps = places(pipeline, "On Monday, in Sao Goncalo - Xyzabc (Rio de Janeiro), a crowd attacked a man.")
     assert at(ps, "Sao Goncalo").admin1 == "Rio de Janeiro" and at(ps, "Sao Goncalo").container is not None
+
+
+def test_a_town_named_with_city_after_it_is_no_organisation(pipeline):
+    # the model tags "Al Bayda City" ORG; the word after the town is a feature word, not a name's rest
+    e = pipeline.extract("Two air strikes targeted Al Bayda City on Sunday.").events[0]
+    assert e.location is not None and e.location.text == "Al Bayda City" and e.location.lat is not None
+
+
+def test_a_place_in_a_report_that_names_no_country_is_kept(pipeline):
+    # nothing names Yemen; "Marib", written as a container, is the only place the report gives
+    ps = places(pipeline, "On 4 March 2022, the coalition conducted 2 air raids on Al Zzyq (coded to Jabal al Zzyq) "
+                          "(Marib). Casualties unknown.")
+    assert at(ps, "Marib").country_code == "YE"

@@ -95,6 +95,7 @@ class PlaceRecognizer:
         self._gaz: Gazetteer | None = None
         c = cues()
         self.raise_before = set(c["raise_before"])
+        self.chain_features = set(c["chain_features"])
         self.lower_before = set(c["lower_before"])
         self.feature_after = c["feature_after"]
         self.feature_before = c["feature_before"]
@@ -585,7 +586,8 @@ class PlaceRecognizer:
             span, owners = best
             orgs = [e for e in owners.values() if e.label_ == "ORG" and e.end > span.end
                     and "(" not in e.text.rstrip(" (") and not self._place_list(e)    # "Bankass (Bankass, Mopti"
-                    and not _PART_AFTER_DASH.match(doc.text, span.end_char, e.end_char)]
+                    and not _PART_AFTER_DASH.match(doc.text, span.end_char, e.end_char)
+                    and doc.text[span.end_char:e.end_char].strip().lower() not in self.chain_features]   # "X City"
             if len(span) == 1 and not orgs and inside_longer_name(doc, span, self.raise_before | set(self.directions)):
                 i += 1
                 continue          # "Greenwich Mean Time", "Thanksgiving Day", "Fighter Wing"

@@ -223,6 +223,10 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             continue
         placed = ((c.context > 0 and c.source in ("ner", "entity")) or c.in_name) and exact and (
             e.population >= 5000 or e.feature_code in ("ADM1", "ADM2"))
+        # "demonstrated in Markaryd" where nothing in the text names a country: a name written as a
+        # place that the gazetteer knows in one country only is that place (a brief report names its
+        # town and no more)
+        placed = placed or (not total and c.context > 0 and exact and not c.in_name and _countries_named(c) == 1)
         if not supported and not placed:     # "demonstrated in Metz": a town, even without a country named
             if c.source != "ner" and not c.feature_hint and not _stands_alone(e) and not share.get(e.country_code) \
                     and not (in_chain and i in containers and (_is_division(e) or exact)) \

@@ -23,7 +23,7 @@ from collections import Counter
 
 from sitrep.model import Place, Span
 from sitrep.nlp.place_spans import Candidate
-from sitrep.resolve import chains
+from sitrep.resolve import article, chains
 from sitrep.resolve.fold import light
 from sitrep.resolve.gazetteer import Entry, Gazetteer, distance_km, precision_of
 
@@ -104,8 +104,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     total = sum(votes.values())
     share = {cc: n / (total + 2) for cc, n in votes.items()}   # two votes' worth of doubt: one mention is no prior
 
-    neighbours = _neighbours(cands)
-    called_city = _called_city(cands, gazetteer)
+    neighbours = article.neighbours(cands)
+    called_city = article.called_city(cands, gazetteer)
 
     def scored(c: Candidate, centre: tuple[float, float, float] | None) -> list[tuple[float, Entry]]:
         out = []
@@ -140,24 +140,20 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             if centre and e.lat is not None and not (e.feature_code or "").startswith("PCL"):
                 s += centre[2] * max(0.0, 1.0 - distance_km(centre[:2], (e.lat, e.lon)) / 500)
             if id(e) in neighbours.get(light(c.text), ()):
-                s += _NEIGHBOUR_BONUS
+                s += article.NEIGHBOUR_BONUS
             if named_provinces.get(e.admin1_code, {key}) - {key} and not province_name \
                     and (e.feature_code or "").startswith(("PPL", "ADM2")):
-                s += _NAMED_PROVINCE_BONUS
+                s += article.NAMED_PROVINCE_BONUS
             out.append((s, e))
         out.sort(key=lambda x: (-x[0], x[1].id))
         return out
 
     # first pass without proximity, to find the article's centre: for each candidate, the centre of
     # the others' first readings (its own reading must not vote for itself)
-    named_provinces: dict[str, set[str]] = {}
+    named_provinces: dict[str, set[str]] = {}     # none in the first pass
     first = {id(c): scored(c, None) for c in cands}
-    # the first-level divisions the article names: "Louisville" in a story that names Kentucky is
-    # Kentucky's (a province counts for the other names only, through their second scoring below)
-    for c in cands:
-        if (r := first[id(c)]) and r[0][1].feature_code == "ADM1" and r[0][1].admin1_code and not c.in_name \
-                and not c.anchor_country:
-            named_provinces.setdefault(r[0][1].admin1_code, set()).add(light(c.text))
+    # (a province counts for the other names only, through their second scoring below)
+    named_provinces = article.named_provinces(cands, [first[id(c)] for c in cands])
     pts = {i: (e.lat, e.lon) for i, c in enumerate(cands) if (r := first[id(c)]) and (e := r[0][1]).lat is not None
            and precision_of(e.feature_code) in ("city", "point", "admin2", "admin1") and not c.in_name
            and not c.adjectival}
@@ -244,63 +240,6 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         places.append(_place(c, e, 1 / (1 + math.exp(-(best - runner)))))
     _complete(places, links, gazetteer, cands, implicit)
     return [p for p in places if p is not None]
-
-
-def _called_city(cands: list[Candidate], gazetteer: Gazetteer) -> dict[int, Entry]:
-    """Names that mean a province when written bare, because its seat is written "… City" (Quebec
-    City, New York City): id of the candidate → its town reading so named. Only where a first-level division
-    of that exact name holds the town, and the text does not say "city" itself."""
-    out: dict[int, Entry] = {}
-    for c in cands:
-        if c.feature_hint or c.text.lower().endswith(" city"):
-            continue
-        exact = [e for e, t in c.entries if t == 0]
-        provinces = {e.admin1_code for e in exact if e.feature_code == "ADM1" and light(e.name) == light(c.text)}
-        towns = [e for e in exact if (e.feature_code or "").startswith("PPL")]
-        if not provinces or not towns:
-            continue
-        # the town the bare name would mean (its biggest) must be that province's and so named:
-        # "Washington" is no "Washington City" of Washington State
-        big = max(towns, key=lambda e: (e.feature_code == "PPLC", e.population))
-        if big.admin1_code in provinces and big.geonameid in {
-                e.geonameid for e in gazetteer.lookup_exact(c.text + " City")}:
-            out[id(c)] = big
-    return out
-
-
-_NEIGHBOUR_KM = 30.0
-_NAMED_PROVINCE_BONUS = 0.5
-_NEIGHBOUR_BONUS = 1.0
-_FEW_READINGS = 15     # names of more towns than this meet others by chance (saints' names)
-_TOWN = 5000           # villages meet by chance ("California" and "Redding" are neighbours in Scotland too)
-
-
-def _neighbours(cands: list[Candidate]) -> dict[str, set[int]]:
-    """For each name, its towns that lie near a town another name of the article can be: "Edmonton"
-    and "Enfield" are each many places, but only in north London are they neighbours. (Exact readings
-    of towns only; names of a few readings each, so that two saints' names that every province has do
-    not meet by chance.)"""
-    cells: dict[tuple[int, int], list[tuple[str, Entry]]] = {}
-    names: set[str] = set()
-    for c in cands:
-        if c.anchor_country:      # ("Enfield Council" names its town too)
-            continue
-        key = light(c.text)
-        towns = [e for e, t in c.entries if t == 0 and e.lat is not None and (e.feature_code or "").startswith("PPL")
-                 and e.population >= _TOWN]
-        if key in names or not 1 < len(towns) <= _FEW_READINGS:
-            continue
-        names.add(key)
-        for e in towns:
-            cells.setdefault((int(e.lat // 0.5), int(e.lon // 0.5)), []).append((key, e))
-    out: dict[str, set[int]] = {}
-    for (y, x), here in cells.items():
-        near = [item for dy in (-1, 0, 1) for dx in (-1, 0, 1) for item in cells.get((y + dy, x + dx), ())]
-        for key, e in here:
-            if any(k != key and distance_km((e.lat, e.lon), (f.lat, f.lon)) <= _NEIGHBOUR_KM for k, f in near):
-                out.setdefault(key, set()).add(id(e))
-    return out
-
 
 
 def _links(cands: list[Candidate], text: str | None) -> dict[int, int]:

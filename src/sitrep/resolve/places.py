@@ -23,7 +23,7 @@ from collections import Counter
 
 from sitrep.model import Place, Span
 from sitrep.nlp.place_spans import Candidate
-from sitrep.resolve import chains
+from sitrep.resolve import article, chains
 from sitrep.resolve.fold import light
 from sitrep.resolve.gazetteer import Entry, Gazetteer, distance_km, precision_of
 
@@ -32,6 +32,8 @@ _HINT_FAMILIES = {"ADM1": ("ADM1",), "ADM2": ("ADM2", "ADM3"), "PPL": ("PPL",), 
                   "RGN": ("RGN", "AREA", "PLN", "ADM1"), "AIRP": ("AIRP", "AIRB"), "AIRB": ("AIRB", "AIRP"),
                   "DAM": ("DAM",), "INSM": ("INSM", "AIRB"), "OILF": ("OILF", "GASF")}
 MIN_SCORE_WITHOUT_NER = 1.0
+_ADM1_LIFT = 0.65       # a division called as written weighs as a town of its population, a little more
+_SEAT_MIN = 10_000      # a town that shares a division's name makes the division its seat's namesake
 
 
 def importance(e: Entry) -> float:
@@ -102,12 +104,20 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
     total = sum(votes.values())
     share = {cc: n / (total + 2) for cc, n in votes.items()}   # two votes' worth of doubt: one mention is no prior
 
-    neighbours = _neighbours(cands)
-    called_city = _called_city(cands, gazetteer)
+    neighbours = article.neighbours(cands)
+    called_city = article.called_city(cands, gazetteer)
 
     def scored(c: Candidate, centre: tuple[float, float, float] | None) -> list[tuple[float, Entry]]:
         out = []
-        seats = {e.admin1_code for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL")}
+        # a town called what the text says, or a real town the name also means (a village's stray
+        # alternate name "Minnesota" makes no seat of the state)
+        key = light(c.text)
+        # "Wyoming", "Quebec": a name that is itself a province's is no town of another named province
+        # ("Paris" where France is named too: the capital, whichever province the article names)
+        province_name = any(t == 0 and (e.feature_code == "ADM1" and light(e.name) == key or
+                                        e.feature_code == "PPLC" and e.country_code in votes) for e, t in c.entries)
+        seats = {e.admin1_code for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL")
+                 and (e.population >= _SEAT_MIN or light(e.name) == light(c.text))}
         for e, tier in c.entries:
             if _short_alias(c, e):
                 continue
@@ -121,21 +131,29 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
                 s -= 0.6        # "Dayr az-Zawr" names the city before the governorate named after it
             if called_city.get(id(c)) is e:
                 s -= 0.6        # "Quebec": the province; the city is "Quebec City"
-            if light(e.name) == light(c.text):
+            if light(e.name) == key:
                 s += 0.3
+            if e.feature_code == "ADM1" and _called(e, key):   # a state of half a million outranks its town of 75,000
+                s += max(0.0, _ADM1_LIFT + math.log10(e.population + 10) / 7 - importance(e))
             if c.adjectival and (e.feature_code or "").startswith("PCL"):
                 s += 3.0        # "U.S. forces": the country
             if centre and e.lat is not None and not (e.feature_code or "").startswith("PCL"):
                 s += centre[2] * max(0.0, 1.0 - distance_km(centre[:2], (e.lat, e.lon)) / 500)
             if id(e) in neighbours.get(light(c.text), ()):
-                s += _NEIGHBOUR_BONUS
+                s += article.NEIGHBOUR_BONUS
+            if named_provinces.get(e.admin1_code, {key}) - {key} and not province_name \
+                    and (e.feature_code or "").startswith(("PPL", "ADM2")):
+                s += article.NAMED_PROVINCE_BONUS
             out.append((s, e))
         out.sort(key=lambda x: (-x[0], x[1].id))
         return out
 
     # first pass without proximity, to find the article's centre: for each candidate, the centre of
     # the others' first readings (its own reading must not vote for itself)
+    named_provinces: dict[str, set[str]] = {}     # none in the first pass
     first = {id(c): scored(c, None) for c in cands}
+    # (a province counts for the other names only, through their second scoring below)
+    named_provinces = article.named_provinces(cands, [first[id(c)] for c in cands])
     pts = {i: (e.lat, e.lon) for i, c in enumerate(cands) if (r := first[id(c)]) and (e := r[0][1]).lat is not None
            and precision_of(e.feature_code) in ("city", "point", "admin2", "admin1") and not c.in_name
            and not c.adjectival}
@@ -201,6 +219,10 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
             continue
         placed = ((c.context > 0 and c.source in ("ner", "entity")) or c.in_name) and exact and (
             e.population >= 5000 or e.feature_code in ("ADM1", "ADM2"))
+        # "demonstrated in Markaryd" where nothing in the text names a country: a name written as a
+        # place that the gazetteer knows in one country only is that place (a brief report names its
+        # town and no more)
+        placed = placed or (not total and c.context > 0 and exact and not c.in_name and _countries_named(c) == 1)
         if not supported and not placed:     # "demonstrated in Metz": a town, even without a country named
             if c.source != "ner" and not c.feature_hint and not _stands_alone(e) and not share.get(e.country_code) \
                     and not (in_chain and i in containers and (_is_division(e) or exact)) \
@@ -218,62 +240,6 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         places.append(_place(c, e, 1 / (1 + math.exp(-(best - runner)))))
     _complete(places, links, gazetteer, cands, implicit)
     return [p for p in places if p is not None]
-
-
-def _called_city(cands: list[Candidate], gazetteer: Gazetteer) -> dict[int, Entry]:
-    """Names that mean a province when written bare, because its seat is written "… City" (Quebec
-    City, New York City): id of the candidate → its town reading so named. Only where a first-level division
-    of that exact name holds the town, and the text does not say "city" itself."""
-    out: dict[int, Entry] = {}
-    for c in cands:
-        if c.feature_hint or c.text.lower().endswith(" city"):
-            continue
-        exact = [e for e, t in c.entries if t == 0]
-        provinces = {e.admin1_code for e in exact if e.feature_code == "ADM1" and light(e.name) == light(c.text)}
-        towns = [e for e in exact if (e.feature_code or "").startswith("PPL")]
-        if not provinces or not towns:
-            continue
-        # the town the bare name would mean (its biggest) must be that province's and so named:
-        # "Washington" is no "Washington City" of Washington State
-        big = max(towns, key=lambda e: (e.feature_code == "PPLC", e.population))
-        if big.admin1_code in provinces and big.geonameid in {
-                e.geonameid for e in gazetteer.lookup_exact(c.text + " City")}:
-            out[id(c)] = big
-    return out
-
-
-_NEIGHBOUR_KM = 30.0
-_NEIGHBOUR_BONUS = 1.0
-_FEW_READINGS = 15     # names of more towns than this meet others by chance (saints' names)
-_TOWN = 5000           # villages meet by chance ("California" and "Redding" are neighbours in Scotland too)
-
-
-def _neighbours(cands: list[Candidate]) -> dict[str, set[int]]:
-    """For each name, its towns that lie near a town another name of the article can be: "Edmonton"
-    and "Enfield" are each many places, but only in north London are they neighbours. (Exact readings
-    of towns only; names of a few readings each, so that two saints' names that every province has do
-    not meet by chance.)"""
-    cells: dict[tuple[int, int], list[tuple[str, Entry]]] = {}
-    names: set[str] = set()
-    for c in cands:
-        if c.anchor_country:      # ("Enfield Council" names its town too)
-            continue
-        key = light(c.text)
-        towns = [e for e, t in c.entries if t == 0 and e.lat is not None and (e.feature_code or "").startswith("PPL")
-                 and e.population >= _TOWN]
-        if key in names or not 1 < len(towns) <= _FEW_READINGS:
-            continue
-        names.add(key)
-        for e in towns:
-            cells.setdefault((int(e.lat // 0.5), int(e.lon // 0.5)), []).append((key, e))
-    out: dict[str, set[int]] = {}
-    for (y, x), here in cells.items():
-        near = [item for dy in (-1, 0, 1) for dx in (-1, 0, 1) for item in cells.get((y + dy, x + dx), ())]
-        for key, e in here:
-            if any(k != key and distance_km((e.lat, e.lon), (f.lat, f.lon)) <= _NEIGHBOUR_KM for k, f in near):
-                out.setdefault(key, set()).add(id(e))
-    return out
-
 
 
 def _links(cands: list[Candidate], text: str | None) -> dict[int, int]:
@@ -512,6 +478,12 @@ def _short_alias(c: Candidate, e: Entry) -> bool:
     letters = sum(ch.isalpha() for ch in c.text)
     fc = e.feature_code or ""
     return letters <= 3 and light(e.name) != light(c.text) and not (fc.startswith("PCL") or fc == "ADM1")
+
+
+def _called(e: Entry, key: str) -> bool:
+    """Whether the entry's own name is the written name, or it and one generic word ("Hunan Sheng")."""
+    name = light(e.name)
+    return name == key or (name.startswith(key + " ") and " " not in name[len(key) + 1:])
 
 
 def _is_division(e: Entry) -> bool:

@@ -17,6 +17,12 @@ from sitrep.resolve.gazetteer import Entry
 CONNECTORS = {"-", "–", "'", "’", "of", "de", "du", "la", "le", "bin", "abu", "umm", "ibn", "bani", "beni",
                "do", "da", "dos", "das", "del", "della", "des", "di", "los", "las", "el", "en", "sur", "upon"}
 DETERMINERS = {"the", "a", "an"}
+MAX_TOKENS = 6      # the longest place name looked up, in tokens
+# the kinds of place that follow a name and make it one, known or not ("Xyz village", "Abc district")
+NAMING_FEATURES = {"village", "town", "city", "district", "sub-district", "subdistrict", "sub", "township", "neighbourhood",
+                   "neighborhood", "county", "municipality", "province", "governorate", "commune", "locality",
+                   "lga", "woreda", "payam", "tehsil", "upazila", "cercle", "kebele", "corregimiento"}
+PLACE_PREPOSITIONS = {"in", "at", "near", "around", "outside", "inside", "into", "from"}
 
 
 @dataclass

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from typing import Any
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, any_, exists, func, or_, select, true
 from sqlalchemy import text as sql_text
 
 from sitrep.store import schema as S
@@ -196,25 +197,63 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-_FEW_EVENTS = 5_000     # PostgreSQL: an actor with this many events at most has them listed, then ordered
+# PostgreSQL: how an actor's events are found, by how many there are (`_actor_filter`)
+_FEW_EVENTS = 5_000       # at most this many: looked up by id, then sorted
+_HASHED_EVENTS = 20_000   # at most this many: the order's index walked, each event looked up in a hash table of them
+
+
+def _actor_events(c, actor: str) -> tuple[Any, bool]:
+    """A select of the ids of the events (`cluster_actors.cluster_id`) of an entity id, or of every
+    canonical entity whose name or alias contains the text, as actor1, actor2 or associate, over the
+    indexed event–actor table (an event comes once per role and entity); and whether the text is
+    an entity id."""
+    ce = S.canonical_entities.c
+    one = c.execute(select(ce.id).where(ce.id == actor)).first() is not None
+    if one:
+        matching = [actor]
+    else:
+        matching = select(ce.id).where(or_(contains(ce.name, actor), contains(func.cast(ce.aliases, S.Text), actor)))
+    ca = S.cluster_actors.c
+    return select(ca.cluster_id).where(ca.entity_id.in_(matching)), one
+
+
+def actor_event_count(c, actor: str, cap: int) -> int | None:
+    """How many events an entity id took part in, counted up to `cap` + 1 in the event–actor table
+    alone (its rows belong to stored events: the foreign key deletes them with theirs), reading its
+    index entries in order, not the events. None when `actor` is a name, not an id: its entities'
+    events would have to be gathered and deduplicated all before the first is counted."""
+    of_actor, one = _actor_events(c, check_text(actor, "actor"))
+    if not one:
+        return None
+    some = of_actor.distinct().limit(cap + 1).subquery()
+    return c.execute(select(func.count()).select_from(some)).scalar_one()
 
 
 def _actor_filter(c, actor: str):
     """Events of an entity id, or of every canonical entity whose name or alias contains the text,
     as actor1, actor2 or associate (through the indexed event–actor table)."""
-    ce = S.canonical_entities.c
-    if c.execute(select(ce.id).where(ce.id == actor)).first():
-        matching = [actor]
-    else:
-        matching = select(ce.id).where(or_(contains(ce.name, actor), contains(func.cast(ce.aliases, S.Text), actor)))
-    ca = S.cluster_actors.c
-    of_actor = select(ca.cluster_id).where(ca.entity_id.in_(matching))
-    if c.dialect.name == "postgresql":
-        # a rare actor's events are found first and then ordered: given the subquery, PostgreSQL would
-        # rather walk the default order's index testing each event, a long walk for a rare actor
-        ids = list(c.execute(of_actor.distinct().limit(_FEW_EVENTS + 1)).scalars())
-        if len(ids) <= _FEW_EVENTS:
-            return C.id.in_(ids) if ids else false()
+    of_actor, _ = _actor_events(c, actor)
+    if c.dialect.name != "postgresql":
+        return C.id.in_(of_actor)
+    # PostgreSQL, given `id IN (subquery)`, estimates how many events match and mostly walks the
+    # default order's index, probing the event–actor table for each event it passes (an index
+    # probe each: for an actor with one event in k, about 50·k probes for a page; slow when k is
+    # large). So the shape is chosen here, by counting the actor's rows in that table first (an
+    # event in several roles counts more than once: near enough to choose by):
+    n = c.execute(select(func.count()).select_from(of_actor.limit(_HASHED_EVENTS + 1).subquery())).scalar_one()
+    if n <= _FEW_EVENTS:
+        # few: the actor's events, as one array computed once (an InitPlan), are looked up by id
+        # (a primary-key probe each) and only those sorted; the planner cannot see the array's
+        # length, so it does not weigh a walk of the order index against it
+        return C.id == any_(func.array(of_actor.scalar_subquery()))
+    if n <= _HASHED_EVENTS:
+        # more: the order's index is walked and each event looked up in a hash table of the actor's
+        # events, built once (a hashed SubPlan; a lookup costs a fraction of an index probe).
+        # `IS TRUE` keeps the planner from turning the IN into a join, which it does only for a
+        # bare IN among the WHERE clause's ANDed conditions
+        return C.id.in_(of_actor).is_(true())
+    # many: building the hash table would cost more than the walk's probes, which are few (a page
+    # passes about 50·k events when the actor is in one event of k)
     return C.id.in_(of_actor)
 
 

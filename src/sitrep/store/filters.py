@@ -14,7 +14,7 @@ import math
 import re
 from typing import Any
 
-from sqlalchemy import and_, any_, exists, func, or_, select, true
+from sqlalchemy import ARRAY, String, and_, any_, bindparam, exists, func, or_, select, true
 from sqlalchemy import text as sql_text
 
 from sitrep.store import schema as S
@@ -205,23 +205,27 @@ _HASHED_EVENTS = 20_000   # at most this many: the order's index walked, each ev
 def _actor_events(c, actor: str) -> tuple[Any, bool]:
     """A select of the ids of the events (`cluster_actors.cluster_id`) of an entity id, or of every
     canonical entity whose name or alias contains the text, as actor1, actor2 or associate, over the
-    indexed event–actor table (an event comes once per role and entity); and whether the text is
-    an entity id."""
-    ce = S.canonical_entities.c
-    one = c.execute(select(ce.id).where(ce.id == actor)).first() is not None
-    if one:
-        matching = [actor]
-    else:
-        matching = select(ce.id).where(or_(contains(ce.name, actor), contains(func.cast(ce.aliases, S.Text), actor)))
-    ca = S.cluster_actors.c
-    return select(ca.cluster_id).where(ca.entity_id.in_(matching)), one
+    indexed event–actor table (an event comes once per role and entity); and whether that is the
+    events of one entity. PostgreSQL lists a name's entities first (one array parameter), so that
+    the planner sees them and one entity's rows are read in index order."""
+    ce, ca = S.canonical_entities.c, S.cluster_actors.c
+    if c.execute(select(ce.id).where(ce.id == actor)).first() is not None:
+        return select(ca.cluster_id).where(ca.entity_id == actor), True
+    named = select(ce.id).where(or_(contains(ce.name, actor), contains(func.cast(ce.aliases, S.Text), actor)))
+    if c.dialect.name != "postgresql":
+        return select(ca.cluster_id).where(ca.entity_id.in_(named)), False
+    ids = list(c.execute(named).scalars())
+    if len(ids) == 1:
+        return select(ca.cluster_id).where(ca.entity_id == ids[0]), True
+    return select(ca.cluster_id).where(ca.entity_id == any_(bindparam("entities", ids, type_=ARRAY(String)))), False
 
 
 def actor_event_count(c, actor: str, cap: int) -> int | None:
     """How many events an entity id took part in, counted up to `cap` + 1 in the event–actor table
     alone (its rows belong to stored events: the foreign key deletes them with theirs), reading its
-    index entries in order, not the events. None when `actor` is a name, not an id: its entities'
-    events would have to be gathered and deduplicated all before the first is counted."""
+    index entries in order, not the events. None when `actor` is not one entity (an id, or on
+    PostgreSQL a name only one entity has): several entities' events would have to be gathered and
+    deduplicated all before the first is counted."""
     of_actor, one = _actor_events(c, check_text(actor, "actor"))
     if not one:
         return None

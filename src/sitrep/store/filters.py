@@ -254,7 +254,9 @@ def _actor_filter(c, actor: str):
         # more: the order's index is walked and each event looked up in a hash table of the actor's
         # events, built once (a hashed SubPlan; a lookup costs a fraction of an index probe).
         # `IS TRUE` keeps the planner from turning the IN into a join, which it does only for a
-        # bare IN among the WHERE clause's ANDed conditions
+        # bare IN among the WHERE clause's ANDed conditions. The table must fit in work_mem (times
+        # hash_mem_multiplier; by default 8 MB), or the planner tests a list instead: 20,000 ids
+        # take about 1.5 MB, room for the planner's estimate to be several times too high
         return C.id.in_(of_actor).is_(true())
     # many: building the hash table would cost more than the walk's probes, which are few (a page
     # passes about 50·k events when the actor is in one event of k)

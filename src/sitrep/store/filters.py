@@ -92,10 +92,12 @@ def parse_near(value) -> tuple[float, float, float] | None:
 
 # ------------------------------------------------------------------------------------ conditions
 def conditions(c, *, types=None, sub_types=None, actor=None, place=None, country=None, bbox=None, near=None,
-             date_from=None, date_to=None, source=None, text=None, doc_id=None, text_mode: str = "index") -> list:
+             date_from=None, date_to=None, source=None, text=None, doc_id=None, text_mode: str = "index",
+             sort: str | None = None) -> list:
     """The conditions of the filters. `text_mode`: "index" looks `text` up in the full-text index,
     "literal" checks each row's columns (cheap per row: for walking an order), "none" leaves it out
-    (the caller joins the full-text index itself)."""
+    (the caller joins the full-text index itself). `sort`: the order the caller reads the events in
+    (`-date`, the default order, has its own index: PostgreSQL's actor filter may walk it)."""
     w = []
     types, sub_types = _values(types, "type"), _values(sub_types, "sub_type")
     actor, place, source = check_text(actor, "actor"), check_text(place, "place"), check_text(source, "source")
@@ -106,7 +108,8 @@ def conditions(c, *, types=None, sub_types=None, actor=None, place=None, country
     if sub_types:
         w.append(C.sub_event_type.in_(sub_types))
     if actor:
-        w.append(_actor_filter(c, actor))
+        alone = not any((types, sub_types, place, country, bbox, near, date_from, date_to, source, text, doc_id))
+        w.append(_actor_filter(c, actor, walk=alone and sort == "-date"))
     if place:
         w.append(place_condition(c, place))
     if country:
@@ -233,9 +236,10 @@ def actor_event_count(c, actor: str, cap: int) -> int | None:
     return c.execute(select(func.count()).select_from(some)).scalar_one()
 
 
-def _actor_filter(c, actor: str):
+def _actor_filter(c, actor: str, walk: bool = False):
     """Events of an entity id, or of every canonical entity whose name or alias contains the text,
-    as actor1, actor2 or associate (through the indexed event–actor table)."""
+    as actor1, actor2 or associate (through the indexed event–actor table). `walk`: the actor is
+    the only filter and the events are read in the default order (PostgreSQL may walk its index)."""
     of_actor, _ = _actor_events(c, actor)
     if c.dialect.name != "postgresql":
         return C.id.in_(of_actor)
@@ -250,8 +254,8 @@ def _actor_filter(c, actor: str):
         # (a primary-key probe each) and only those sorted; the planner cannot see the array's
         # length, so it does not weigh a walk of the order index against it
         return C.id == any_(func.array(of_actor.scalar_subquery()))
-    if n <= _HASHED_EVENTS:
-        # more: the order's index is walked and each event looked up in a hash table of the actor's
+    if walk and n <= _HASHED_EVENTS:
+        # more, alone, in the default order: the order's index is walked and each event looked up in a hash table of the actor's
         # events, built once (a hashed SubPlan; a lookup costs a fraction of an index probe).
         # `IS TRUE` keeps the planner from turning the IN into a join, which it does only for a
         # bare IN among the WHERE clause's ANDed conditions. The table must fit in work_mem (times
@@ -259,7 +263,10 @@ def _actor_filter(c, actor: str):
         # take about 1.5 MB, room for the planner's estimate to be several times too high
         return C.id.in_(of_actor).is_(true())
     # many: building the hash table would cost more than the walk's probes, which are few (a page
-    # passes about 50·k events when the actor is in one event of k)
+    # passes about 50·k events when the actor is in one event of k); or more, with other filters
+    # or in another order: a walk would pass many more events, or read them all (there is no index
+    # in that order), testing each; the planner weighs the other filters' indexes against the
+    # event–actor table's
     return C.id.in_(of_actor)
 
 

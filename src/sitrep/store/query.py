@@ -182,7 +182,7 @@ def _matching_ids(c, sort: str, filters: dict, limit: int | None = None, offset:
     pt = parse_near(pt) if pt is not None and not isinstance(pt, tuple) else pt
     if c.dialect.name == "sqlite" and cap is not None and limit is not None:
         return _sqlite_page(c, sort, {**filters, "near": pt}, limit, offset, cursor, cap)
-    w = _filters(c, **{**filters, "near": pt})
+    w = _filters(c, **{**filters, "near": pt}, sort=sort)
     if pt:
         inside = [(r.id, r.v) for r in c.execute(select(C.id, C.lat, C.lon, col.label("v")).where(*w).order_by(*order))
                   if distance_km((pt[0], pt[1]), (r.lat, r.lon)) <= pt[2]]

@@ -124,3 +124,76 @@ def test_watch_state_and_alerts_on_postgresql(pg_url, pipeline, tmp_path):
     assert by["/atom.xml"]["stored"] == 3 and by["/atom.xml"]["kind"] == "feed"
     assert "neither a feed" in by["/report.pdf"]["last_error"] and by["/report.pdf"]["errors"] == 2
     assert sent >= 1 and len(open(tmp_path / "a.jsonl").readlines()) == sent
+
+
+def _other_database(pg_url: str, name: str) -> str:
+    """A fresh database of its own on the throwaway server (the other tests share `sitrep`)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as c:
+        c.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        c.exec_driver_sql(f"CREATE DATABASE {name}")
+    engine.dispose()
+    return pg_url.rsplit("/", 1)[0] + "/" + name
+
+
+def test_actor_pages_on_postgresql_by_either_query_shape(pg_url, tmp_path, monkeypatch):
+    """An actor's events on PostgreSQL, for actors with few events (looked up by id, then sorted)
+    and with many (the order's index walked, each event tested against a hash of the actor's
+    events): the same events, totals and keyset pages as SQLite, by id and by name, alone and with
+    other filters; the plan has the chosen shape."""
+    from sqlalchemy import select
+
+    from api import build
+    from sitrep.store import filters as F
+    from sitrep.store import schema as S
+
+    url = _other_database(pg_url, "actors")
+    made = build(url, 3000)                      # 300 actors, about 20 events each (actor1 or actor2)
+    build(str(tmp_path / "lite.db"), 3000)       # the same events (the same seed) on SQLite
+    monkeypatch.setattr(F, "_FEW_EVENTS", 18)     # so that each shape occurs among these actors
+    monkeypatch.setattr(F, "_HASHED_EVENTS", 24)
+    with Store.open(url) as pg, Store.open(str(tmp_path / "lite.db")) as lite:
+        with pg.engine.connect() as c:
+            sizes = {a["id"]: F.actor_event_count(c, a["id"], 10_000) for a in made["actors"][:40]}
+        shapes = {"few": [a for a in made["actors"][:40] if sizes[a["id"]] <= 18][:3],
+                  "more": [a for a in made["actors"][:40] if 18 < sizes[a["id"]] <= 24][:3],
+                  "many": [a for a in made["actors"][:40] if sizes[a["id"]] > 24][:3]}
+        assert all(shapes.values()), sizes
+
+        def plan(actor: str, **kw) -> str:
+            with pg.engine.connect() as c:
+                q = select(S.clusters.c.id).where(*F.conditions(c, actor=actor, sort="-date", **kw)).order_by(
+                    *Q._order("-date")).limit(51)
+                sql = str(q.compile(dialect=c.dialect, compile_kwargs={"literal_binds": True}))
+                return "\n".join(r[0] for r in c.exec_driver_sql("EXPLAIN " + sql))
+
+        for shape, a in [(k, a) for k, v in shapes.items() for a in v]:
+            shown = plan(a["id"])
+            if shape == "few":      # the actor's events as one array (an InitPlan), looked up by id
+                assert "InitPlan" in shown and "ANY" in shown and "Join" not in shown, shown
+            elif shape == "more":   # each event tested against a hash table of the actor's events
+                assert "hashed SubPlan" in shown and "Join" not in shown, shown
+                # not with another filter: the planner weighs that filter's index against the actor's
+                assert "SubPlan" not in plan(a["id"], country="SY"), plan(a["id"], country="SY")
+            else:                   # the planner's own join with the event–actor table
+                assert "SubPlan" not in shown and "InitPlan" not in shown and ("Join" in shown or "Loop" in shown), shown
+            for who in (a["id"], a["name"]):
+                for kw in ({}, {"sort": "-fatalities"}, {"country": "SY"}, {"types": ["Battles"], "date_from": "2021-01-01"}):
+                    want = Q.events(lite, actor=who, limit=1000, **kw)
+                    got = Q.events(pg, actor=who, limit=1000, **kw)
+                    assert [e["id"] for e in got["items"]] == [e["id"] for e in want["items"]], (who, kw)
+                    assert got["total"] == want["total"] == len(want["items"]), (who, kw)
+                    pages, after = [], None        # keyset pages of 7 give the same events in order
+                    while True:
+                        page = Q.events(pg, actor=who, limit=7, after=after, **kw)
+                        pages += [e["id"] for e in page["items"]]
+                        after = page["next"]
+                        if after is None:
+                            break
+                    assert pages == [e["id"] for e in want["items"]], (who, kw)
+            capped = Q.events(pg, actor=a["id"], limit=3, count_cap=5)
+            assert capped["total"] == 5 and capped["total_exact"] is False
+        assert Q.events(pg, actor="no such group at all")["total"] == 0
+        assert Q.events(pg, actor="G1")["total"] == Q.events(lite, actor="G1")["total"] > 0   # aliases too

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from typing import Any
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import ARRAY, String, and_, any_, bindparam, exists, func, or_, select, true
 from sqlalchemy import text as sql_text
 
 from sitrep.store import schema as S
@@ -91,10 +92,12 @@ def parse_near(value) -> tuple[float, float, float] | None:
 
 # ------------------------------------------------------------------------------------ conditions
 def conditions(c, *, types=None, sub_types=None, actor=None, place=None, country=None, bbox=None, near=None,
-             date_from=None, date_to=None, source=None, text=None, doc_id=None, text_mode: str = "index") -> list:
+             date_from=None, date_to=None, source=None, text=None, doc_id=None, text_mode: str = "index",
+             sort: str | None = None) -> list:
     """The conditions of the filters. `text_mode`: "index" looks `text` up in the full-text index,
     "literal" checks each row's columns (cheap per row: for walking an order), "none" leaves it out
-    (the caller joins the full-text index itself)."""
+    (the caller joins the full-text index itself). `sort`: the order the caller reads the events in
+    (`-date`, the default order, has its own index: PostgreSQL's actor filter may walk it)."""
     w = []
     types, sub_types = _values(types, "type"), _values(sub_types, "sub_type")
     actor, place, source = check_text(actor, "actor"), check_text(place, "place"), check_text(source, "source")
@@ -105,7 +108,8 @@ def conditions(c, *, types=None, sub_types=None, actor=None, place=None, country
     if sub_types:
         w.append(C.sub_event_type.in_(sub_types))
     if actor:
-        w.append(_actor_filter(c, actor))
+        alone = not any((types, sub_types, place, country, bbox, near, date_from, date_to, source, text, doc_id))
+        w.append(_actor_filter(c, actor, walk=alone and sort == "-date"))
     if place:
         w.append(place_condition(c, place))
     if country:
@@ -196,25 +200,73 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-_FEW_EVENTS = 5_000     # PostgreSQL: an actor with this many events at most has them listed, then ordered
+# PostgreSQL: how an actor's events are found, by how many there are (`_actor_filter`)
+_FEW_EVENTS = 5_000       # at most this many: looked up by id, then sorted
+_HASHED_EVENTS = 20_000   # at most this many: the order's index walked, each event looked up in a hash table of them
 
 
-def _actor_filter(c, actor: str):
+def _actor_events(c, actor: str) -> tuple[Any, bool]:
+    """A select of the ids of the events (`cluster_actors.cluster_id`) of an entity id, or of every
+    canonical entity whose name or alias contains the text, as actor1, actor2 or associate, over the
+    indexed event–actor table (an event comes once per role and entity); and whether that is the
+    events of one entity. PostgreSQL lists a name's entities first (one array parameter), so that
+    the planner sees them and one entity's rows are read in index order."""
+    ce, ca = S.canonical_entities.c, S.cluster_actors.c
+    if c.execute(select(ce.id).where(ce.id == actor)).first() is not None:
+        return select(ca.cluster_id).where(ca.entity_id == actor), True
+    named = select(ce.id).where(or_(contains(ce.name, actor), contains(func.cast(ce.aliases, S.Text), actor)))
+    if c.dialect.name != "postgresql":
+        return select(ca.cluster_id).where(ca.entity_id.in_(named)), False
+    ids = list(c.execute(named).scalars())
+    if len(ids) == 1:
+        return select(ca.cluster_id).where(ca.entity_id == ids[0]), True
+    return select(ca.cluster_id).where(ca.entity_id == any_(bindparam("entities", ids, type_=ARRAY(String)))), False
+
+
+def actor_event_count(c, actor: str, cap: int) -> int | None:
+    """How many events an entity id took part in, counted up to `cap` + 1 in the event–actor table
+    alone (its rows belong to stored events: the foreign key deletes them with theirs), reading its
+    index entries in order, not the events. None when `actor` is not one entity (an id, or on
+    PostgreSQL a name only one entity has): several entities' events would have to be gathered and
+    deduplicated all before the first is counted."""
+    of_actor, one = _actor_events(c, check_text(actor, "actor"))
+    if not one:
+        return None
+    some = of_actor.distinct().limit(cap + 1).subquery()
+    return c.execute(select(func.count()).select_from(some)).scalar_one()
+
+
+def _actor_filter(c, actor: str, walk: bool = False):
     """Events of an entity id, or of every canonical entity whose name or alias contains the text,
-    as actor1, actor2 or associate (through the indexed event–actor table)."""
-    ce = S.canonical_entities.c
-    if c.execute(select(ce.id).where(ce.id == actor)).first():
-        matching = [actor]
-    else:
-        matching = select(ce.id).where(or_(contains(ce.name, actor), contains(func.cast(ce.aliases, S.Text), actor)))
-    ca = S.cluster_actors.c
-    of_actor = select(ca.cluster_id).where(ca.entity_id.in_(matching))
-    if c.dialect.name == "postgresql":
-        # a rare actor's events are found first and then ordered: given the subquery, PostgreSQL would
-        # rather walk the default order's index testing each event, a long walk for a rare actor
-        ids = list(c.execute(of_actor.distinct().limit(_FEW_EVENTS + 1)).scalars())
-        if len(ids) <= _FEW_EVENTS:
-            return C.id.in_(ids) if ids else false()
+    as actor1, actor2 or associate (through the indexed event–actor table). `walk`: the actor is
+    the only filter and the events are read in the default order (PostgreSQL may walk its index)."""
+    of_actor, _ = _actor_events(c, actor)
+    if c.dialect.name != "postgresql":
+        return C.id.in_(of_actor)
+    # PostgreSQL, given `id IN (subquery)`, estimates how many events match and mostly walks the
+    # default order's index, probing the event–actor table for each event it passes (an index
+    # probe each: for an actor with one event in k, about 50·k probes for a page; slow when k is
+    # large). So the shape is chosen here, by counting the actor's rows in that table first (an
+    # event in several roles counts more than once: near enough to choose by):
+    n = c.execute(select(func.count()).select_from(of_actor.limit(_HASHED_EVENTS + 1).subquery())).scalar_one()
+    if n <= _FEW_EVENTS:
+        # few: the actor's events, as one array computed once (an InitPlan), are looked up by id
+        # (a primary-key probe each) and only those sorted; the planner cannot see the array's
+        # length, so it does not weigh a walk of the order index against it
+        return C.id == any_(func.array(of_actor.scalar_subquery()))
+    if walk and n <= _HASHED_EVENTS:
+        # more, alone, in the default order: the order's index is walked and each event looked up in a hash table of the actor's
+        # events, built once (a hashed SubPlan; a lookup costs a fraction of an index probe).
+        # `IS TRUE` keeps the planner from turning the IN into a join, which it does only for a
+        # bare IN among the WHERE clause's ANDed conditions. The table must fit in work_mem (times
+        # hash_mem_multiplier; by default 8 MB), or the planner tests a list instead: 20,000 ids
+        # take about 1.5 MB, room for the planner's estimate to be several times too high
+        return C.id.in_(of_actor).is_(true())
+    # many: building the hash table would cost more than the walk's probes, which are few (a page
+    # passes about 50·k events when the actor is in one event of k); or more, with other filters
+    # or in another order: a walk would pass many more events, or read them all (there is no index
+    # in that order), testing each; the planner weighs the other filters' indexes against the
+    # event–actor table's
     return C.id.in_(of_actor)
 
 

@@ -35,6 +35,7 @@ from sitrep.store.filters import (  # noqa: F401
     MAX_VALUES,
     _date,
     _phrase,
+    actor_event_count,
     check_text,
     contains,
     longest_span,
@@ -181,7 +182,7 @@ def _matching_ids(c, sort: str, filters: dict, limit: int | None = None, offset:
     pt = parse_near(pt) if pt is not None and not isinstance(pt, tuple) else pt
     if c.dialect.name == "sqlite" and cap is not None and limit is not None:
         return _sqlite_page(c, sort, {**filters, "near": pt}, limit, offset, cursor, cap)
-    w = _filters(c, **{**filters, "near": pt})
+    w = _filters(c, **{**filters, "near": pt}, sort=sort)
     if pt:
         inside = [(r.id, r.v) for r in c.execute(select(C.id, C.lat, C.lon, col.label("v")).where(*w).order_by(*order))
                   if distance_km((pt[0], pt[1]), (r.lat, r.lon)) <= pt[2]]
@@ -193,7 +194,12 @@ def _matching_ids(c, sort: str, filters: dict, limit: int | None = None, offset:
     if limit is None:
         ids = list(c.execute(select(C.id).where(*w).order_by(*order).offset(offset)).scalars())
         return len(ids), ids
-    return _count(c, w, cap), _page_ids(c, w, sort, limit, offset, cursor)
+    total = None
+    if cap is not None and len(w) == 1 and check_text(filters.get("actor"), "actor"):
+        # an entity id alone (PostgreSQL): its events are counted in the event–actor table, without
+        # reading each event (SQLite counts in `_sqlite_page`)
+        total = actor_event_count(c, filters["actor"], cap)
+    return _count(c, w, cap) if total is None else total, _page_ids(c, w, sort, limit, offset, cursor)
 
 
 def _page_ids(c, w: list, sort: str, limit: int, offset: int, cursor: tuple[Any, str] | None,

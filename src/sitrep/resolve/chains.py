@@ -38,7 +38,7 @@ def _gap_pattern() -> re.Pattern:
     # article and feature word ("in the district of Y"); the inner name may go on with a part of it
     # after a spaced dash ("Sao Goncalo - Neves (Rio de Janeiro)": the town is read, its part is not)
     return re.compile(
-        rf"^(?:\s[-–—]\s+[A-Z][^\s(),]*(?:\s+[A-Z][^\s(),]*){{0,3}})?"
+        rf"^(?:\s[-–—]\s+(?-i:[A-Z])[^\s(),]*(?:\s+(?-i:[A-Z])[^\s(),]*){{0,3}})?"
         rf"\s*(?:\)\s*)?(?:{feature}\s*)?(?:\)\s*)?"
         rf"(?:,\s*(?:in\s+|of\s+)?|\(\s*|(?:in|of|within)\s+(?:downtown\s+|central\s+)?)"
         rf"(?:the\s+)?(?:{feature}\s+of\s+)?(?:the\s+)?$",

@@ -27,7 +27,7 @@ class ContainerFinder:
         taken = [(c.start, c.end) for c in found if c.source == "ner" and not c.weak]
         ends = {c.end: c for c in found if not c.adjectival and not c.in_name}
         text = doc.text
-        features = set(self.chain_features)
+        features = self.chain_features
         for m in BRACKETS.finditer(text):
             parts = self._bracket_parts(doc, m.start(1), m.group(1), features)
             if not parts:

@@ -93,7 +93,6 @@ class PlaceRecognizer(ContainerFinder):
         self._gaz: Gazetteer | None = None
         c = cues()
         self.raise_before = set(c["raise_before"])
-        self.chain_features = set(c["chain_features"])
         self.lower_before = set(c["lower_before"])
         self.feature_after = c["feature_after"]
         self.feature_before = c["feature_before"]
@@ -106,8 +105,8 @@ class PlaceRecognizer(ContainerFinder):
         self.sub_city_words = set(c["sub_city_words"])
         armed = json.loads(resources.files("sitrep.data").joinpath("actor_cues.json").read_text(encoding="utf-8"))
         self.armed_nouns = set(c["armed_nouns"]) | set(armed["force_nouns"]) | set(armed["weapon_words"])
-        self.chain_features = c["chain_features"]
-        self.place_nouns = set(c["place_nouns"]) | set(self.feature_after) | set(self.chain_features)
+        self.chain_features = set(c["chain_features"])
+        self.place_nouns = set(c["place_nouns"]) | set(self.feature_after) | self.chain_features
         self.demonyms = demonyms()
 
     @property

@@ -86,7 +86,12 @@ _THE_AFTER_COMMA = re.compile(r",\s*the\s+$", re.IGNORECASE)
 
 def _feature_follows(text: str, pos: int) -> bool:
     """Whether a feature word ("province", "district") follows the name that ends at `pos`."""
-    return bool(re.compile(rf"\s+{_feature()}\b", re.IGNORECASE).match(text, pos))
+    return bool(_feature_after().match(text, pos))
+
+
+@functools.lru_cache(maxsize=1)
+def _feature_after() -> re.Pattern:
+    return re.compile(rf"\s+{_feature()}\b", re.IGNORECASE)
 
 
 def is_comma(gap: str) -> bool:

@@ -109,15 +109,15 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
 
     def scored(c: Candidate, centre: tuple[float, float, float] | None) -> list[tuple[float, Entry]]:
         out = []
-        # a town called what the text says, or a real town the name also means (a village's stray
-        # alternate name "Minnesota" makes no seat of the state)
         key = light(c.text)
         # "Wyoming", "Quebec": a name that is itself a province's is no town of another named province
         # ("Paris" where France is named too: the capital, whichever province the article names)
         province_name = any(t == 0 and (e.feature_code == "ADM1" and light(e.name) == key or
                                         e.feature_code == "PPLC" and e.country_code in votes) for e, t in c.entries)
+        # seats: a town called what the text says, or a real town the name also means (a village's
+        # stray alternate name "Minnesota" makes no seat of the state)
         seats = {e.admin1_code for e, t in c.entries if t == 0 and (e.feature_code or "").startswith("PPL")
-                 and (e.population >= _SEAT_MIN or light(e.name) == light(c.text))}
+                 and (e.population >= _SEAT_MIN or light(e.name) == key)}
         for e, tier in c.entries:
             if _short_alias(c, e):
                 continue
@@ -139,7 +139,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
                 s += 3.0        # "U.S. forces": the country
             if centre and e.lat is not None and not (e.feature_code or "").startswith("PCL"):
                 s += centre[2] * max(0.0, 1.0 - distance_km(centre[:2], (e.lat, e.lon)) / 500)
-            if id(e) in neighbours.get(light(c.text), ()):
+            if id(e) in neighbours.get(key, ()):
                 s += article.NEIGHBOUR_BONUS
             if named_provinces.get(e.admin1_code, {key}) - {key} and not province_name \
                     and (e.feature_code or "").startswith(("PPL", "ADM2")):

@@ -4,8 +4,11 @@ gazetteer entries a bare mention may mean (a division named with a compass part;
 province, written after it, holds). Used by `sitrep.nlp.places` (the spaCy component)."""
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 
 from spacy.tokens import Span
 
@@ -17,6 +20,7 @@ from sitrep.resolve.gazetteer import Entry
 CONNECTORS = {"-", "–", "'", "’", "of", "de", "du", "la", "le", "bin", "abu", "umm", "ibn", "bani", "beni",
                "do", "da", "dos", "das", "del", "della", "des", "di", "los", "las", "el", "en", "sur", "upon"}
 DETERMINERS = {"the", "a", "an"}
+_ROMANCE_CONNECTORS = {"do", "da", "dos", "das", "de", "del", "della", "des", "di", "du"}
 MAX_TOKENS = 6      # the longest place name looked up, in tokens
 # the kinds of place that follow a name and make it one, known or not ("Xyz village", "Abc district")
 NAMING_FEATURES = {"village", "town", "city", "district", "sub-district", "subdistrict", "sub", "township", "neighbourhood",
@@ -87,10 +91,20 @@ def is_name_run(span, not_names: set[str]) -> bool:
     return True
 
 
+def opens_romance_name(doc, span) -> bool:
+    """"Largo do Alameda", "Plaza de Mayo": a Romance connector and a capitalised word follow, so the run
+    is the first word of a longer name, not the place it alone names."""
+    return span.end + 1 < len(doc) and doc[span.end].lower_ in _ROMANCE_CONNECTORS \
+        and doc[span.end + 1].text[:1].isupper()
+
+
 def inside_longer_name(doc, span, openers: set[str]) -> bool:
-    """A capitalised neighbour makes a one-word run part of a longer name."""
+    """A capitalised neighbour makes a one-word run part of a longer name; so does a Romance connector
+    and a capitalised word after it ("Largo do Alameda", "Plaza de Mayo")."""
     before = doc[span.start - 1] if span.start > 0 else None
     after = doc[span.end] if span.end < len(doc) else None
+    if opens_romance_name(doc, span):
+        return True
     for t in (before, after):
         if t is not None and t.text[:1].isupper() and t.is_alpha and t.lower_ not in openers \
                 and not (t is before and t.is_sent_start):
@@ -244,6 +258,45 @@ def lookup(gazetteer, directions: dict[str, str], name: str) -> list[tuple[Entry
     if m is None or m.group(2).lower() not in directions:
         return entries
     return [(e, t) for e, t in gazetteer.lookup(m.group(1)) if e.feature_code in ("ADM1", "ADM2")]
+
+
+@functools.lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """The whole words of the sentence encoder's WordPiece vocabulary (`data/encoder/tokenizer.json`):
+    the ~20,000 most frequent words of English text, lowercased — frequent place names among them."""
+    raw = resources.files("sitrep.data").joinpath("encoder/tokenizer.json").read_text(encoding="utf-8")
+    return frozenset(w for w in json.loads(raw)["model"]["vocab"] if len(w) >= 3 and w.isalpha() and w.islower())
+
+
+def is_common_word(text: str) -> bool:
+    """A capitalised dictionary word ("Patrol", "White", "Constitution"), not a rare name ("Markaryd")."""
+    return " " not in text and text[:1].isupper() and text.lower() in _common_words()
+
+
+_CLAUSE_END = {".", ",", ";", ":", ")", "(", "-", "–"}
+
+
+def held_by_previous(doc, start: int, c: Candidate, place_ends: set[int]) -> bool:
+    """Whether the name at token `start` follows a place and a comma and ends its clause, and the gazetteer
+    knows it as a province, a district or a town: the writer's own chain ("Navestad, Norrkoping.",
+    "Xyz (west), Luhansk.") says the second name is where the first lies, whatever the model called it
+    ("Luhansk" tagged PERSON, "Norrkoping" ORG). Not "in Kabul, Karzai said": the name ends no clause."""
+    if start < 2 or doc[start - 1].text != ",":
+        return False
+    k = start - 2
+    if doc[k].text == ")":                    # a note after the place: "Xyz (west), Luhansk"
+        k = next((j for j in range(k - 1, max(-1, k - 8), -1) if doc[j].text == "("), -1) - 1
+    while k > 0 and doc[k].lower_ in NAMING_FEATURES:      # "Xyz village, Luhansk"
+        k -= 1
+    if k < 0 or doc[k].idx + len(doc[k].text) not in place_ends:
+        return False
+    end = next((t.i + 1 for t in doc[start:start + MAX_TOKENS] if t.idx + len(t.text) == c.end), None)
+    if end is None or (end < len(doc) and doc[end].text not in _CLAUSE_END and doc[end].lower_ not in NAMING_FEATURES
+                       and doc[end].lower_ not in ("region", "oblast", "state")):
+        return False
+    return any(t == 0 and (e.feature_code in ("ADM1", "ADM2") or ((e.feature_code or "").startswith("PPL")
+                                                                 and e.population >= 1000))
+               for e, t in c.entries)
 
 
 def held_by_next(gazetteer, doc, end: int, c: Candidate) -> bool:

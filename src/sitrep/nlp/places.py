@@ -42,13 +42,16 @@ from sitrep.nlp.place_spans import (
     can_start,
     glued_entities,
     held_by_next,
+    held_by_previous,
     inside_longer_name,
+    is_common_word,
     is_major,
     is_name_run,
     is_notable,
     is_surname,
     lookup,
     names_country,
+    opens_romance_name,
     pairs,
     text_at,
     trim,
@@ -122,6 +125,7 @@ class PlaceRecognizer(ContainerFinder):
                     and e[0].lower_ not in self.raise_before}
         place_tokens: set[int] = set()     # inside spaCy's place entities
         owner: dict[int, object] = {}      # token → the non-place entity it belongs to
+        nicknamed = [m.span() for m in _NICKNAMED.finditer(doc.text)]   # "Ferdinand 'Bongbong' Marcos"
         for ent in glued_entities(doc, PLACE_LABELS, NAMING_FEATURES, self.not_names, MAX_TOKENS):
             span = trim(ent)
             if ent.label_ in PLACE_LABELS and span is not None and span.text.lower() in self.demonyms \
@@ -143,7 +147,7 @@ class PlaceRecognizer(ContainerFinder):
                 continue
             for k in range(ent.start, ent.end):
                 owner[k] = ent
-            if span is None:
+            if span is None or (len(span) == 1 and opens_romance_name(doc, span)):
                 continue
             if ent.label_ == "NORP" and span.text.lower() in self.demonyms:
                 out.extend(self._demonym(span))
@@ -159,6 +163,7 @@ class PlaceRecognizer(ContainerFinder):
                 support = (c.feature_hint is not None or (c.context > 0 and any(is_notable(e) for e in exact))
                            ) if ent.label_ == "ORG" else c.context > 0
                 support = support or held_by_next(self.gazetteer, doc, span.end, c)     # "Xyzivka, Sumy" tagged ORG
+                support = support or held_by_previous(doc, span.start, c, {p.end for p in out if not p.adjectival})
                 if exact and (support or (ent.label_ == "NORP" and any(is_notable(e) for e in exact))):
                     out.append(c)
                 elif exact and any(is_major(e) for e in exact) and span.text.lower() not in surnames:
@@ -174,7 +179,7 @@ class PlaceRecognizer(ContainerFinder):
         pairs(doc, sorted(out, key=lambda c: c.start))
         kept = []
         for c in out:
-            if acronym_only(c) or is_surname(c, surnames):
+            if acronym_only(c) or is_surname(c, surnames) or any(a <= c.start and c.end <= b for a, b in nicknamed):
                 continue
             if not c.adjectival and self._qualifies(doc, c):
                 if not names_country(c):
@@ -196,6 +201,12 @@ class PlaceRecognizer(ContainerFinder):
                                        and e.text.lower() in self.demonyms and not _sponsors(doc, e.end_char)
                                        and not self._armed(doc, e.end))
         return doc
+
+    @staticmethod
+    def _common_word_only(c: Candidate) -> bool:
+        """A capitalised word of English ("Patrol", "White") whose only readings are small places, with no
+        feature word after it."""
+        return not c.feature_hint and is_common_word(c.text) and not any(is_notable(e) for e, _ in c.entries)
 
     def _armed(self, doc, end: int) -> bool:
         """"Russian forces", "Israeli airstrikes": the nationality of who fights or strikes."""
@@ -485,6 +496,9 @@ class PlaceRecognizer(ContainerFinder):
             ours = any(e.source == "sitrep" for e, _ in c.entries)
             if not c.in_name and c.context <= 0 and held_by_next(self.gazetteer, doc, span.end, c):
                 c.context += 1.0      # "Xyzivka, Sumy": a town the province written after it holds
+            elif self._common_word_only(c) and not held_by_next(self.gazetteer, doc, span.end, c):
+                i += 1        # "Veterans on Patrol", "Ladies in White": a capitalised word of English that the
+                continue      # model took for no name is no village of that name
             if (c.in_name and notable) or (not c.in_name and (c.context > 0 or (notable and (ours or not sentence_start)))):
                 out.append(c)
                 i = span.end
@@ -499,6 +513,10 @@ class PlaceRecognizer(ContainerFinder):
 # "Chisinau - Buiucani", "Dhaka - Shahbagh": a town, a spaced dash, a part of it (the way event
 # records name a city's districts) — a place with its part, not an organisation's name
 _PART_AFTER_DASH = re.compile(r"\s[-–—]\s+[A-Z]")
+
+# a person's name with a nickname in quotes ("Ferdinand 'Bongbong' Marcos", "Joaquin 'El Chapo' Guzman"): the
+# model often splits it, and its parts are no villages of those names
+_NICKNAMED = re.compile(r"\b[A-Z][\w-]+\s+['‘\"“][A-Z][\w-]*(?:\s[A-Z][\w-]*){0,2}['’\"”]\s+[A-Z][\w-]+")
 
 _SPONSORING = {"led", "backed", "sponsored", "funded", "supported", "armed", "trained"}
 

@@ -36,9 +36,11 @@ def _gap_pattern() -> re.Pattern:
     # after the inner name: an optional feature word ("village", "district"), then a link —
     # a comma, an opening bracket, "of", "in", "in the", "of the", ", in", "in downtown" — and an optional
     # article and feature word ("in the district of Y"); the inner name may go on with a part of it
-    # after a spaced dash ("Sao Goncalo - Neves (Rio de Janeiro)": the town is read, its part is not)
+    # after a spaced dash ("Sao Goncalo - Neves (Rio de Janeiro)": the town is read, its part is not),
+    # or a note in brackets that names nothing ("Xyz (west), Luhansk")
     return re.compile(
         rf"^(?:\s[-–—]\s+(?-i:[A-Z])[^\s(),]*(?:\s+(?-i:[A-Z])[^\s(),]*){{0,3}})?"
+        rf"(?:\s*\((?-i:[a-z])[a-z ]{{0,18}}\)(?=\s*,))?"
         rf"\s*(?:\)\s*)?(?:{feature}\s*)?(?:\)\s*)?"
         rf"(?:,\s*(?:in\s+|of\s+)?|\(\s*|(?:in|of|within)\s+(?:downtown\s+|central\s+)?)"
         rf"(?:the\s+)?(?:{feature}\s+of\s+)?(?:the\s+)?$",

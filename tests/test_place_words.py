@@ -63,3 +63,32 @@ def test_the_first_word_of_a_romance_name_is_not_a_town_of_its_own(pipeline):
     # a whole name the gazetteer knows stays one place
     assert at(places(pipeline, "Protesters marched in Sao Paulo de Olivenca on Monday."),
               "Sao Paulo de Olivenca").country_code == "BR"
+
+
+def test_a_rare_name_right_after_in_is_a_town_whatever_the_model_called_it(pipeline):
+    # the small model tags "Markaryd" (a Swedish town of 4,000) as an organisation; no word of English is in
+    # it and "in" stands right before it
+    ps = places(pipeline, "Activists of a nationalist group demonstrated in Markaryd on Saturday.")
+    assert at(ps, "Markaryd").country_code == "SE"
+    # an organisation's name after "to" with a possessive stays one
+    ps = places(pipeline, "The drawings went to Prate's Paris office in March.")
+    assert texts(ps) == ["Paris"]
+
+
+def test_an_actors_name_is_no_place(pipeline):
+    # GeoNames lists "Hamas" among the names of Hamm, in Germany
+    assert places(pipeline, "Hundreds rallied in Hamas strongholds on Friday.") == []
+
+
+def test_a_named_country_makes_its_neighbours_likelier():
+    from sitrep.resolve.neighbours import neighbours
+
+    nb = neighbours()
+    assert "PS" in nb["IL"] and "IL" in nb["PS"] and "RU" in nb["UA"]
+    assert all(a in nb[b] for a, bs in nb.items() for b in bs)          # symmetric
+
+
+def test_gaza_in_an_article_about_israel_is_the_strip(pipeline):
+    # Mozambique has a province called Gaza, larger than the city; the country named next door decides
+    p = at(places(pipeline, "Israel said its aircraft struck targets in Gaza on Monday."), "Gaza")
+    assert p.country_code == "PS"

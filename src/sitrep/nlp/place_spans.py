@@ -273,6 +273,13 @@ def is_common_word(text: str) -> bool:
     return " " not in text and text[:1].isupper() and text.lower() in _common_words()
 
 
+def rare_name(span) -> bool:
+    """A short name none of whose words is a word of English ("Markaryd", "Vieux-Habitants"), unlike an
+    organisation's ("Congress", "Hamas", "Reuters")."""
+    words = [t.text for t in span if t.is_alpha]
+    return 0 < len(words) <= 3 and not any(w.lower() in _common_words() for w in words)
+
+
 _CLAUSE_END = {".", ",", ";", ":", ")", "(", "-", "–"}
 
 

@@ -53,6 +53,7 @@ from sitrep.nlp.place_spans import (
     names_country,
     opens_romance_name,
     pairs,
+    rare_name,
     text_at,
     trim,
     without_overlaps,
@@ -81,6 +82,15 @@ def demonyms() -> dict[str, str]:
 def named_orgs() -> list[str]:
     text = resources.files("sitrep.data").joinpath("named_orgs.txt").read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@functools.lru_cache(maxsize=1)
+def actor_names() -> frozenset[str]:
+    """The names of the actors the knowledge base knows (`data/actors.csv`), case folded: "Hamas" is
+    also an old name of Hamm, "Fano" a town in Italy, "Xinhua" villages in China."""
+    from sitrep.resolve.actors import load_kb
+
+    return frozenset(load_kb().by_alias)
 
 
 @Language.factory("sitrep_places", default_config={"gazetteer_path": None})
@@ -159,8 +169,10 @@ class PlaceRecognizer(ContainerFinder):
                 c = self._candidate(span, "entity", ent.label_)
                 exact = [e for e, t in c.entries if t == 0]
                 # "the town of Dabiq"; an organisation's name needs a feature word, or a preposition of
-                # place before a capital or a big town ("marched in Nuuk" with Nuuk tagged ORG)
-                support = (c.feature_hint is not None or (c.context > 0 and any(is_notable(e) for e in exact))
+                # place before a capital or a big town ("marched in Nuuk" with Nuuk tagged ORG) or before a
+                # rare name, no word of English ("demonstrated in Markaryd": not "in Congress")
+                support = (c.feature_hint is not None or (c.context > 0 and (
+                    any(is_notable(e) for e in exact) or (exact and rare_name(span) and self._right_after_in(span))))
                            ) if ent.label_ == "ORG" else c.context > 0
                 support = support or held_by_next(self.gazetteer, doc, span.end, c)     # "Xyzivka, Sumy" tagged ORG
                 support = support or held_by_previous(doc, span.start, c, {p.end for p in out if not p.adjectival})
@@ -179,7 +191,8 @@ class PlaceRecognizer(ContainerFinder):
         pairs(doc, sorted(out, key=lambda c: c.start))
         kept = []
         for c in out:
-            if acronym_only(c) or is_surname(c, surnames) or any(a <= c.start and c.end <= b for a, b in nicknamed):
+            if acronym_only(c) or is_surname(c, surnames) or any(a <= c.start and c.end <= b for a, b in nicknamed) \
+                    or self._names_an_actor(c):
                 continue
             if not c.adjectival and self._qualifies(doc, c):
                 if not names_country(c):
@@ -201,6 +214,22 @@ class PlaceRecognizer(ContainerFinder):
                                        and e.text.lower() in self.demonyms and not _sponsors(doc, e.end_char)
                                        and not self._armed(doc, e.end))
         return doc
+
+    @staticmethod
+    def _right_after_in(span) -> bool:
+        """"in Markaryd", "at Wijster": a preposition of place right before, no possessive after (not
+        "according to Al-Ahram", "to Prate's office", "in the Ballon d'Or")."""
+        doc = span.doc
+        return span.start > 0 and doc[span.start - 1].lower_ in PLACE_PREPOSITIONS and (
+            span.end >= len(doc) or doc[span.end].lower_ not in ("'s", "’s", "'", "’"))
+
+    @staticmethod
+    def _names_an_actor(c: Candidate) -> bool:
+        """"in Hamas strongholds", "Fano militiamen": an actor's name is no place unless a feature word makes
+        it one; countries and provinces that name governments stay places."""
+        return not c.feature_hint and " ".join(c.text.casefold().replace("’", "'").split()) in actor_names() \
+            and not any(t == 0 and ((e.feature_code or "").startswith("PCL") or e.feature_code == "ADM1")
+                        for e, t in c.entries)
 
     @staticmethod
     def _common_word_only(c: Candidate) -> bool:

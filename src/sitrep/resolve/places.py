@@ -26,6 +26,7 @@ from sitrep.nlp.place_spans import Candidate
 from sitrep.resolve import article, chains
 from sitrep.resolve.fold import light
 from sitrep.resolve.gazetteer import Entry, Gazetteer, distance_km, precision_of
+from sitrep.resolve.neighbours import neighbours as land_neighbours
 
 _HINT_FAMILIES = {"ADM1": ("ADM1",), "ADM2": ("ADM2", "ADM3"), "PPL": ("PPL",), "CMP": ("CMP", "CMPRF"),
                   "MTS": ("MTS", "MT", "HLLS"), "VAL": ("VAL", "WAD"), "DSRT": ("DSRT",), "STM": ("STM",),
@@ -89,6 +90,7 @@ def country_votes(cands: list[Candidate], mentions: Counter | None = None) -> Co
     return votes
 
 
+NEIGHBOUR_SHARE = 0.5               # what a country's weight lends to each of its land neighbours
 REGION_OF_INTEREST_VOTES = 4.0      # a country the user names (`--countries`): strong, not exclusive
 # wide enough that a reading leaving every inner part unknown survives until a pinning container
 # (`_choose_chains`) can prefer it
@@ -103,6 +105,11 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, mentions: Counter | No
         votes[cc.upper()] += REGION_OF_INTEREST_VOTES
     total = sum(votes.values())
     share = {cc: n / (total + 2) for cc, n in votes.items()}   # two votes' worth of doubt: one mention is no prior
+    # a country the article points to makes its neighbours likelier too ("Israeli strikes in Gaza": the
+    # strip, not Mozambique's province of that name), never more than the country itself
+    for cc, w in list(share.items()):
+        for nb in land_neighbours().get(cc, ()):
+            share[nb] = max(share.get(nb, 0.0), NEIGHBOUR_SHARE * w)
 
     neighbours = article.neighbours(cands)
     called_city = article.called_city(cands, gazetteer)

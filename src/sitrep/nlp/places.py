@@ -225,10 +225,11 @@ class PlaceRecognizer(ContainerFinder):
 
     @staticmethod
     def _names_an_actor(c: Candidate) -> bool:
-        """"in Hamas strongholds", "Fano militiamen": an actor's name is no place unless a feature word makes
-        it one; countries and provinces that name governments stay places."""
-        return not c.feature_hint and " ".join(c.text.casefold().replace("’", "'").split()) in actor_names() \
-            and not any(t == 0 and ((e.feature_code or "").startswith("PCL") or e.feature_code == "ADM1")
+        """"in Hamas strongholds", "Fano militiamen": an actor's name is no namesake place unless a feature word
+        makes it one; countries and provinces that name governments stay places, and a name the gazetteer does
+        not know ("at the Pentagon") stays what the model called it."""
+        return bool(c.entries) and not c.feature_hint \
+            and " ".join(c.text.casefold().replace("’", "'").split()) in actor_names() and not any(t == 0 and ((e.feature_code or "").startswith("PCL") or e.feature_code == "ADM1")
                         for e, t in c.entries)
 
     @staticmethod

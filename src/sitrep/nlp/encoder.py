@@ -11,6 +11,7 @@ sentence-transformers does for this model).
 from __future__ import annotations
 
 import functools
+import json
 import os
 from importlib import resources
 
@@ -35,8 +36,7 @@ class Encoder:
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         self.session = ort.InferenceSession(model_path, sess_options=opts, providers=["CPUExecutionProvider"])
-        raw = resources.files("sitrep.data").joinpath("encoder/tokenizer.json").read_text(encoding="utf-8")
-        self.tokenizer = Tokenizer.from_str(raw)
+        self.tokenizer = Tokenizer.from_str(tokenizer_json())
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()
 
@@ -63,6 +63,18 @@ class Encoder:
             pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
             out[idx] = pooled
         return out
+
+
+@functools.lru_cache(maxsize=1)
+def tokenizer_json() -> str:
+    """The WordPiece tokenizer's definition (`data/encoder/tokenizer.json`), read once."""
+    return resources.files("sitrep.data").joinpath("encoder/tokenizer.json").read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> frozenset[str]:
+    """The tokenizer's whole words (no "##" pieces), as it stores them: lower case."""
+    return frozenset(w for w in json.loads(tokenizer_json())["model"]["vocab"] if not w.startswith("##"))
 
 
 @functools.lru_cache(maxsize=1)

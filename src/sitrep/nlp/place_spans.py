@@ -5,13 +5,12 @@ province, written after it, holds). Used by `sitrep.nlp.places` (the spaCy compo
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 
 from spacy.tokens import Span
 
+from sitrep.nlp.encoder import vocabulary
 from sitrep.resolve.fold import ARTICLES
 from sitrep.resolve.gazetteer import Entry
 
@@ -264,8 +263,7 @@ def lookup(gazetteer, directions: dict[str, str], name: str) -> list[tuple[Entry
 def _common_words() -> frozenset[str]:
     """The whole words of the sentence encoder's WordPiece vocabulary (`data/encoder/tokenizer.json`):
     the ~20,000 most frequent words of English text, lowercased — frequent place names among them."""
-    raw = resources.files("sitrep.data").joinpath("encoder/tokenizer.json").read_text(encoding="utf-8")
-    return frozenset(w for w in json.loads(raw)["model"]["vocab"] if len(w) >= 3 and w.isalpha() and w.islower())
+    return frozenset(w for w in vocabulary() if len(w) >= 3 and w.isalpha() and w.islower())
 
 
 def is_common_word(text: str) -> bool:

@@ -58,6 +58,7 @@ from sitrep.nlp.place_spans import (
     trim,
     without_overlaps,
 )
+from sitrep.resolve.actors import fold_case, load_kb
 from sitrep.resolve.fold import ARTICLES
 from sitrep.resolve.gazetteer import Gazetteer
 
@@ -88,8 +89,6 @@ def named_orgs() -> list[str]:
 def actor_names() -> frozenset[str]:
     """The names of the actors the knowledge base knows (`data/actors.csv`), case folded: "Hamas" is
     also an old name of Hamm, "Fano" a town in Italy, "Xinhua" villages in China."""
-    from sitrep.resolve.actors import load_kb
-
     return frozenset(load_kb().by_alias)
 
 
@@ -229,7 +228,7 @@ class PlaceRecognizer(ContainerFinder):
         makes it one; countries and provinces that name governments stay places, and a name the gazetteer does
         not know ("at the Pentagon") stays what the model called it."""
         return bool(c.entries) and not c.feature_hint \
-            and " ".join(c.text.casefold().replace("’", "'").split()) in actor_names() and not any(t == 0 and ((e.feature_code or "").startswith("PCL") or e.feature_code == "ADM1")
+            and fold_case(c.text) in actor_names() and not any(t == 0 and ((e.feature_code or "").startswith("PCL") or e.feature_code == "ADM1")
                         for e, t in c.entries)
 
     @staticmethod

@@ -66,3 +66,9 @@ def test_the_reexecuted_process_runs_with_malloc(tmp_path):
                             env=allocator.client_environ(env))
     assert "arenas" in default.stderr
     assert "arenas" not in chosen.stderr
+
+
+def test_free_heap_memory_goes_back_where_the_c_library_allows():
+    import platform
+
+    assert allocator.release() is (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc")

@@ -23,7 +23,7 @@ from sitrep.extract.grammar import (
     word_class,
 )
 from sitrep.extract.lexicon import LIGHT, VIOLENT, Rule
-from sitrep.model import ActorRef, Entity
+from sitrep.model import ActorRef, Entity, Place
 
 _ACTOR_TYPES = {"ORG", "ARMED_GROUP", "PERSON", "NORP", "GPE", "MILITARY_UNIT"}
 
@@ -55,7 +55,8 @@ def armed_qualifiers() -> frozenset[str]:
 
 
 _ANTI = re.compile(r"\banti[-‐–\s]?$", re.IGNORECASE)
-_COLLECTIVES = frozenset(("group", "band", "crowd", "mob", "handful", "dozen", "dozens", "hundreds", "scores"))
+_COLLECTIVES = frozenset(("group", "band", "crowd", "mob", "handful", "dozen", "dozens", "hundreds", "thousands", "scores",
+                          "total", "number"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -69,9 +70,12 @@ def crowd_words() -> frozenset[str]:
 class Actors:
     """Links the words of a noun phrase to the document's entities."""
 
-    def __init__(self, entities: list[Entity]):
+    def __init__(self, entities: list[Entity], places: list[Place] = ()):
         self.spans = sorted(((m.start, m.end, e) for e in entities for m in e.mentions if e.type in _ACTOR_TYPES),
                             key=lambda x: x[0])
+        # where the places below a country are: a town or district an act hit is no actor
+        self._local = [(p.start, p.end) for p in places if not p.adjectival and p.precision != "country"
+                       and p.in_name is None]
         self._starts = [s for s, _, _ in self.spans]
         self._longest = max((e - s for s, e, _ in self.spans), default=0)
 
@@ -87,7 +91,11 @@ class Actors:
         out.reverse()
         return out
 
-    def ref(self, head) -> ActorRef | None:
+    def ref(self, head, person: bool = False, target: bool = False) -> ActorRef | None:
+        """The actor a phrase names (its head token), or None. `person`: the event's grammar says the
+        phrase names people whatever its noun ("arrested a provincial deputy": who is arrested is a
+        person). `target`: the phrase is what an act hit, and a place below a country there ("air
+        raids targeted Marib district") is where it happened, not an actor."""
         if head is None:
             return None
         if (head.pos_ == "PRON" and head.dep_ != "relcl") or head.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
@@ -114,9 +122,14 @@ class Actors:
         text = head.doc.text
         # "anti-Houthi forces" are not the Houthis
         inside = [m for m in self._overlapping(lo, hi) if not _ANTI.search(text, max(0, m[0] - 6), m[0])]
+        if target:
+            inside = [m for m in inside if not (m[2].type == "GPE" and any(s < m[1] and m[0] < e for s, e in self._local))]
+            if not inside and any(s < hi and lo < e for s, e in self._local) and head.pos_ == "PROPN":
+                return None
         # "Palestinian rioters", "Myanmar military forces": a crowd or a force, not the nation named before it
         fw = force_words()
-        force = lemma(head) in fw or head.lower_ in fw or lemma(head) + "s" in fw or lemma(head) in crowd_words()
+        force = lemma(head) in fw or head.lower_ in fw or lemma(head) + "s" in fw or lemma(head) in crowd_words() \
+            or (head.pos_ == "NOUN" and word_class(head, "person"))     # "Afghan migrants": people of a nation
         if inside and not (force and all(ent.type in ("GPE", "NORP") and e <= head.idx for s, e, ent in inside)):
             # the entity nearest the head: "ISIS fighters" → ISIS, "a Syrian Democratic Forces (SDF) base" → SDF
             s, e, ent = min(inside, key=lambda x: (abs(x[1] - hi), -(x[1] - x[0])))
@@ -129,10 +142,13 @@ class Actors:
             if before:      # "the group's leader": the armed group named last
                 s, e, ent = before[-1]
                 return ActorRef(ent.id, ent.canonical, np.text, np.start_char, np.end_char)
-        if head.pos_ == "PROPN" or force or word_class(head, "person") or (head.is_upper and len(head) >= 2):
+        if (head.pos_ == "PROPN" and not word_class(head, "place")) or force or word_class(head, "person") \
+                or (head.is_upper and len(head) >= 2 and not word_class(head, "place")) \
+                or (person and head.pos_ == "NOUN"):
             keep = armed_qualifiers()
             words_ = [t for t in np if t.i >= np.start and t.dep_ not in ("det", "punct", "nummod", "quantmod", "amod", "case")
-                      or t.pos_ == "PROPN" or t.i == head.i or (t.dep_ == "amod" and t.lower_ in keep)]
+                      or t.pos_ == "PROPN" or t.i == head.i or (t.dep_ == "amod" and t.lower_ in keep)
+                      or (t.dep_ in ("amod", "compound") and t.ent_type_ in ("NORP", "GPE"))]
             if not words_:
                 return None
             s, e = words_[0].idx, words_[-1].idx + len(words_[-1])
@@ -181,12 +197,12 @@ def _targets_in(tok, clause_root):
             g = next((g for g in t.children if g.dep_ == "pobj"), None)
             if g is None:    # "focusing on IS cells" with IS misread as a verb: the next name
                 g = next((x for x in t.doc[t.i + 1:t.i + 4] if x.pos_ == "PROPN" or x.is_upper), None)
-            if g is not None:
+            if g is not None and g.ent_type_ not in ("DATE", "TIME"):      # "On 2 May" aims at nothing
                 return g
         if lemma(t) in ("target", "hit") and t.pos_ == "VERB" and t.i != tok.i:
             obj = next((c for c in t.children if c.dep_ == "dobj"), None)
-            if obj is not None:
-                return obj
+            if obj is not None and lemma(obj) not in _DEVICES and obj.lower_ not in _DEVICES:
+                return obj                  # "a cart hit an IED": the device is no target
     return None
 
 
@@ -253,9 +269,53 @@ def _planter(tok):
     return None
 
 
+def owner_of(thing):
+    """Whose a damaged thing is: "the building of the Russian National Guard", "the party's office",
+    "a police station", "houses belonging to X" (the token naming the owner, or None)."""
+    if thing is None:
+        return None
+    for c in thing.children:
+        if c.dep_ == "poss" and c.pos_ != "PRON":
+            return c
+    for c in thing.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            g = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if g is not None and (word_class(g, "person") or g.pos_ == "PROPN"
+                                  or g.lower_ in force_words() or lemma(g) in force_words()):
+                return g
+        if c.dep_ == "acl" and lemma(c) in ("belong", "own"):
+            for p in c.children:
+                if p.dep_ in ("prep", "agent") and p.lower_ in ("to", "by"):
+                    g = next((g for g in p.children if g.dep_ == "pobj"), None)
+                    if g is not None:
+                        return g
+    for c in thing.children:
+        if c.dep_ in ("compound", "nmod", "amod") and c.i < thing.i and (
+                c.ent_type_ in ("ORG", "PERSON", "NORP") or c.pos_ == "PROPN"
+                or c.lower_ in force_words() or lemma(c) in force_words()):
+            return c
+    return None
+
+
+# a base set up has no second actor (a change of activity may: "a new campaign against IS")
+_NO_TARGET = frozenset(("Headquarters or base established",))
+
+
+def target_reading(rule: Rule) -> str:
+    """How `arguments` reads the target under a reading of a trigger: who the act happened to
+    (violence, a mob's victims, the detained), whose the property was, or what it was aimed at."""
+    if rule.event_type in VIOLENT:
+        return "violence"
+    if rule.event_type == "Riots":
+        return "riot"
+    if rule.sub_event_type in ("Arrests", "Looting/property destruction") or rule.sub_event_type in _NO_TARGET:
+        return rule.sub_event_type
+    return "aim"
+
+
 def arguments(tok, rule: Rule):
     """(agent, target, associates) token heads for a trigger."""
-    agent = target = None
+    agent = target = victim = None
     clause_root = tok if tok.pos_ == "VERB" else None
     if tok.pos_ in ("VERB", "AUX"):
         subj, via_agent = subject_of(tok)
@@ -279,7 +339,9 @@ def arguments(tok, rule: Rule):
         if subj is not None and subj.head.i != tok.i and lemma(subj.head) in _UNDERGOING:
             subj = None         # "four soldiers died when a device detonated": the dead did not detonate it
         agent = _operations_agent(subj) or subj
+        # who the act happened to; a mob's victims too ("villagers beat a man": the codebook's Mob violence)
         target = patient if rule.event_type in VIOLENT or rule.sub_event_type in ("Arrests",) else None
+        victim = patient if rule.event_type == "Riots" else None
         if lemma(tok) in _UNDERGOING and not passive:
             agent, target = None, subj          # "the man died": he is the victim, not the agent
     else:
@@ -296,6 +358,9 @@ def arguments(tok, rule: Rule):
             subj, how = _light_verb_subject(tok, through)
             agent = _operations_agent(subj) or subj
         clause_root = next((t for t in chain(tok) if t.pos_ == "VERB"), None)
+        if rule.event_type == "Riots" and tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
+            # "a mob beat a suspected thief": whom the crowd's verb acted on
+            victim = next((c for c in tok.head.children if c.dep_ == "dobj"), None)
         if rule.sub_event_type in ("Arrests", "Abduction/forced disappearance"):
             target = patient_of(tok)
     if agent is None or lemma(agent) in _DEVICES:
@@ -307,7 +372,18 @@ def arguments(tok, rule: Rule):
     if target is None and rule.event_type in ("Battles", "Riots") or lemma(tok) in _MUTUAL:
         # "clashed with X", "fighting between A and B", "clashes between A and B"
         agent, target = _sides(tok, agent, target)
-    if target is None and rule.event_type in VIOLENT + ("Strategic developments",):
+    if target is None and victim is not None:
+        target = victim                     # no side met the crowd: whom it attacked ("villagers beat a man")
+    if rule.sub_event_type == "Looting/property destruction" and target is None:
+        # the codebook's target of destruction or looting is whose the property was
+        thing = patient_of(tok)
+        if thing is not None and thing.lower_ in ("fire", "ablaze", "alight", "light"):
+            # "set fire to the building of X": what burned is after "to"
+            to = next((c for c in list(tok.children) + list(thing.children) if c.dep_ == "prep" and c.lower_ == "to"), None)
+            thing = next((g for g in to.children if g.dep_ == "pobj"), None) if to is not None else None
+        target = owner_of(thing)
+    if target is None and (rule.event_type in VIOLENT or rule.event_type == "Strategic developments"
+                           and rule.sub_event_type not in _NO_TARGET):
         target = _targets_in(tok, clause_root)
     if rule.sub_event_type == "Non-violent transfer of territory":
         target = _recipient(tok, clause_root) or target

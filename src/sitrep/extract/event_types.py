@@ -48,7 +48,7 @@ from importlib import resources
 import numpy as np
 
 from sitrep.extract.event_place import paragraphs
-from sitrep.extract.grammar import lemma, np_of, object_of, subject_of, word_class
+from sitrep.extract.grammar import agent_of, lemma, np_of, object_of, subject_of, word_class
 from sitrep.extract.lexicon import REPORTING, Rule, rules, taxonomy
 from sitrep.extract.triggers import modality
 
@@ -190,6 +190,32 @@ class Typing:
         return False
 
     def intervention(self, si: int) -> bool:
+        return self._intervention(si) is not None
+
+    def intervener(self, si: int):
+        """Who met the demonstration told in sentence `si` (`intervention`): the subject or agent of the
+        act of dispersal or arrest, or of the verb the means hang on ("Police forces intervened with
+        tear gas"); a token, or None when the text does not say."""
+        t = self._intervention(si)
+        if t is None:
+            return None
+        verb = t
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        if verb.pos_ not in ("VERB", "AUX"):
+            return None
+        agent = agent_of(verb)
+        if agent is not None:
+            return agent
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            return None
+        subj, _ = subject_of(verb)
+        crowd = policy()["crowd_words"] | policy()["protest_words"]
+        if subj is None or subj.pos_ == "PRON" or lemma(subj) in crowd or subj.lower_ in crowd:
+            return None
+        return subj
+
+    def _intervention(self, si: int):
         """Whether the demonstration told in sentence `si` was met with an intervention, in that
         sentence or in the rest of its paragraph (three sentences at most): the tear gas, batons or
         water cannon used on it, or an act of dispersal, arrest or removal told as having happened
@@ -208,7 +234,7 @@ class Typing:
             for t in self.sents[j]:
                 if t.lower_ in pro["dispersal_means"] or lemma(t) in pro["dispersal_means"]:
                     if not any(c.dep_ == "neg" for c in t.head.children):
-                        return True
+                        return t
                     continue
                 if t.pos_ != "VERB":
                     continue
@@ -228,8 +254,8 @@ class Typing:
                     if subj is not None and ({w.lower().rstrip("s") for w in np_of(subj).text.split()}
                                              | {lemma(subj)}) & crowd:
                         continue                # the crowd pushed, broke through, beat a driver
-                return True
-        return False
+                return t
+        return None
 
     def _si(self, tok) -> int:
         return self.sent_index[tok.sent.start]

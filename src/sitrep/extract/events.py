@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from sitrep.extract.counts import casualties, quantity, zero_or_unknown
-from sitrep.extract.event_actors import Actors, arguments, group_words, occasion_words, taken_from
+from sitrep.extract.event_actors import Actors, arguments, group_words, occasion_words, taken_from, target_reading
 from sitrep.extract.event_place import CAPTION, dateline_spans, event_location, location, paragraphs
 from sitrep.extract.event_types import Typing, classify, codebook, policy, rule_for
 from sitrep.extract.grammar import (
@@ -69,9 +69,8 @@ def prepare(doc) -> Typing:
 
 
 def _reads_differently(a: Rule, b: Rule) -> bool:
-    """Whether two readings of a trigger read its target differently (violence and arrests have one)."""
-    return (a.event_type in VIOLENT) != (b.event_type in VIOLENT) or (
-        "Arrests" in (a.sub_event_type, b.sub_event_type) and a.sub_event_type != b.sub_event_type)
+    """Whether two readings of a trigger read its target differently (`event_actors.target_reading`)."""
+    return target_reading(a) != target_reading(b)
 
 
 def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place], timexes: list[Timex],
@@ -85,7 +84,7 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
     paras = paragraphs(text)
     datelines = dateline_spans(text, paras)
     places = [p for p in places if not any(lo <= p.start < hi for lo, hi in datelines)]
-    actors = Actors(entities)
+    actors = Actors(entities, places)
     dated = [t for t in timexes if not getattr(t, "future", False)]
     sents = typing.sents
     sent_index = typing.sent_index
@@ -128,7 +127,11 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
                 # the codebook chose between two readings of one event (who was hit decides
                 # Attack or Armed clash): the event holds with the probability of either
                 p = min(1.0, p + typing.prob(si, decided.sub_event_type))
-        ref2 = actors.ref(a2)
+        ref2 = actors.ref(a2, person=rule.sub_event_type in _PEOPLE_TAKEN, target=True)
+        if ref2 is None and rule.sub_event_type in ("Protest with intervention", "Excessive force against protesters"):
+            ref2 = actors.ref(typing.intervener(si))     # "… Police forces intervened with tear gas."
+            if ref2 is not None and ref1 is not None and (ref2.start, ref2.entity_id) == (ref1.start, ref1.entity_id):
+                ref2 = None                              # "Police dispersed the protest": actor 1 met it
         if ref1 and ref2 and ref1.entity_id and ref1.entity_id == ref2.entity_id:
             ref2 = None
         assoc_refs = [r for r in (actors.ref(a) for a in assoc) if r and r.name != (ref1.name if ref1 else None)]
@@ -161,6 +164,10 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
     events = _merge([d.event for d in drafts])
     name_actors(events, entities, places)
     return events
+
+
+# whom these acts take is a person or a group whatever the noun ("arrested a provincial deputy")
+_PEOPLE_TAKEN = ("Arrests", "Abduction/forced disappearance")
 
 
 def _hits_a_thing(tok) -> bool:
@@ -294,7 +301,13 @@ def _fold_casualty_clauses(drafts: list[_Draft], paras: list[tuple[int, int]]) -
         if d.event.actor1 is None:
             return True
         # "gunmen attacked a checkpoint, killing two": the participle tells the attack's toll
-        host = triggers.get(d.tok.head.i) if d.tok.dep_ == "advcl" and d.tok.tag_ == "VBG" else None
+        host = None
+        if d.tok.dep_ == "advcl" and d.tok.tag_ == "VBG":
+            host = triggers.get(d.tok.head.i)
+            if host is None:
+                # "a mortar shell hit the market, killing two": the event its subject names
+                subj = next((c for c in d.tok.head.children if c.dep_ == "nsubj"), None)
+                host = next((triggers[t.i] for t in subj.subtree if t.i in triggers), None) if subj is not None else None
         return host is not None and host is not d and host.event.event_type in VIOLENT
 
     out = []
@@ -368,8 +381,9 @@ def _fold_into_demonstration(drafts: list[_Draft], paras: list[tuple[int, int]])
         ev = d.event
         hosts = [o for o in out if o.event.sub_event_type in _DEMONSTRATION and o.event.modality == "asserted"
                  and 0 <= d.sentence - o.sentence <= 3 and o.tok.i < d.tok.i and para_of(o) == para_of(d)]
-        armed = ev.actor2 is not None and bool({w.lower().rstrip("s") for w in (ev.actor2.text or "").split()}
-                                               & policy()["organised_words"])
+        # whom the act was done to is armed (not the force that acted, told again as the one who met the crowd)
+        armed = ev.actor2 is not None and (ev.actor1 is None or ev.actor2.start != ev.actor1.start) and bool(
+            {w.lower().rstrip("s") for w in (ev.actor2.text or "").split()} & policy()["organised_words"])
         # an arrest, or what the classifier read as the intervention itself ("Police detained 14
         # protesters"), not another demonstration ("Another protest was dispersed")
         done_to = ev.sub_event_type == "Arrests" or (

@@ -70,9 +70,19 @@ def _named(kind: str, country: str | None) -> str:
     return f"{label} ({c})" if c else label
 
 
-def _name_ref(ref: ActorRef | None, allow: tuple[str, ...], cc: str | None, by_id: dict) -> ActorRef | None:
+def _nation(ref: ActorRef, nations: list[tuple[int, int, str]]) -> str | None:
+    """The country of a nationality or country named inside a generic mention ("Afghan migrants",
+    "Israeli soldiers")."""
+    if ref.start is None or ref.end is None:
+        return None
+    return next((cc for s, e, cc in nations if ref.start <= s and e <= ref.end), None)
+
+
+def _name_ref(ref: ActorRef | None, allow: tuple[str, ...], cc: str | None, by_id: dict,
+              nations: list[tuple[int, int, str]] = ()) -> ActorRef | None:
     """An actor reference with its ACLED name: the knowledge base's, else its generic kind's
-    (a generic mention then takes that name too)."""
+    (a generic mention then takes that name too, with the country of the nation it names, else
+    the event's)."""
     if ref is None:
         return None
     ent = by_id.get(ref.entity_id) if ref.entity_id else None
@@ -81,7 +91,21 @@ def _name_ref(ref: ActorRef | None, allow: tuple[str, ...], cc: str | None, by_i
         return ref
     kind = _kind(ref.text)
     if kind in allow:
-        ref.acled_actor = _named(kind, (ent.country if ent is not None else None) or cc)
+        ref.acled_actor = _named(kind, (ent.country if ent is not None else None) or _nation(ref, nations) or cc)
+        if ent is None:
+            ref.name = ref.acled_actor
+    return ref
+
+
+def _victims(ref: ActorRef | None, cc: str | None, by_id: dict, nations) -> ActorRef:
+    """The target of an act the codebook codes against civilians (`civilian_victims`): unnamed, or
+    named by a word of no kind ("a provincial deputy") or by a nation ("Palestinians"), they are
+    Civilians of that nation or of the event's country."""
+    if ref is None:
+        return _conventional("civilians", cc)
+    ent = by_id.get(ref.entity_id) if ref.entity_id else None
+    if ref.acled_actor is None and (ent is None or ent.type == "NORP"):
+        ref.acled_actor = _named("civilians", (ent.country if ent is not None else None) or _nation(ref, nations) or cc)
         if ent is None:
             ref.name = ref.acled_actor
     return ref
@@ -94,13 +118,17 @@ def _conventional(kind: str, cc: str | None) -> ActorRef:
 def name_actors(events: list[Event], entities: list[Entity], places: list[Place]) -> None:
     """Set ACLED names on the events' actor references, and fill the codebook's conventional actors."""
     by_id = {e.id: e for e in entities}
+    nations = sorted((m.start, m.end, e.country) for e in entities if e.type in ("NORP", "GPE") and e.country
+                     for m in e.mentions)
     doc_cc = document_country(places)
     violent = names()["violent_types"]
     for ev in events:
         cc = (ev.location.country_code if ev.location else None) or doc_cc
         if ev.event_type in ("Protests", "Riots"):
             crowd = "protesters" if ev.event_type == "Protests" else "rioters"
-            if ev.actor1 is not None and ev.actor2 is None and _kind(ev.actor1.text) in ("police", "military"):
+            same = ev.actor2 is not None and ev.actor1 is not None and \
+                (ev.actor2.start, ev.actor2.text) == (ev.actor1.start, ev.actor1.text)
+            if ev.actor1 is not None and (ev.actor2 is None or same) and _kind(ev.actor1.text) in ("police", "military"):
                 ev.actor1, ev.actor2 = None, ev.actor1     # the crowd is actor 1, the force that met it actor 2
             ev.actor1 = _name_ref(ev.actor1, (crowd, "protesters", "police", "military"), cc, by_id) \
                 or _conventional(crowd, cc)
@@ -122,12 +150,17 @@ def name_actors(events: list[Event], entities: list[Entity], places: list[Place]
                 if ev.actor1 is None and ev.trigger is not None and \
                         ev.trigger.text.lower().startswith(("evacuat", "displac", "fle")):
                     ev.actor1 = _conventional("civilians", cc)     # "70 people were evacuated"
-            ev.actor1 = _name_ref(ev.actor1, kinds, cc, by_id)
+            ev.actor1 = _name_ref(ev.actor1, kinds, cc, by_id, nations)
             if ev.actor1 is None and ev.event_type in violent:
                 ev.actor1 = _conventional("unidentified", cc)
-        ev.actor2 = _name_ref(ev.actor2, ("police", "military", "gang", "unidentified", "civilians", "protesters"),
-                              cc, by_id)
-        if ev.event_type == "Violence against civilians" and ev.actor2 is None:
-            ev.actor2 = _conventional("civilians", cc)
+        if ev.event_type == "Violence against civilians" or ev.sub_event_type in names()["civilian_victims"]:
+            # "an unidentified traditional ruler" was abducted: no armed group
+            ev.actor2 = _victims(_name_ref(ev.actor2, ("police", "military", "gang", "civilians"), cc, by_id, nations),
+                                 cc, by_id, nations)
+        else:
+            ev.actor2 = _name_ref(ev.actor2, ("police", "military", "gang", "unidentified", "civilians", "protesters"),
+                                  cc, by_id, nations)
+            if ev.sub_event_type == "Mob violence" and ev.actor2 is not None:
+                ev.actor2 = _victims(ev.actor2, cc, by_id, nations)     # "a mob beat a suspected thief"
         for a in ev.assoc_actors:
-            _name_ref(a, ("police", "military", "gang", "unidentified"), cc, by_id)
+            _name_ref(a, ("police", "military", "gang", "unidentified"), cc, by_id, nations)

@@ -1,0 +1,70 @@
+"""Actor 2 as ACLED's codebook reads it: who an act was done to, whose property it hit, who met a crowd.
+
+Sentences written for these tests; each names the class of report it stands for."""
+import pytest
+
+
+def primary(pipeline, text: str):
+    evs = [e for e in pipeline.extract(text, "2022-05-20", id="t").events if e.modality == "asserted"]
+    assert evs, text
+    return max(evs, key=lambda e: e.confidence or 0)
+
+
+def test_a_mobs_victim_is_a_civilian(pipeline):
+    ev = primary(pipeline, "On 3 May 2022, a mob beat a suspected thief to death in Lilongwe.")
+    assert ev.sub_event_type == "Mob violence"
+    assert ev.actor2.acled_actor == "Civilians (Malawi)" and ev.actor2.text == "thief"
+
+
+def test_destroyed_property_names_its_owner(pipeline):
+    ev = primary(pipeline, "On 2 May 2022, rioters torched a police station in Kano.")
+    assert ev.sub_event_type == "Looting/property destruction"
+    assert ev.actor2.acled_actor == "Police Forces of Nigeria" and ev.actor2.text == "police"
+    ev = primary(pipeline, "On 3 June 2022, an unknown person set fire to the building of the Russian National Guard "
+                           "in Khabarovsk.")
+    assert ev.actor2 is not None and "National Guard" in ev.actor2.text
+
+
+def test_property_of_nobody_named_belongs_to_civilians(pipeline):
+    ev = primary(pipeline, "On 4 May 2022, unknown attackers burned down three houses in Gulu.")
+    assert ev.sub_event_type == "Looting/property destruction"
+    # the codebook's convention, not words of the article: no text, no offsets
+    assert ev.actor2.acled_actor == "Civilians (Uganda)" and ev.actor2.text is None and ev.actor2.start is None
+
+
+def test_whoever_is_detained_is_a_person(pipeline):
+    ev = primary(pipeline, "On 5 May 2022, police detained an opposition lawmaker in Harare.")
+    assert ev.sub_event_type == "Arrests"
+    assert ev.actor2.acled_actor == "Civilians (Zimbabwe)" and ev.actor2.text == "opposition lawmaker"
+
+
+def test_people_of_a_nation_keep_their_nation(pipeline):
+    ev = primary(pipeline, "On 6 May 2022, gendarmes detained 40 Syrian migrants near Edirne.")
+    assert ev.actor2.acled_actor == "Civilians (Syria)" and ev.actor2.text == "Syrian migrants"
+
+
+def test_who_dispersed_a_protest_is_its_second_actor(pipeline):
+    ev = primary(pipeline, "On 9 May 2022, teachers marched in Nairobi to demand higher pay. "
+                           "Police fired tear gas to disperse them.")
+    assert ev.sub_event_type == "Protest with intervention"
+    assert ev.actor2.acled_actor == "Police Forces of Kenya" and ev.actor1.text == "teachers"
+
+
+def test_the_toll_of_a_shell_names_its_victims(pipeline):
+    ev = primary(pipeline, "On 10 May 2022, a mortar shell hit a market in Aden, killing two civilians.")
+    assert ev.event_type == "Explosions/Remote violence"
+    assert ev.actor2.acled_actor == "Civilians (Yemen)"
+
+
+@pytest.mark.parametrize("text", [
+    "On 11 May 2022, warplanes struck Marib district.",                        # a place is no actor
+    "On 12 May 2022, 3 air raids targeted Al Bayda city.",
+])
+def test_a_place_that_was_hit_is_no_second_actor(pipeline, text):
+    ev = primary(pipeline, text)
+    assert ev.actor2 is None
+
+
+def test_a_device_that_was_hit_is_no_target(pipeline):
+    ev = primary(pipeline, "On 12 May 2022, a truck hit a roadside bomb near Mopti, killing three soldiers.")
+    assert ev.actor2 is not None and ev.actor2.text == "soldiers"

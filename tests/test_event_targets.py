@@ -68,3 +68,14 @@ def test_a_place_that_was_hit_is_no_second_actor(pipeline, text):
 def test_a_device_that_was_hit_is_no_target(pipeline):
     ev = primary(pipeline, "On 12 May 2022, a truck hit a roadside bomb near Mopti, killing three soldiers.")
     assert ev.actor2 is not None and ev.actor2.text == "soldiers"
+
+
+@pytest.mark.parametrize("text, country", [
+    ("On 1 April 2022, rioters pelted stones at police officers during a march in Zomba.", "Malawi"),
+    ("On 30 March 2022, striking nurses rallied outside the health ministry in Athens and then marched to "
+     "parliament, where they clashed with riot police.", "Greece"),
+])
+def test_whom_rioters_fought_is_their_second_actor(pipeline, text, country):
+    ev = primary(pipeline, text)
+    assert ev.event_type == "Riots"
+    assert ev.actor2 is not None and ev.actor2.acled_actor == f"Police Forces of {country}"

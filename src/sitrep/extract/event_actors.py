@@ -269,6 +269,27 @@ def _planter(tok):
     return None
 
 
+_THROWN_AT = frozenset(("pelt", "throw", "hurl", "fire", "shoot"))
+_ASSAULTED = frozenset(("attack", "assault", "stone", "beat", "lynch", "chase"))
+
+
+def _met_by_crowd(tok):
+    """Whom rioters fought or attacked, told elsewhere in the trigger's sentence: "… marched to
+    parliament, where they clashed with riot police", "pelted stones at police officers"."""
+    for t in tok.sent:
+        if t.pos_ != "VERB" or any(c.dep_ == "neg" for c in t.children):
+            continue
+        lem = lemma(t)
+        for c in t.children:
+            if c.dep_ == "prep" and ((lem in _MUTUAL and c.lower_ == "with") or (lem in _THROWN_AT and c.lower_ == "at")):
+                g = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if g is not None and g.pos_ != "PRON":
+                    return g
+            if c.dep_ == "dobj" and lem in _ASSAULTED and c.pos_ != "PRON":
+                return c
+    return None
+
+
 def owner_of(thing):
     """Whose a damaged thing is: "the building of the Russian National Guard", "the party's office",
     "a police station", "houses belonging to X" (the token naming the owner, or None)."""
@@ -372,8 +393,9 @@ def arguments(tok, rule: Rule):
     if target is None and rule.event_type in ("Battles", "Riots") or lemma(tok) in _MUTUAL:
         # "clashed with X", "fighting between A and B", "clashes between A and B"
         agent, target = _sides(tok, agent, target)
-    if target is None and victim is not None:
-        target = victim                     # no side met the crowd: whom it attacked ("villagers beat a man")
+    if target is None and rule.event_type == "Riots":
+        # no side named with the trigger: whom the crowd fought or attacked ("villagers beat a man")
+        target = _met_by_crowd(tok) or victim
     if rule.sub_event_type == "Looting/property destruction" and target is None:
         # the codebook's target of destruction or looting is whose the property was
         thing = patient_of(tok)

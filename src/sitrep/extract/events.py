@@ -128,7 +128,8 @@ def extract_events(doc, doc_id: str, entities: list[Entity], places: list[Place]
                 # Attack or Armed clash): the event holds with the probability of either
                 p = min(1.0, p + typing.prob(si, decided.sub_event_type))
         ref2 = actors.ref(a2, person=rule.sub_event_type in _PEOPLE_TAKEN, target=True)
-        if ref2 is None and rule.sub_event_type in ("Protest with intervention", "Excessive force against protesters"):
+        if ref2 is None and (rule.event_type == "Riots" or rule.sub_event_type in (
+                "Protest with intervention", "Excessive force against protesters")):
             ref2 = actors.ref(typing.intervener(si))     # "… Police forces intervened with tear gas."
             if ref2 is not None and ref1 is not None and (ref2.start, ref2.entity_id) == (ref1.start, ref1.entity_id):
                 ref2 = None                              # "Police dispersed the protest": actor 1 met it

@@ -8,13 +8,11 @@ the peak memory of the ingesting (client) process at two corpus sizes, and clust
 2. **Memory.** For each size in --rss, a fresh process runs `sitrep ingest --engine dask --workers 2`
    on that many synthetic articles into a new SQLite store and reports its own peak RSS
    (`ru_maxrss`; the workers are other processes). Flat means memory does not grow with the corpus.
-   The process uses the C library's malloc, as `sitrep ingest --engine dask` does
-   (`sitrep.engine.allocator`); --pymalloc measures Python's own allocator instead.
 3. **Clustering.** The dedup benchmark's speed part (`benchmarks/dedup.py`): --mentions structured
    mentions clustered by the store's code as `sitrep ingest` does (stored one per transaction,
    clustered in passes over 200), mentions/s.
 
-    .venv/bin/python benchmarks/scale.py [--docs 400] [--rss 5000,25000] [--mentions 10000] [--pymalloc]
+    .venv/bin/python benchmarks/scale.py [--docs 400] [--rss 5000,25000] [--mentions 10000]
 
 Extraction dominates: on this 2-core machine 25,000 articles take the better part of an hour;
 --rss 1000,5000 gives the memory figure sooner.
@@ -23,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -58,11 +55,7 @@ def throughput(n: int, workers: int, feed: Path) -> float:
 
 
 def rss_child(n: int, tmp: Path) -> None:
-    """Run in a fresh process: ingest n synthetic articles with the Dask engine; print the peak RSS.
-    The process runs with the allocator `sitrep ingest --engine dask` gives its client
-    (`sitrep.engine.allocator`), unless --pymalloc."""
-    from sitrep.engine import allocator
-    chosen = allocator.settle()
+    """Run in a fresh process: ingest n synthetic articles with the Dask engine; print the peak RSS."""
     from sitrep.engine import dask as D
     from sitrep.store import Store
 
@@ -75,7 +68,7 @@ def rss_child(n: int, tmp: Path) -> None:
     print(json.dumps({"documents": n, "stored": summary.stored, "failed": len(summary.failures),
                       "seconds": round(time.perf_counter() - t0, 1), "peak_rss_mb": round(
                           resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-                      "rss_before_mb": round(base / 1024, 1), "allocator": chosen or "pymalloc"}))
+                      "rss_before_mb": round(base / 1024, 1)}))
 
 
 def main() -> None:
@@ -83,8 +76,6 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=400, help="articles for the throughput part (0: skip it)")
     ap.add_argument("--rss", default="5000,25000", help="corpus sizes for the memory part ('' skips it)")
     ap.add_argument("--mentions", type=int, default=10_000, help="mentions for the clustering part (0: skip it)")
-    ap.add_argument("--pymalloc", action="store_true",
-                    help="measure memory with Python's own allocator, not the one the Dask ingest's client uses")
     ap.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--tmp", help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -101,18 +92,15 @@ def main() -> None:
             print(f"extraction speed-up, 2 workers over 1: {two / one:.2f}x (aim >= 1.7)", flush=True)
         peaks = []
         for n in [int(x) for x in a.rss.split(",") if x.strip()]:
-            from sitrep.engine import allocator
-
-            env = dict(os.environ) if a.pymalloc else allocator.client_environ(os.environ)
             out = subprocess.run([sys.executable, __file__, "--rss-child", str(n), "--tmp", str(tmp)],
-                                 capture_output=True, text=True, env=env)
+                                 capture_output=True, text=True)
             if out.returncode != 0:
                 print(f"ingest of {n:,} documents failed:\n{out.stderr[-2000:]}")
                 continue
             r = json.loads(out.stdout.strip().splitlines()[-1])
             peaks.append(r["peak_rss_mb"])
             print(f"ingest --engine dask --workers 2 of {n:,} documents: stored {r['stored']:,} in {r['seconds']:.0f} s, "
-                  f"peak RSS of the main process {r['peak_rss_mb']:.0f} MB ({r['allocator']})", flush=True)
+                  f"peak RSS of the main process {r['peak_rss_mb']:.0f} MB", flush=True)
         if len(peaks) > 1:
             print(f"peak RSS, largest over smallest corpus: {peaks[-1] / peaks[0]:.2f}x (flat is 1.0)")
         if a.mentions:

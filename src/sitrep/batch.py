@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from sitrep.engine import allocator
 from sitrep.ingest import DEFAULT_MAX_BYTES, dedup, documents
 from sitrep.model import Extraction, Failure, SourceDoc
 from sitrep.nlp import MODEL
@@ -105,7 +104,6 @@ def _cluster(store: Store, order: list[str], fail: Callable[[str, str], None], e
     except Exception as e:  # the pass rolled back; the documents themselves stay stored
         fail(store.url, f"could not cluster the stored documents (the next run will): {type(e).__name__}: {e}")
     order.clear()
-    allocator.release()
 
 
 def ingest(paths: Iterable[str], store: Store, pipeline: Pipeline | None, *, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -233,7 +231,6 @@ def store_in_order(results: Iterable[Extracted | Failure], store: Store, summary
         for src, *_ in queued:
             pending.discard(src.id, src.content_hash)
         queued.clear()
-        allocator.release()     # the batch's garbage back to the system: memory stays flat over a long run
 
     for item in results:
         summary.read += 1

@@ -645,9 +645,6 @@ import sitrep.cli_watch  # noqa: E402,F401
 
 
 def main() -> None:
-    from sitrep.engine import allocator
-
-    allocator.ensure()      # `ingest --engine dask` re-executes itself once with the C library's malloc
     app()
 
 

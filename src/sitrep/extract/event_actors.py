@@ -269,6 +269,7 @@ def _planter(tok):
     return None
 
 
+_REMNANTS = frozenset(("remnant", "remnants", "element", "elements", "cell", "cells", "rank", "ranks"))
 _THROWN_AT = frozenset(("pelt", "throw", "hurl", "fire", "shoot"))
 _ASSAULTED = frozenset(("attack", "assault", "stone", "beat", "lynch", "chase"))
 
@@ -293,8 +294,8 @@ def _met_by_crowd(tok):
 def owner_of(thing):
     """Whose a damaged thing is: "the building of the Russian National Guard", "the party's office",
     "a police station", "houses belonging to X" (the token naming the owner, or None)."""
-    if thing is None:
-        return None
+    if thing is None or word_class(thing, "person") or lemma(thing) in _MEMBERSHIP | _REMNANTS:
+        return None                     # "destroying the remnants of ISIS": people, not property
     for c in thing.children:
         if c.dep_ == "poss" and c.pos_ != "PRON":
             return c

@@ -10,10 +10,18 @@ def primary(pipeline, text: str):
     return max(evs, key=lambda e: e.confidence or 0)
 
 
-def test_a_mobs_victim_is_a_civilian(pipeline):
-    ev = primary(pipeline, "On 3 May 2022, a mob beat a suspected thief to death in Lilongwe.")
-    assert ev.sub_event_type == "Mob violence"
-    assert ev.actor2.acled_actor == "Civilians (Malawi)" and ev.actor2.text == "thief"
+@pytest.mark.parametrize("text, sub_event_type, acled, words", [
+    # a mob's victim is a civilian
+    ("On 3 May 2022, a mob beat a suspected thief to death in Lilongwe.", "Mob violence", "Civilians (Malawi)",
+     "thief"),
+    # whoever is detained is a person, whatever the noun
+    ("On 5 May 2022, police detained an opposition lawmaker in Harare.", "Arrests", "Civilians (Zimbabwe)",
+     "opposition lawmaker"),
+])
+def test_the_people_an_act_was_done_to_are_civilians(pipeline, text, sub_event_type, acled, words):
+    ev = primary(pipeline, text)
+    assert ev.sub_event_type == sub_event_type
+    assert ev.actor2.acled_actor == acled and ev.actor2.text == words
 
 
 def test_destroyed_property_names_its_owner(pipeline):
@@ -30,12 +38,6 @@ def test_property_of_nobody_named_belongs_to_civilians(pipeline):
     assert ev.sub_event_type == "Looting/property destruction"
     # the codebook's convention, not words of the article: no text, no offsets
     assert ev.actor2.acled_actor == "Civilians (Uganda)" and ev.actor2.text is None and ev.actor2.start is None
-
-
-def test_whoever_is_detained_is_a_person(pipeline):
-    ev = primary(pipeline, "On 5 May 2022, police detained an opposition lawmaker in Harare.")
-    assert ev.sub_event_type == "Arrests"
-    assert ev.actor2.acled_actor == "Civilians (Zimbabwe)" and ev.actor2.text == "opposition lawmaker"
 
 
 def test_people_of_a_nation_keep_their_nation(pipeline):

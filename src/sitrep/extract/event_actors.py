@@ -111,7 +111,7 @@ class Actors:
             of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             group = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
             if group is not None and (group.pos_ == "PROPN" or group.ent_type_ in ("ORG", "NORP")
-                                      or lemma(group) in force_words() or group.lower_ in force_words()):
+                                      or _names_a_force(group)):
                 head = group
         np = np_of(head) if head.pos_ not in ("VERB", "AUX") else head.doc[head.i:head.i + 1]
         # "On 14 March 2025, dissident fighters": a date or clause the parser hung on the phrase is no part of it
@@ -291,6 +291,12 @@ def _met_by_crowd(tok):
     return None
 
 
+def _names_a_force(tok) -> bool:
+    """"police", "soldiers", "troops": a word of the force lexicon, as written or as its lemma."""
+    fw = force_words()
+    return tok.lower_ in fw or lemma(tok) in fw
+
+
 def owner_of(thing):
     """Whose a damaged thing is: "the building of the Russian National Guard", "the party's office",
     "a police station", "houses belonging to X" (the token naming the owner, or None)."""
@@ -302,8 +308,7 @@ def owner_of(thing):
     for c in thing.children:
         if c.dep_ == "prep" and c.lower_ == "of":
             g = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if g is not None and (word_class(g, "person") or g.pos_ == "PROPN"
-                                  or g.lower_ in force_words() or lemma(g) in force_words()):
+            if g is not None and (word_class(g, "person") or g.pos_ == "PROPN" or _names_a_force(g)):
                 return g
         if c.dep_ == "acl" and lemma(c) in ("belong", "own"):
             for p in c.children:
@@ -313,8 +318,7 @@ def owner_of(thing):
                         return g
     for c in thing.children:
         if c.dep_ in ("compound", "nmod", "amod") and c.i < thing.i and (
-                c.ent_type_ in ("ORG", "PERSON", "NORP") or c.pos_ == "PROPN"
-                or c.lower_ in force_words() or lemma(c) in force_words()):
+                c.ent_type_ in ("ORG", "PERSON", "NORP") or c.pos_ == "PROPN" or _names_a_force(c)):
             return c
     return None
 

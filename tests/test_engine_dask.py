@@ -102,3 +102,43 @@ def test_the_command_line_runs_the_dask_engine(tmp_path):
     r = sitrep("ingest", str(feed), "--db", str(tmp_path / "s.db"), "--scheduler", "tcp://127.0.0.1:1")
     assert r.returncode == 2 and "--engine dask" in r.stderr
     assert "--engine" in sitrep("ingest", "--help").stdout
+
+
+def test_storing_processes_replaced_every_few_documents_store_the_same(examples_db, tmp_path):
+    """Batches of 3 to storing processes replaced every 5 documents: the same store as one process."""
+    with Store.open(str(tmp_path / "recycled.db")) as s:
+        summary = D.ingest([str(EXAMPLES)], s, workers=2, batch_size=3, recycle=5)
+        assert summary.stored == 21 and not summary.failures, summary.as_dict()
+        assert summary.storing_peak_rss_kb > 0
+        got = picture(s)
+    with Store.open(examples_db) as local:
+        assert got == picture(local)
+
+
+class _KillsTheReader:
+    """Unpickling this ends the process that reads it: a storing process dying with a batch."""
+    def __reduce__(self):
+        import os
+        return (os._exit, (3,))
+
+
+def test_a_storing_process_that_dies_fails_its_batch_by_name_and_the_next_one_goes_on(pipeline, tmp_path):
+    from sitrep.batch import Summary
+    from sitrep.engine import storing
+    from sitrep.ingest import dedup, prepare
+    from sitrep.ingest.readers import RawRecord
+
+    docs = [prepare(RawRecord(f"feed.jsonl:{d}", f"Gunmen attacked a checkpoint near Mosul on {d} March 2025, "
+                                                 f"killing {d} soldiers.")) for d in (3, 4)]
+    (a, ea), (b, eb) = list(pipeline.process(docs))
+    events: list[str] = []
+    summary = Summary()
+    with Store.open(str(tmp_path / "s.db")) as s:
+        storing.store_in_children([(a, ea, _KillsTheReader()), (b, eb, dedup.signature(b.text))], s, summary,
+                                  progress=events.append, batch_size=1)
+        assert [f.origin for f in summary.failures] == ["feed.jsonl:3"]
+        assert "storing process died (exit code 3)" in summary.failures[0].reason
+        assert summary.stored == 1 and events == ["failed", "stored"]
+        assert s.has_id(b.id) and not s.has_id(a.id)
+        with s.engine.connect() as c:
+            assert [r[0] for r in c.exec_driver_sql("select origin from failures")] == ["feed.jsonl:3"]

@@ -35,6 +35,7 @@ class Summary:
     timexes: int = 0
     words: int = 0
     seconds: float = 0.0
+    storing_peak_rss_kb: int = 0    # the largest peak of the storing processes (`sitrep.engine.storing`), if any
 
     @property
     def words_per_second(self) -> float:
@@ -47,6 +48,13 @@ class Summary:
         self.mentions += sum(len(e.mentions) for e in ext.entities)
         self.places += len(ext.places)
         self.timexes += len(ext.timexes)
+
+    def add(self, other: Summary) -> None:
+        """Add the tally of another part of the same run (`seconds` stays this one's)."""
+        for f in ("read", "stored", "skipped_duplicates", "near_duplicates", "entities", "mentions", "places",
+                  "timexes", "words"):
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+        self.failures += other.failures
 
     def as_dict(self) -> dict:
         return {"read": self.read, "stored": self.stored, "skipped_duplicates": self.skipped_duplicates,
@@ -186,11 +194,13 @@ Extracted = tuple  # (SourceDoc, Extraction | Failure, signature | None), or a F
 
 
 def store_in_order(results: Iterable[Extracted | Failure], store: Store, summary: Summary, *,
-                   progress: Progress = _noop, batch_size: int = 200) -> None:
+                   progress: Progress = _noop, batch_size: int = 200, sweep: bool = True) -> None:
     """Store documents extracted elsewhere (by Dask workers), in input order, by bulk loading:
     the same duplicate checks as `ingest` (exact, same id, near), then `batch_size` documents
     per transaction (`Store.save_many`); a batch that fails is saved one document at a time,
-    so a bad one fails alone and each document stays all or nothing."""
+    so a bad one fails alone and each document stays all or nothing. `sweep`: first cluster what
+    an earlier, killed run left without real-world events (a run that calls this per batch does
+    it once)."""
     pending = dedup.MemoryIndex(store.near_threshold)
     queued: list[tuple[SourceDoc, Extraction, object, dedup.Match | None]] = []
 
@@ -199,7 +209,8 @@ def store_in_order(results: Iterable[Extracted | Failure], store: Store, summary
         store.add_failure(origin, reason)
         progress("failed")
 
-    _cluster(store, [], fail)     # first what an earlier, killed run left without real-world events
+    if sweep:
+        _cluster(store, [], fail)     # first what an earlier, killed run left without real-world events
 
     def stored(src: SourceDoc, ext: Extraction, near) -> None:
         summary.count(ext, src)

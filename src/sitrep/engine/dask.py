@@ -5,8 +5,9 @@ task; a worker reads its partition itself, runs it through the worker's one `Pip
 once per worker process: a worker plugin loads it when the worker joins, and the task finds it
 in this module's cache) and sends back the batch: every document with its extraction (or the
 failure) and its MinHash signature, and the failures of reading. The client takes the batches
-back in input order, a few partitions in flight per worker (memory stays bounded), and stores
-them through `sitrep.batch.store_in_order` (the duplicate checks of the local path, bulk
+back in input order, a few partitions in flight per worker (memory stays bounded), and hands
+them to a storing process (`sitrep.engine.storing`, replaced every few thousand documents) that
+stores them through `sitrep.batch.store_in_order` (the duplicate checks of the local path, bulk
 loading, one transaction per batch, each document all or nothing), which clusters the new
 events with the store's own code.
 
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from sitrep.engine import parts as P
+from sitrep.engine import storing as S
 from sitrep.ingest import DEFAULT_MAX_BYTES, dedup
 from sitrep.model import Failure
 
@@ -142,15 +144,25 @@ def run(paths: Iterable[str], *, workers: int = 2, scheduler: str | None = None,
 
 
 def ingest(paths: Iterable[str], store, *, workers: int = 2, scheduler: str | None = None,
-           max_bytes: int = DEFAULT_MAX_BYTES, progress=None, on_start=None, batch_size: int = 200):
-    """`sitrep.batch.ingest` with the extraction on a Dask cluster. Returns the `Summary`."""
+           max_bytes: int = DEFAULT_MAX_BYTES, progress=None, on_start=None, batch_size: int = 200,
+           recycle: int = S.RECYCLE):
+    """`sitrep.batch.ingest` with the extraction on a Dask cluster. Returns the `Summary`.
+
+    The batches are stored by a child process replaced every `recycle` documents (this process's
+    memory then stays flat however big the corpus: `sitrep.engine.storing`); `recycle=0`, or a
+    store only this process can open (in-memory SQLite), stores them here."""
     import time
 
     from sitrep import batch
 
     summary = batch.Summary()
     t0 = time.perf_counter()
-    batch.store_in_order(run(paths, workers=workers, scheduler=scheduler, max_bytes=max_bytes, on_start=on_start),
-                         store, summary, progress=progress or batch._noop, batch_size=batch_size)
+    results = run(paths, workers=workers, scheduler=scheduler, max_bytes=max_bytes, on_start=on_start)
+    if recycle and S.can_store_in_child(store.url):
+        peaks = S.store_in_children(results, store, summary, progress=progress or batch._noop,
+                                    batch_size=batch_size, recycle=recycle)
+        summary.storing_peak_rss_kb = max(peaks, default=0)
+    else:
+        batch.store_in_order(results, store, summary, progress=progress or batch._noop, batch_size=batch_size)
     summary.seconds = time.perf_counter() - t0
     return summary

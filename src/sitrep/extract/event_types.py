@@ -145,6 +145,7 @@ class Typing:
         self.lexicon = [{r.sub_event_type for j in range(self.passages[i][0], self.passages[i][1] + 1)
                          for _, r in by_sent.get(j, ())} for i in self.candidates]
         self.probs: dict[int, np.ndarray] = {}
+        self._met: dict[int, object] = {}                  # sentence → the token of its intervention, or None
         from sitrep.extract.classifier import classifier
 
         self.clf = classifier()
@@ -216,6 +217,13 @@ class Typing:
         return subj
 
     def _intervention(self, si: int):
+        """The token of `_read_intervention(si)`, read once per sentence (`intervention` and
+        `intervener` both ask)."""
+        if si not in self._met:
+            self._met[si] = self._read_intervention(si)
+        return self._met[si]
+
+    def _read_intervention(self, si: int):
         """Whether the demonstration told in sentence `si` was met with an intervention, in that
         sentence or in the rest of its paragraph (three sentences at most): the tear gas, batons or
         water cannon used on it, or an act of dispersal, arrest or removal told as having happened

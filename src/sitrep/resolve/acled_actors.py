@@ -78,6 +78,14 @@ def _nation(ref: ActorRef, nations: list[tuple[int, int, str]]) -> str | None:
     return next((cc for s, e, cc in nations if ref.start <= s and e <= ref.end), None)
 
 
+def _give(ref: ActorRef, ent, kind: str, nations, cc: str | None) -> None:
+    """Name `ref` as a generic `kind`, of the country of its entity, else of the nation it names,
+    else the event's; a mention without an entity takes that name as its own."""
+    ref.acled_actor = _named(kind, (ent.country if ent is not None else None) or _nation(ref, nations) or cc)
+    if ent is None:
+        ref.name = ref.acled_actor
+
+
 def _name_ref(ref: ActorRef | None, allow: tuple[str, ...], cc: str | None, by_id: dict,
               nations: list[tuple[int, int, str]] = ()) -> ActorRef | None:
     """An actor reference with its ACLED name: the knowledge base's, else its generic kind's
@@ -91,9 +99,7 @@ def _name_ref(ref: ActorRef | None, allow: tuple[str, ...], cc: str | None, by_i
         return ref
     kind = _kind(ref.text)
     if kind in allow:
-        ref.acled_actor = _named(kind, (ent.country if ent is not None else None) or _nation(ref, nations) or cc)
-        if ent is None:
-            ref.name = ref.acled_actor
+        _give(ref, ent, kind, nations, cc)
     return ref
 
 
@@ -105,9 +111,7 @@ def _victims(ref: ActorRef | None, cc: str | None, by_id: dict, nations) -> Acto
         return _conventional("civilians", cc)
     ent = by_id.get(ref.entity_id) if ref.entity_id else None
     if ref.acled_actor is None and (ent is None or ent.type == "NORP"):
-        ref.acled_actor = _named("civilians", (ent.country if ent is not None else None) or _nation(ref, nations) or cc)
-        if ent is None:
-            ref.name = ref.acled_actor
+        _give(ref, ent, "civilians", nations, cc)
     return ref
 
 

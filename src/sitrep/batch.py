@@ -11,13 +11,16 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from sitrep.ingest import DEFAULT_MAX_BYTES, dedup, documents
 from sitrep.model import Extraction, Failure, SourceDoc
-from sitrep.nlp import MODEL
-from sitrep.pipeline import Pipeline
 from sitrep.store import Store, StoreError
+
+# the pipeline (spaCy and the extractors) is imported where documents are parsed: a storing
+# process (`sitrep.engine.storing`) needs none of it
+if TYPE_CHECKING:
+    from sitrep.pipeline import Pipeline
 
 Progress = Callable[[str], None]   # called once per record handled, with what became of it
 
@@ -94,9 +97,14 @@ def _results(pipeline: Pipeline | None, docs: Iterable[SourceDoc], workers: int)
     """Documents and their extractions, in input order: in this process, or in `workers` processes."""
     if workers > 1:
         from sitrep import parallel
+        from sitrep.nlp import MODEL
 
         return parallel.process(docs, workers, pipeline.model if pipeline else MODEL)
-    return (pipeline or Pipeline()).process(docs)
+    if pipeline is None:
+        from sitrep.pipeline import Pipeline
+
+        pipeline = Pipeline()
+    return pipeline.process(docs)
 
 
 CLUSTER_EVERY = 200   # documents stored between two clustering passes of `ingest`

@@ -14,9 +14,14 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
+
+# datasketch (and the SciPy it loads) is imported where signatures are computed: a process that
+# stores or serves them needs neither
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128
 BANDS = 32               # 32 bands of 4 rows: candidates from a similarity of about 0.4
@@ -36,10 +41,14 @@ def shingles(text: str, k: int = SHINGLE) -> list[bytes]:
 @functools.lru_cache(maxsize=1)
 def _template() -> MinHash:
     """The hash permutations depend only on the seed: drawn once, not per document."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=1)
 
 
 def signature(text: str) -> np.ndarray:
+    from datasketch import MinHash
+
     t = _template()
     m = MinHash(num_perm=NUM_PERM, seed=1, permutations=t.permutations, scheme=t.scheme)
     m.update_batch(shingles(text))

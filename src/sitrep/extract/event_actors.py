@@ -22,7 +22,7 @@ from sitrep.extract.grammar import (
     subject_of,
     word_class,
 )
-from sitrep.extract.lexicon import LIGHT, VIOLENT, Rule
+from sitrep.extract.lexicon import LIGHT, VIOLENT, Rule, words
 from sitrep.model import ActorRef, Entity, Place
 
 _ACTOR_TYPES = {"ORG", "ARMED_GROUP", "PERSON", "NORP", "GPE", "MILITARY_UNIT"}
@@ -149,6 +149,8 @@ class Actors:
             words_ = [t for t in np if t.i >= np.start and t.dep_ not in ("det", "punct", "nummod", "quantmod", "amod", "case")
                       or t.pos_ == "PROPN" or t.i == head.i or (t.dep_ == "amod" and t.lower_ in keep)
                       or (t.dep_ in ("amod", "compound") and t.ent_type_ in ("NORP", "GPE"))]
+            while words_ and words_[0].dep_ in ("cc", "preconj"):
+                words_ = words_[1:]             # "[military] and police forces": no phrase starts with "and"
             if not words_:
                 return None
             s, e = words_[0].idx, words_[-1].idx + len(words_[-1])
@@ -252,20 +254,24 @@ _DEVICES = frozenset(("mine", "landmine", "device", "ied", "bomb", "explosive", 
 
 
 def _planter(tok):
-    """The agent of "planted/placed/laid by X" on the device a blast trigger names."""
-    device = None
+    """The agent of "planted/placed/laid by X" on the device a blast trigger names: its subject
+    ("a mine planted by X exploded"), its object or the object of its preposition ("a truck hit a
+    mine laid by X", "a tractor exploded on a mine planted by X"), the trigger itself ("a landmine
+    laid by X"), or "the explosion of a device planted by X"."""
     if tok.pos_ == "VERB":
-        device = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    else:
-        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        device = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
-    if device is None or lemma(device) not in _DEVICES:
-        return None
-    for c in device.children:
-        if c.dep_ == "acl" and lemma(c) in ("plant", "place", "lay", "leave", "set", "hide", "install"):
-            found = agent_of(c)
-            if found is not None:
-                return found
+        devices = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+        devices += [g for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    else:                       # the device itself ("hit a landmine laid by X"), or "the explosion of a device"
+        devices = [tok] + [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                           for g in c.children if g.dep_ == "pobj"]
+    for device in devices:
+        if lemma(device) not in _DEVICES:
+            continue
+        for c in device.children:
+            if c.dep_ == "acl" and lemma(c) in ("plant", "place", "lay", "leave", "set", "hide", "install"):
+                found = agent_of(c)
+                if found is not None:
+                    return found
     return None
 
 
@@ -370,6 +376,10 @@ def arguments(tok, rule: Rule):
         victim = patient if rule.event_type == "Riots" else None
         if lemma(tok) in _UNDERGOING and not passive:
             agent, target = None, subj          # "the man died": he is the victim, not the agent
+        if passive and agent is None and lemma(tok) in words()["moved_forces"]:
+            # "troops were deployed to the border": the force that moved is the actor of its move
+            agent = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            target = None
     else:
         for c in tok.children:
             if c.dep_ in ("poss", "compound", "amod", "nmod") and (c.ent_type_ in ("ORG", "NORP", "GPE", "PERSON")
@@ -389,9 +399,9 @@ def arguments(tok, rule: Rule):
             victim = next((c for c in tok.head.children if c.dep_ == "dobj"), None)
         if rule.sub_event_type in ("Arrests", "Abduction/forced disappearance"):
             target = patient_of(tok)
-    if agent is None or lemma(agent) in _DEVICES:
-        # "a mine planted by the military exploded", "the explosion of a device planted by X": who
-        # placed the device did it
+    if agent is None or lemma(agent) in _DEVICES or rule.event_type == "Explosions/Remote violence":
+        # "a mine planted by the military exploded", "a tractor hit a mine laid by X": who placed the
+        # device did the blast, not what (or whoever) set it off; who defused it did the defusing
         agent = _planter(tok) or agent
     if target is not None and target.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
         target = tok.head                    # "the group's leader, who was eliminated"

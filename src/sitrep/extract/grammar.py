@@ -127,6 +127,9 @@ def subject_of(tok, exclude=None, through: frozenset = frozenset()):
         agent = agent_of(t)
         if agent is not None:
             return agent, True
+        swallowed = _swallowed_subject(t)
+        if swallowed is not None:
+            return swallowed, False
         if t.dep_ == "ROOT" or t.head.i == t.i:
             return None, False
         if t.dep_ == "acl" and t.tag_ in ("VBD", "VBN") and any(c.dep_ == "dobj" for c in t.children):
@@ -140,6 +143,28 @@ def subject_of(tok, exclude=None, through: frozenset = frozenset()):
             return (None if passive else t.head), False
         t = t.head
     return None, False
+
+
+def _swallowed_subject(verb):
+    """The subject the small parser hangs on a fronted place as one more item of a list: "in Tula,
+    soldiers and police arrested 12 men" (soldiers a conjunct of Tula). The first common noun among
+    the conjuncts after the comma (proper nouns there are more places), when the verb has neither
+    subject nor patient of its own."""
+    if verb.pos_ != "VERB" or any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children):
+        return None
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.i > verb.i:
+            continue
+        place = next((g for g in prep.children if g.dep_ == "pobj"), None)
+        x = place
+        while x is not None:
+            x = next((c for c in x.children if c.dep_ == "conj" and c.i < verb.i), None)
+            if x is None or x.pos_ == "PROPN" or x.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME"):
+                continue                # one more place name ("in Zaragoza, La Libertad, gang members")
+            if x.pos_ == "NOUN" and any(w.text == "," for w in x.doc[place.i:x.i]):
+                return x
+            return None
+    return None
 
 
 def agent_of(tok):

@@ -40,18 +40,30 @@ def country_names() -> dict[str, str]:
     return {r["iso2"].strip().upper(): r["country"].strip() for r in csv.DictReader(text.splitlines())}
 
 
+_ARMED = ("police", "military", "gang", "unidentified")
+_UNARMED = ("civilians", "protesters", "rioters")
+
+
 def _kind(text: str | None) -> str | None:
-    """Which generic kind a mention's words name, if any (the longest phrase wins)."""
+    """Which generic kind a mention's words name, if any. An armed kind first, and of those the one
+    named first: "military officers" are soldiers, "military and police forces" are led by the
+    military, "police and soldiers" by the police (the codebook names the first of a joint force);
+    then the unarmed kinds, in that order ("local gunmen" are no civilians)."""
     if not text:
         return None
     low = " ".join(text.lower().replace("-", " ").split())
-    words = set(low.split())
+    words = low.split()
     n = names()
-    for kind in ("police", "military", "gang", "unidentified", "civilians", "protesters", "rioters"):
-        for w in n[kind]:
-            if (" " in w and w in low) or w in words:
-                return kind
-    return None
+
+    def first(kind: str) -> int | None:
+        at = [i for w in n[kind] for parts in [w.split()] for i in range(len(words) - len(parts) + 1)
+              if words[i:i + len(parts)] == parts]
+        return min(at) if at else None
+
+    armed = [(i, k) for k in _ARMED for i in [first(k)] if i is not None]
+    if armed:
+        return min(armed)[1]
+    return next((k for k in _UNARMED if first(k) is not None), None)
 
 
 def document_country(places: list[Place]) -> str | None:
@@ -115,6 +127,20 @@ def _victims(ref: ActorRef | None, cc: str | None, by_id: dict, nations) -> Acto
     return ref
 
 
+def _crowd_led_by(ev: Event, named: ActorRef, crowd: str, cc: str | None, by_id: dict) -> ActorRef:
+    """The codebook's actor 1 of a demonstration is its crowd, "Protesters (country)" or "Rioters
+    (country)"; a party, union, movement or people named as demonstrating is that crowd's associated
+    actor ("the Revival party led a protest": Protesters (Bulgaria), with Revival). The crowd keeps
+    the words that name it; a people's country is the crowd's ("Palestinian protesters"), a country
+    named otherwise is what they demonstrate about, and the event's country stays."""
+    ent = by_id.get(named.entity_id)
+    country = ent.country if ent is not None and ent.type == "NORP" and ent.country else cc
+    label = _named(crowd, country)
+    if not any(a.entity_id == named.entity_id for a in ev.assoc_actors):
+        ev.assoc_actors.insert(0, named)
+    return ActorRef(name=label, text=named.text, start=named.start, end=named.end, acled_actor=label)
+
+
 def _conventional(kind: str, cc: str | None) -> ActorRef:
     return ActorRef(name=_named(kind, cc), acled_actor=_named(kind, cc))
 
@@ -138,6 +164,8 @@ def name_actors(events: list[Event], entities: list[Entity], places: list[Place]
                 or _conventional(crowd, cc)
             if ev.actor1.acled_actor is None and ev.actor1.entity_id is None:
                 ev.actor1.acled_actor = _named(crowd, cc)      # "teachers", "the opposition": the crowd
+            elif ev.actor1.acled_actor is None:
+                ev.actor1 = _crowd_led_by(ev, ev.actor1, crowd, cc, by_id)
             elif crowd == "rioters" and (ev.actor1.acled_actor or "").startswith("Protesters"):
                 # demonstrators who turn violent are the codebook's rioters
                 ev.actor1.acled_actor = _named("rioters", cc)

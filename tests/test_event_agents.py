@@ -89,3 +89,15 @@ def test_who_defused_a_device_did_the_defusing_not_who_planted_it(pipeline):
 def test_an_islamic_state_province_by_its_short_form(pipeline):
     ev = primary(pipeline, "On 24 March 2022, IS Sahel militants ambushed an army convoy near Tera, killing six soldiers.")
     assert ev.actor1.name == "Islamic State Sahel Province" and ev.actor1.text == "IS Sahel"
+
+
+@pytest.mark.parametrize("text, words", [
+    # the act as the means of a verb: the verb's subject did it
+    ("On 14 April 2022, BLA militants targeted a military convoy with a bomb attack in Margat.", "BLA"),
+    # a passive act inside an operation: the operation's agent did it
+    ("On 26 June 2022, two men were arrested in a raid by police in Kano.", "police"),
+    ("On 26 June 2022, five members of a local militia were killed during an operation by the Taliban in Ghor.",
+     "Taliban"),
+])
+def test_the_agent_of_the_means_or_the_operation_did_it(pipeline, text, words):
+    assert primary(pipeline, text).actor1.text == words

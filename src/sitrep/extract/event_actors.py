@@ -165,6 +165,13 @@ def _light_verb_subject(tok, through: frozenset = frozenset()):
             g = next((g for g in c.children if g.dep_ == "pobj"), None)
             if g is not None:
                 return g, "by"
+    means_of = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "with" else None
+    if means_of is not None and means_of.pos_ == "VERB" and lemma(means_of) not in ("charge", "accuse") \
+            and not any(c.dep_ in ("nsubjpass", "auxpass") for c in means_of.children):
+        # "targeted the convoy with a bomb attack": the act is the means of the verb's subject
+        subj, _passive = subject_of(means_of, exclude=tok)
+        if subj is not None:
+            return subj, "subject"
     start = tok.head if tok.dep_ != "ROOT" else tok
     verb = next((t for t in chain(tok, 5)[1:] if t.pos_ in ("VERB", "AUX") and lemma(t) != "be"), None)
     if verb is None or (lemma(verb) not in LIGHT and lemma(verb) not in through):
@@ -173,11 +180,15 @@ def _light_verb_subject(tok, through: frozenset = frozenset()):
     return subj, "subject"
 
 
+_OPERATIONS = frozenset(("operation", "campaign", "effort", "raid", "offensive", "attack", "assault", "ambush",
+                         "crackdown", "strike", "airstrike", "bombardment", "shelling"))
+
+
 def _operations_agent(subj):
-    """"the operations conducted by the ISF … led to the arrest": the agent of the operations."""
+    """"the operations conducted by the ISF … led to the arrest", "an attack by X": the agent of the operations."""
     if subj is None:
         return None
-    if lemma(subj) in ("operation", "campaign", "effort", "raid", "offensive"):
+    if lemma(subj) in _OPERATIONS:
         for c in subj.children:
             if c.dep_ in ("acl", "relcl"):
                 a = agent_of(c)
@@ -185,6 +196,17 @@ def _operations_agent(subj):
                     return a
             if c.dep_ == "prep" and c.lower_ == "by":
                 return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _operation_by(verb):
+    """The agent of the operation a passive act happened in: "three militants were killed during
+    an operation by the army", "two men were arrested in a raid by police"."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("during", "in", "amid", "after", "following"):
+            found = _operations_agent(next((g for g in c.children if g.dep_ == "pobj"), None))
+            if found is not None:
+                return found
     return None
 
 
@@ -371,6 +393,8 @@ def arguments(tok, rule: Rule):
         if subj is not None and subj.head.i != tok.i and lemma(subj.head) in _UNDERGOING:
             subj = None         # "four soldiers died when a device detonated": the dead did not detonate it
         agent = _operations_agent(subj) or subj
+        if passive and agent is None:
+            agent = _operation_by(tok)          # "were killed during an operation by the army"
         # who the act happened to; a mob's victims too ("villagers beat a man": the codebook's Mob violence)
         target = patient if rule.event_type in VIOLENT or rule.sub_event_type in ("Arrests",) else None
         victim = patient if rule.event_type == "Riots" else None

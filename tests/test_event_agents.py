@@ -101,3 +101,9 @@ def test_an_islamic_state_province_by_its_short_form(pipeline):
 ])
 def test_the_agent_of_the_means_or_the_operation_did_it(pipeline, text, words):
     assert primary(pipeline, text).actor1.text == words
+
+
+def test_a_unit_of_a_force_is_that_force(pipeline):
+    ev = primary(pipeline, "On 17 March 2022, 31 migrants were stopped off the coast of Bodrum and detained by the "
+                           "Coast Guard Command of the Turkish army.")
+    assert ev.sub_event_type == "Arrests" and ev.actor1.text == "Turkish army"

@@ -458,7 +458,10 @@ def arguments(tok, rule: Rule):
 
 _UNDERGOING = frozenset(("die", "perish", "succumb", "drown"))
 _MEMBERSHIP = frozenset(("member", "leader", "commander", "head", "chief", "cadre", "operative", "affiliate",
-                         "fighter", "militant", "deputy", "founder", "lieutenant"))
+                         "fighter", "militant", "deputy", "founder", "lieutenant",
+                         # a unit of a force is that force: "the Coast Guard Command of the Turkish army"
+                         "unit", "personnel", "command", "battalion", "brigade", "division", "squad",
+                         "detachment", "regiment", "contingent"))
 
 
 def group_words(tok) -> set[str]:

@@ -2,9 +2,8 @@
 
 A long ingest that stores and clusters in its own process grows: the C heap of the storing
 thread fragments (pages held resident by a few live objects among many freed ones), about 3 MB
-per 1,000 documents whatever is kept alive (measured in session 28 of the project notes: live
-Python data stays flat). Memory a process holds comes back whole when it exits, so the
-extracted batches go, in input order, to a storing process (started with `spawn`: the parent
+per 1,000 documents while live Python data stays flat (README, *Measuring*). Memory a process
+holds comes back whole when it exits, so the extracted batches go, in input order, to a storing process (started with `spawn`: the parent
 runs the Dask client's threads, which `fork` must not copy) that runs `sitrep.batch.store_in_order`
 on each batch — the same checks, bulk loading and clustering as storing here — and is replaced
 after `recycle` documents. The parent keeps only the Dask client.

@@ -1,4 +1,5 @@
-"""Shared fixtures: one real spaCy pipeline per test session, paths to the bundled examples."""
+"""Shared fixtures: one real spaCy pipeline per test session, paths to the bundled examples; the
+primary event of a sentence (`primary`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,6 +9,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
+
+
+def primary(pipeline, text: str):
+    """The asserted event of `text` the pipeline is most confident of (the one the ACLED-notes scorer reads)."""
+    evs = [e for e in pipeline.extract(text, "2022-05-20", id="t").events if e.modality == "asserted"]
+    assert evs, text
+    return max(evs, key=lambda e: e.confidence or 0)
 
 
 @pytest.fixture(scope="session")

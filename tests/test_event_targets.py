@@ -3,11 +3,7 @@
 Sentences written for these tests; each names the class of report it stands for."""
 import pytest
 
-
-def primary(pipeline, text: str):
-    evs = [e for e in pipeline.extract(text, "2022-05-20", id="t").events if e.modality == "asserted"]
-    assert evs, text
-    return max(evs, key=lambda e: e.confidence or 0)
+from conftest import primary
 
 
 @pytest.mark.parametrize("text, sub_event_type, acled, words", [
